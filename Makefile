@@ -1,0 +1,54 @@
+# Two commands: `make report` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export MPLBACKEND := agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: report test lint format lab bench sample notebooks clean help
+
+help:
+	@echo "make report     run every notebook on the sample data and render reports/ (HTML)"
+	@echo "make test       lint, unit tests, papermill tests and nbval on the notebooks"
+	@echo "make lab        open JupyterLab on notebooks/"
+	@echo "make bench      run the benchmarks in benchmarks/ and print figure/target/measured"
+	@echo "make notebooks  re-execute the notebooks in place on the sample data (stored outputs)"
+	@echo "make sample     regenerate data/sample/ (byte-identical unless the generator changed)"
+
+# (Re)install when .venv is missing or pyproject.toml is newer than the last install.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/aipolicy report --source sample
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check aipolicy tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format aipolicy tests benchmarks
+	$(BIN)/ruff check --fix .
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+notebooks: $(STAMP)
+	$(BIN)/python -m aipolicy.report.store_outputs
+
+sample: $(STAMP)
+	$(BIN)/aipolicy sample
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,62 @@
+"""``aipolicy`` command line: one sub-command per job, each defined in its own module.
+
+Sub-command modules are imported only when chosen, so ``aipolicy --help`` stays fast. Each
+module exposes ``add_arguments(parser)`` and ``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from aipolicy import __version__
+from aipolicy.errors import AipolicyError
+
+#: name -> (module path, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "breakeven": ("aipolicy.costs.cli", "self-host or pay per token: break-even, hybrid, Monte Carlo"),
+    "fetch": ("aipolicy.marketdata.cli", "refresh the local cache from Yahoo Finance and FRED"),
+    "sample": ("aipolicy.marketdata.synthetic", "regenerate the synthetic sample data set"),
+    "report": ("aipolicy.report.cli", "run the notebooks with papermill and render the reports"),
+}
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """Build the parser; only the chosen sub-command's module is imported."""
+    parser = argparse.ArgumentParser(
+        prog="aipolicy",
+        description="Build-vs-buy economics of LLM serving, tied to AI-infrastructure market signals.",
+    )
+    parser.add_argument("--version", action="version", version=f"aipolicy {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            importlib.import_module(module).add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``aipolicy`` console script; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list)
+    args = parser.parse_args(args_list)
+    if not args.command:
+        parser.print_help()
+        return 2
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except AipolicyError as exc:
+        print(f"aipolicy {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"aipolicy {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
