@@ -1,0 +1,200 @@
+"""AI-infrastructure IPOs: the curated table shipped in the package, plus yfinance's calendar.
+
+The curated table is ``ipos.csv`` next to this module (versioned with the package). Its rows
+come from ``facts.md`` section 9 of the project's reference notes; each keeps its ``source``
+and ``as_of`` (the date of the event the source reports; the notes give no retrieval date),
+and ``verified`` is False where a figure rests on a single or unconfirmed source.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aipolicy.errors import DataUnavailableError, MalformedDataError
+from aipolicy.marketdata.provenance import check_source
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+IPO_TABLE_PATH = Path(__file__).resolve().parent / "ipos.csv"
+#: Version of the curated table; bump when a row changes.
+IPO_TABLE_VERSION = "2026-10-30.1"
+
+IPO_COLUMNS: tuple[str, ...] = (
+    "ticker", "company", "exchange", "pricing_date", "first_trade_date", "offer_price",
+    "range_low", "range_high", "shares", "proceeds_usd", "first_day_close", "source",
+    "as_of", "verified", "notes",
+)  # fmt: skip
+
+
+def read_ipo_table(path: Path | None = None) -> pd.DataFrame:
+    """Read the curated IPO table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per IPO, columns :data:`IPO_COLUMNS` plus ``origin`` ("curated"): dates as
+        ``datetime64``, ``offer_price``/``range_*``/``first_day_close`` in USD per share,
+        ``shares`` in shares, ``proceeds_usd`` in USD, ``verified`` bool.
+    """
+    import pandas as pd
+
+    path = Path(path) if path is not None else IPO_TABLE_PATH
+    try:
+        df = pd.read_csv(path, dtype={"ticker": str, "verified": str})
+    except (OSError, ValueError) as exc:
+        raise MalformedDataError(f"{path}: cannot read the IPO table: {exc}") from exc
+    missing = [c for c in IPO_COLUMNS if c not in df.columns]
+    if missing:
+        raise MalformedDataError(f"{path}: line 1: columns {missing} are missing; expected {list(IPO_COLUMNS)}")
+    for col in ("pricing_date", "first_trade_date", "as_of"):
+        try:
+            df[col] = pd.to_datetime(df[col], format="%Y-%m-%d").astype("datetime64[ns]")
+        except ValueError as exc:
+            raise MalformedDataError(f"{path}: column {col!r} must hold YYYY-MM-DD dates: {exc}") from exc
+    for col in ("offer_price", "range_low", "range_high", "shares", "proceeds_usd", "first_day_close"):
+        df[col] = pd.to_numeric(df[col], errors="raise").astype("float64")
+    bad = ~df["verified"].isin(["True", "False"])
+    if bad.any():
+        line = int(bad.to_numpy().nonzero()[0][0]) + 2
+        raise MalformedDataError(f"{path}: line {line}: 'verified' must be True or False")
+    df["verified"] = df["verified"] == "True"
+    df["origin"] = "curated"
+    return df[[*IPO_COLUMNS, "origin"]]
+
+
+def first_trade_dates() -> dict[str, str]:
+    """Ticker -> first trade date (ISO string) from the curated table, without pandas."""
+    import csv
+
+    with IPO_TABLE_PATH.open(newline="") as fh:
+        return {row["ticker"]: row["first_trade_date"] for row in csv.DictReader(fh)}
+
+
+def offer_prices() -> dict[str, float]:
+    """Ticker -> offer price in USD from the curated table, without pandas."""
+    import csv
+
+    with IPO_TABLE_PATH.open(newline="") as fh:
+        return {row["ticker"]: float(row["offer_price"]) for row in csv.DictReader(fh)}
+
+
+def _calendar_to_rows(cal: pd.DataFrame) -> pd.DataFrame:
+    """Map yfinance's IPO calendar (index ``Symbol``) onto :data:`IPO_COLUMNS`."""
+    import pandas as pd
+
+    cal = cal.reset_index()
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+
+    def col(name: str) -> pd.Series:
+        return cal[name] if name in cal.columns else pd.Series([None] * len(cal), index=cal.index)
+
+    out = pd.DataFrame(
+        {
+            "ticker": col("Symbol").astype(str),
+            "company": col("Company"),
+            "exchange": col("Exchange"),
+            "pricing_date": pd.NaT,
+            "first_trade_date": pd.to_datetime(col("Date"), errors="coerce"),
+            "offer_price": pd.to_numeric(col("Price"), errors="coerce"),
+            "range_low": pd.to_numeric(col("Price From"), errors="coerce"),
+            "range_high": pd.to_numeric(col("Price To"), errors="coerce"),
+            "shares": pd.to_numeric(col("Shares"), errors="coerce"),
+            "proceeds_usd": float("nan"),
+            "first_day_close": float("nan"),
+            "source": "Yahoo Finance IPO calendar via yfinance",
+            "as_of": pd.Timestamp(today),
+            "verified": False,
+            "notes": col("Deal Type").astype(str).radd("deal type: "),
+        }
+    )
+    for c in ("pricing_date", "first_trade_date", "as_of"):
+        out[c] = pd.to_datetime(out[c]).dt.tz_localize(None).astype("datetime64[ns]") if len(out) else out[c].astype("datetime64[ns]")
+    out["origin"] = "yfinance calendar"
+    return out
+
+
+def fetch_ipo_calendar(start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Network boundary: yfinance's IPO calendar as returned by ``Calendars.get_ipo_info_calendar``."""
+    import yfinance as yf
+
+    return yf.Calendars(start=start, end=end).get_ipo_info_calendar(limit=100)
+
+
+def load_ipos(*, source: str = "sample") -> pd.DataFrame:
+    """AI-infrastructure IPOs: the curated table, optionally merged with yfinance's calendar.
+
+    Parameters
+    ----------
+    source : {"sample", "csv", "live", "cache", "auto"}
+        ``"sample"`` and ``"csv"`` return the curated table only. ``"live"`` also downloads
+        yfinance's IPO calendar (upcoming and recent IPOs; the rows the curated table does not
+        hold are appended, ``verified=False``) and caches it; ``"cache"`` appends the cached
+        calendar; ``"auto"`` tries live, then the cache, with a warning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per IPO, columns :data:`IPO_COLUMNS` plus ``origin``; ``attrs`` carry
+        provenance like the price loaders.
+    """
+    import pandas as pd
+
+    from aipolicy.marketdata import cache
+
+    check_source(source)
+    table = read_ipo_table()
+    fetched_at = None
+    used = "sample" if source in ("sample", "csv") else source
+    provenance = f"aipolicy curated IPO table v{IPO_TABLE_VERSION} (facts.md section 9)"
+    missing: list[str] = []
+    cal = None
+    if source in ("live", "auto"):
+        try:
+            raw = fetch_ipo_calendar()
+            if raw is not None and len(raw):
+                cal = _calendar_to_rows(raw)
+                fetched_at = cache.write_frame("yahoo", "IPO_CALENDAR", "na", "na", cal.set_index("ticker"))
+                used = "live"
+        except Exception as exc:  # network, yfinance or parsing failure
+            if source == "live":
+                raise DataUnavailableError(
+                    f"source 'live': the yfinance IPO calendar could not be downloaded ({exc}); "
+                    "use source='sample' for the curated table alone"
+                ) from exc
+            warnings.warn(
+                f"IPO calendar: Yahoo Finance unreachable ({type(exc).__name__}); "
+                "using the cached calendar if there is one",
+                UserWarning,
+                stacklevel=2,
+            )
+    if cal is None and source in ("cache", "auto"):
+        try:
+            cached, fetched_at = cache.read_frame("yahoo", "IPO_CALENDAR", "na", "na")
+        except Exception as exc:  # CacheCorruptError included: report and go on
+            warnings.warn(f"IPO calendar: {exc}", UserWarning, stacklevel=2)
+            cached = None
+        if cached is not None:
+            cal = cached.reset_index()
+            used = "cache"
+        else:
+            missing.append("IPO_CALENDAR")
+    if cal is not None and len(cal):
+        extra = cal[~cal["ticker"].isin(table["ticker"])]
+        if len(extra):
+            table = pd.concat([table, extra[table.columns]], ignore_index=True)
+        provenance += " + Yahoo Finance IPO calendar via yfinance"
+    table.attrs = {
+        "source": used,
+        "as_of": table["as_of"].max().strftime("%Y-%m-%d"),
+        "fetched_at": fetched_at,
+        "missing": missing,
+        "requested": ["IPO_TABLE"] + (["IPO_CALENDAR"] if source != "sample" and source != "csv" else []),
+        "synthetic": False,
+        "data_dir": None,
+        "provenance": provenance,
+    }
+    return table

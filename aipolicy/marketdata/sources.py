@@ -1,0 +1,248 @@
+"""The engine behind the loaders: gather per-symbol records from the chosen source.
+
+``collect`` returns records for the symbols it could load plus the names of those it could
+not; :mod:`aipolicy.marketdata.prices` and :mod:`aipolicy.marketdata.fred` turn them into
+frames with provenance ``attrs``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aipolicy import config
+from aipolicy.errors import (
+    CacheCorruptError,
+    DataUnavailableError,
+    InvalidInputError,
+    UnknownTickerError,
+)
+from aipolicy.marketdata import cache, csvfiles, live, sample
+from aipolicy.marketdata.frames import Record, has_data, record_from_frame, record_from_table
+from aipolicy.marketdata.provenance import OHLCV, utc_now
+from aipolicy.marketdata.universe import DEFAULT_START
+
+
+@dataclass
+class Loaded:
+    """What a source delivered: records by symbol (request order) and provenance facts."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    used: list[str] = field(default_factory=list)  # sources actually used: "live", "cache", ...
+    fetched_at: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # reasons, for the all-failed error
+
+
+def _warn(msg: str) -> None:
+    warnings.warn(msg, UserWarning, stacklevel=4)
+
+
+def _kind_words(kind: str) -> tuple[str, str]:
+    return ("ticker", "tickers") if kind == "prices" else ("series", "series")
+
+
+# --------------------------------------------------------------------------- sample / csv
+def from_sample(kind: str, syms: list[str], columns: list[str], data_dir: Any, missing: str) -> Loaded:
+    """Records from the committed sample; unknown symbols raise unless ``missing='drop'``."""
+    entries = sample.manifest(data_dir)
+    known = [k.split(":", 1)[1] for k in entries if k.startswith(kind + ":")]
+    unknown = [s for s in syms if f"{kind}:{s}" not in entries]
+    if unknown and missing == "raise":
+        one, many = _kind_words(kind)
+        raise UnknownTickerError(
+            f"{', '.join(repr(u) for u in unknown)} {'is' if len(unknown) == 1 else 'are'} not in the "
+            f"sample data; known {many}: {', '.join(known)}. Pass missing='drop' to leave unknown "
+            f"{many} out, or use source='live' for other {many}"
+        )
+    out = Loaded(missing=list(unknown), used=["sample"])
+    cols = columns if kind == "prices" else [None]  # FRED files name the column by series id
+    for s in syms:
+        if s in unknown:
+            continue
+        if kind == "prices":
+            out.records[s] = sample.read(kind, s, cols, data_dir, entries)
+        else:
+            dates, c = sample.read(kind, s, [s], data_dir, entries)
+            out.records[s] = (dates, {"value": c[s]})
+    return out
+
+
+def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
+    """Records from a user folder of CSV files."""
+    if data_dir is None:
+        raise InvalidInputError(
+            "source 'csv' needs data_dir: a folder holding one TICKER.csv per ticker "
+            "(or SERIES_ID.csv per FRED series), e.g. data_dir='../shared/realdata'"
+        )
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise InvalidInputError(f"parameter 'data_dir': {str(folder)!r} is not a folder; point it at a folder of CSV files")
+    files: dict[str, Path] = {}
+    for s in syms:
+        p = csvfiles.price_file(folder, s) if kind == "prices" else (folder / f"{s}.csv")
+        if p is not None and p.is_file():
+            files[s] = p
+    unknown = [s for s in syms if s not in files]
+    if unknown and missing == "raise":
+        one, many = _kind_words(kind)
+        known = csvfiles.list_symbols(folder)
+        hint = " (a leading '^' may be dropped from the file name: GSPC.csv serves ^GSPC)" if kind == "prices" else ""
+        raise UnknownTickerError(
+            f"{', '.join(repr(u) for u in unknown)}: no {', '.join(u.lstrip('^') + '.csv' for u in unknown)} "
+            f"in {folder}{hint}; available {many}: {', '.join(known) or 'none'}. "
+            f"Pass missing='drop' to leave them out"
+        )
+    out = Loaded(missing=list(unknown), used=["csv"])
+    for s, p in files.items():
+        out.records[s] = csvfiles.read_price_csv(p) if kind == "prices" else csvfiles.read_fred_csv(p, s)
+    return out
+
+
+# --------------------------------------------------------------------------- cache
+def _cache_key(kind: str, interval: str) -> tuple[str, str, str]:
+    return ("yahoo", interval, "adj") if kind == "prices" else ("fred", "native", "na")
+
+
+def from_cache(kind: str, syms: list[str], columns: list[str], interval: str) -> Loaded:
+    """Records from the local parquet cache; absent or corrupt entries go to ``missing``."""
+    src, iv, adj = _cache_key(kind, interval)
+    out = Loaded(used=["cache"])
+    for s in syms:
+        try:
+            table, fetched = cache.read_table(src, s, iv, adj, columns)
+        except CacheCorruptError as exc:
+            _warn(str(exc))
+            out.missing.append(s)
+            out.notes.append(str(exc))
+            continue
+        except Exception as exc:  # a column missing from an old file, etc.
+            out.missing.append(s)
+            out.notes.append(f"{s}: unreadable cache entry ({exc})")
+            continue
+        if table is None:
+            out.missing.append(s)
+            continue
+        out.records[s] = record_from_table(table, columns)
+        if fetched:
+            out.fetched_at.append(fetched)
+    if out.missing and not out.notes:
+        out.notes.append(f"no cached copy in {config.cache_dir()}")
+    return out
+
+
+# --------------------------------------------------------------------------- live
+def _live_start(start: Any) -> str:
+    import pandas as pd
+
+    s = pd.Timestamp(DEFAULT_START)
+    return (min(s, start) if start is not None else s).strftime("%Y-%m-%d")
+
+
+def from_live(kind: str, syms: list[str], columns: list[str], interval: str, start: Any) -> Loaded:
+    """Download, write every success to the cache, and return records; failures go to missing.
+
+    Downloads run from ``min(start, DEFAULT_START)`` to today, so the cache always holds the
+    full history and a later narrower request does not shrink it.
+    """
+    out = Loaded(used=["live"])
+    src, iv, adj = _cache_key(kind, interval)
+    now = utc_now()
+    if kind == "prices":
+        got, failed = live.download_prices(syms, _live_start(start), None, interval)
+        for s in syms:
+            if s in got:
+                try:
+                    cache.write_frame(src, s, iv, adj, got[s])
+                except OSError as exc:
+                    _warn(f"could not write the cache for {s}: {exc}")
+                out.records[s] = record_from_frame(got[s], columns)
+            else:
+                out.missing.append(s)
+                out.notes.append(f"{s}: {failed.get(s, 'no data')}")
+    else:
+        import pandas as pd
+
+        for s in syms:
+            try:
+                rec = live.download_fred(s)
+            except Exception as exc:
+                out.missing.append(s)
+                out.notes.append(f"{s}: {type(exc).__name__}: {exc}")
+                continue
+            if not has_data(rec, "value"):
+                out.missing.append(s)
+                out.notes.append(f"{s}: FRED returned no observations")
+                continue
+            frame = pd.DataFrame({"value": rec[1]["value"]}, index=pd.DatetimeIndex(rec[0], name="Date"))
+            try:
+                cache.write_frame(src, s, iv, adj, frame)
+            except OSError as exc:
+                _warn(f"could not write the cache for {s}: {exc}")
+            out.records[s] = rec
+    if out.records:
+        out.fetched_at.append(now)
+    return out
+
+
+def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: str,
+            columns: list[str], interval: str, start: Any) -> Loaded:  # fmt: skip
+    """Gather records for ``syms`` from ``source``; raise DataUnavailableError if none loaded."""
+    one, many = _kind_words(kind)
+    service = "Yahoo Finance" if kind == "prices" else "FRED"
+    if source == "sample":
+        got = from_sample(kind, syms, columns, data_dir, missing)
+    elif source == "csv":
+        got = from_csv(kind, syms, data_dir, missing)
+    elif source == "cache":
+        got = from_cache(kind, syms, columns, interval)
+    elif source == "live":
+        got = from_live(kind, syms, columns, interval, start)
+        if got.missing and got.records:
+            _warn(f"{service}: could not load {', '.join(got.missing)}; left out. " + "; ".join(got.notes)[:400])
+    else:  # auto
+        got = from_live(kind, syms, columns, interval, start)
+        if got.missing:
+            fallback = from_cache(kind, got.missing, columns, interval)
+            if fallback.records:
+                when = min(fallback.fetched_at) if fallback.fetched_at else "unknown time"
+                _warn(
+                    f"{service} download failed for {', '.join(fallback.records)} "
+                    f"({'; '.join(got.notes)[:300]}); using the local cache instead (fetched {when})"
+                )
+                got.used.append("cache")
+                got.fetched_at += fallback.fetched_at
+            got.records = {s: (got.records.get(s) or fallback.records[s]) for s in syms
+                           if s in got.records or s in fallback.records}  # fmt: skip
+            got.missing = [s for s in syms if s not in got.records]
+            got.notes += fallback.notes
+            if got.missing and got.records:
+                _warn(f"{service}: could not load {', '.join(got.missing)} live or from the cache; left out")
+            if not got.records:
+                got.used = ["live", "cache"]
+    if not got.records:
+        tried = {"sample": "the sample data", "csv": f"the CSV folder {data_dir}",
+                 "cache": f"the local cache ({config.cache_dir()})", "live": service,
+                 "auto": f"{service}, then the local cache ({config.cache_dir()})"}[source]  # fmt: skip
+        todo = {
+            "live": "check the network connection and the symbols, or use source='cache' or source='sample'",
+            "auto": "run `aipolicy fetch` when online to fill the cache, or use source='sample'",
+            "cache": "run `aipolicy fetch` when online to fill the cache, or use source='sample'",
+            "csv": f"add {one} files to the folder",
+            "sample": "use symbols listed by available_tickers()",
+        }[source]
+        why = "; ".join(got.notes)[:500]
+        raise DataUnavailableError(
+            f"source {source!r}: none of the {many} {', '.join(syms)} could be loaded from {tried}"
+            f"{' (' + why + ')' if why else ''}; {todo}"
+        )
+    # keep request order
+    got.records = {s: got.records[s] for s in syms if s in got.records}
+    return got
+
+
+def ohlcv_columns() -> list[str]:
+    """The OHLCV column names, as stored."""
+    return list(OHLCV)
