@@ -102,7 +102,9 @@ def read_table(source: str, symbol: str, interval: str, adjustment: str, columns
     if not path.exists():
         return None, None
     try:
-        table = pq.read_table(path, columns=None if columns is None else ["Date", *columns], use_threads=False)
+        # one open handle: a concurrent os.replace cannot swap the file between footer and pages
+        with path.open("rb") as fh:
+            table = pq.read_table(fh, columns=None if columns is None else ["Date", *columns], use_threads=False)
         if "Date" not in table.column_names or table.num_rows == 0:
             raise ValueError("no 'Date' column or no rows")
         meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))

@@ -43,6 +43,13 @@ def list_symbols(data_dir: Path) -> list[str]:
         stem = p.stem
         if stem.startswith("_"):
             continue
+        try:
+            with p.open(encoding="utf-8-sig") as fh:
+                head = fh.readline() + fh.readline()
+        except OSError:
+            continue
+        if "Close" not in head:  # FRED files and other tables share the folder
+            continue
         out.append(f"^{stem}" if stem in KNOWN_INDEXES else stem)
     return out
 

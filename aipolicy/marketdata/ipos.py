@@ -157,7 +157,9 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
             raw = fetch_ipo_calendar()
             if raw is not None and len(raw):
                 cal = _calendar_to_rows(raw)
-                fetched_at = cache.write_frame("yahoo", "IPO_CALENDAR", "na", "na", cal.set_index("ticker"))
+                fetched_at = cache.write_frame(
+                    "yahoo", "IPO_CALENDAR", "na", "na", cal.set_index("first_trade_date")
+                )
                 used = "live"
         except Exception as exc:  # network, yfinance or parsing failure
             if source == "live":
@@ -178,7 +180,7 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
             warnings.warn(f"IPO calendar: {exc}", UserWarning, stacklevel=2)
             cached = None
         if cached is not None:
-            cal = cached.reset_index()
+            cal = cached.reset_index().rename(columns={"Date": "first_trade_date"})
             used = "cache"
         else:
             missing.append("IPO_CALENDAR")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from aipolicy.marketdata.frames import Record, record_from_frame
@@ -61,10 +62,13 @@ def yahoo_download(tickers: list[str], start: str, end: str | None, interval: st
     logger = logging.getLogger("yfinance")
     logger.addHandler(handler)
     try:
-        data = yf.download(
-            tickers, start=start, end=end, interval=interval, auto_adjust=True, actions=False,
-            progress=False, threads=True, group_by="column", multi_level_index=True, timeout=TIMEOUT_S,
-        )  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="yfinance")  # its own pandas deprecations
+            data = yf.download(
+                tickers, start=start, end=end, interval=interval, auto_adjust=True, actions=False,
+                progress=False, threads=True, group_by="column", multi_level_index=True,
+                timeout=TIMEOUT_S,
+            )  # fmt: skip
     finally:
         logger.removeHandler(handler)
     text = " ".join(handler.messages)
