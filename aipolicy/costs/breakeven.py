@@ -1,0 +1,250 @@
+"""Break-even volume between the API and self-hosting, and the cost curve for plotting.
+
+The API's monthly cost is affine in volume ``v`` (requests/day): ``A(v) = a0 + a1 * v``. The
+self-hosted cost is a non-decreasing step function: constant between the volumes at which one
+more replica is needed (or, in ``autoscale`` rent mode, one more replica in any hour). On each
+step interval ``(b_i, b_{i+1}]`` self-hosting costs ``S_i``; the break-even is the first
+volume where ``A(v) = S_i`` inside an interval, i.e. the lowest volume from which
+self-hosting is no dearer than the API. At that volume the two costs agree exactly (up to
+floating point), well within one request's cost.
+
+:func:`breakeven` enumerates the step intervals (reference method, all modes);
+:func:`breakeven_vectorised` solves the same problem in closed form for arrays of parameters
+(always-on rent and buy; used by the Monte Carlo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from aipolicy.costs.api import api_cost_per_request_usd, api_monthly_components, growth_factors
+from aipolicy.costs.scenario import Scenario, scenario_params
+from aipolicy.costs.selfhost import (
+    ceil_safe,
+    replica_capacity_rps,
+    selfhost_components,
+    unit_costs,
+)
+from aipolicy.costs.workload import DAYS_PER_MONTH
+from aipolicy.errors import InvalidInputError
+
+__all__ = ["BreakEven", "CostCurve", "breakeven", "breakeven_vectorised", "cost_curve"]
+
+ArrayLike = float | np.ndarray
+_MAX_STEPS = 2_000_000
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """Break-even volume between the API and self-hosting.
+
+    Attributes
+    ----------
+    reached : bool
+        ``False`` when self-hosting stays dearer up to ``searched_up_to_requests_per_day``.
+    requests_per_day, tokens_per_day, tokens_per_month : float or None
+        The break-even volume (``None`` when not reached). Tokens are input + output.
+    monthly_usd : float or None
+        The common monthly cost at the break-even (USD per month).
+    replicas : int or None
+        Replicas the self-hosted fleet needs at the break-even.
+    searched_up_to_requests_per_day : float
+        Upper end of the search.
+    message : str
+        Human-readable summary, e.g. ``"not reached below 1e+08 requests/day"``.
+    """
+
+    reached: bool
+    requests_per_day: float | None
+    tokens_per_day: float | None
+    tokens_per_month: float | None
+    monthly_usd: float | None
+    replicas: int | None
+    searched_up_to_requests_per_day: float
+    message: str
+
+
+def _api_affine(p: Mapping[str, ArrayLike]) -> tuple[ArrayLike, ArrayLike]:
+    """``(a0, a1)``: API USD/month = a0 + a1 * requests_per_day."""
+    avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    c = api_monthly_components(p)
+    a0 = c["staff_usd"] + c["implementation_usd"]
+    a1 = api_cost_per_request_usd(p) * DAYS_PER_MONTH * avg
+    return a0, a1
+
+
+def _breakpoints(p: Mapping[str, float], profile: Sequence[float], acquisition: str,
+                 rent_mode: str, v_max: float) -> np.ndarray:
+    avg, end = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    cap_day = float(replica_capacity_rps(p)) * 86400.0
+    prof = np.asarray(profile, dtype=float)
+    if acquisition == "rent" and rent_mode == "autoscale":
+        steps = [cap_day / (w * avg) for w in prof if w > 0]
+        steps.append(cap_day / (prof.max() * end))
+    else:
+        steps = [cap_day / (prof.max() * end)]
+    pts = []
+    for step in steps:
+        n = int(np.ceil(v_max / step)) + 1
+        if n > _MAX_STEPS:
+            raise InvalidInputError(
+                f"break-even search up to {v_max:g} requests/day needs {n} replica steps; "
+                "lower max_requests_per_day")
+        pts.append(np.arange(n + 1) * step)
+    return np.unique(np.concatenate(pts + [np.array([0.0, v_max])]))
+
+
+def breakeven(scenario: Scenario, *, max_requests_per_day: float | None = None) -> BreakEven:
+    """Lowest volume (requests/day) from which self-hosting is no dearer than the API.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Everything but the volume is taken from here; ``requests_per_day`` is varied.
+    max_requests_per_day : float, optional
+        Search limit; default ``max(1000 * scenario.requests_per_day, 1e8)``.
+    """
+    p = scenario_params(scenario)
+    v_max = float(max_requests_per_day or max(1000.0 * scenario.requests_per_day, 1e8))
+    a0, a1 = (float(x) for x in _api_affine(p))
+    bps = _breakpoints(p, scenario.load_profile, scenario.acquisition, scenario.rent_mode, v_max)
+    bps = bps[bps <= v_max]
+    q = dict(p)
+    q["requests_per_day"] = bps
+    s = np.asarray(selfhost_components(q, scenario.acquisition, scenario.rent_mode,
+                                       scenario.load_profile)["total_usd"], dtype=float)
+    tok = scenario.input_tokens + scenario.output_tokens
+
+    def found(v: float, cost: float) -> BreakEven:
+        q1 = dict(p)
+        q1["requests_per_day"] = v
+        reps = int(selfhost_components(q1, scenario.acquisition, scenario.rent_mode,
+                                       scenario.load_profile)["replicas"])
+        return BreakEven(True, v, v * tok, v * tok * DAYS_PER_MONTH, cost, reps, v_max,
+                         f"self-hosting is no dearer than the API from {v:,.0f} requests/day "
+                         f"({v * tok / 1e6:,.1f}M tokens/day)")
+
+    if s[0] <= a0 + 1e-9 * max(1.0, abs(a0)):
+        return found(0.0, float(s[0]))
+    if a1 > 0:
+        # interval i: (bps[i], bps[i+1]] with cost s[i+1]
+        right = bps[1:]
+        cost = s[1:]
+        ok = a0 + a1 * right >= cost * (1 - 1e-12)
+        if ok.any():
+            i = int(np.argmax(ok))
+            v = max(float(bps[i]), (float(cost[i]) - a0) / a1)
+            v = min(v, float(right[i]))
+            return found(v, float(cost[i]))
+    return BreakEven(False, None, None, None, None, None, v_max,
+                     f"not reached below {v_max:,.0f} requests/day")
+
+
+def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: Sequence[float],
+                         *, max_requests_per_day: ArrayLike = np.inf) -> np.ndarray:
+    """Break-even requests/day for arrays of parameters (NaN where not reached).
+
+    Closed form for always-on rent and buy: with ``S(r) = F + r c + servers(r) c_s`` and
+    ``q`` requests/day per replica, the first replica count ``r`` with ``S(r) <= A(r q)`` is
+    found from the lower bound ``F + r (c + c_s / k)`` (``k`` replicas per server) and at most
+    ``k - 1`` further checks; then ``v = (S(r) - a0) / a1``.
+    """
+    a0, a1 = _api_affine(p)
+    a0 = np.asarray(a0, dtype=float)
+    a1 = np.asarray(a1, dtype=float)
+    _, end = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    q = np.asarray(replica_capacity_rps(p) * 86400.0 / (max(profile) * end), dtype=float)
+    u = unit_costs(p, acquisition)
+    f = np.asarray(u["fixed"], dtype=float)
+    c = np.asarray(u["per_replica"], dtype=float)
+    cs = np.asarray(u["per_server"], dtype=float)
+    shape = np.broadcast(a0, a1, q, f, c, cs).shape
+    a0, a1, q, f, c, cs = (np.broadcast_to(x, shape) for x in (a0, a1, q, f, c, cs))
+    if acquisition == "buy":
+        gpr = np.broadcast_to(np.asarray(p["gpus_per_replica"], dtype=float), shape)
+        gps = np.broadcast_to(np.asarray(p["gpus_per_server"], dtype=float), shape)
+        k = np.where(gpr <= gps, np.floor(gps / np.minimum(gpr, gps)), 1.0)
+        c = np.where(gpr <= gps, c, c + np.ceil(gpr / gps) * cs)
+        cs = np.where(gpr <= gps, cs, 0.0)
+    else:
+        k = np.ones(shape)
+    tol = 1e-9 * np.maximum(1.0, np.abs(a0))
+    out = np.full(shape, np.nan)
+    zero = f <= a0 + tol
+    out[zero] = 0.0
+    slope = a1 * q - c - cs / k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_lo = np.maximum(1.0, ceil_safe((f - a0) / slope))
+    live = ~zero & (slope > 0) & np.isfinite(r_lo)
+    kmax = int(np.nanmax(np.where(live, k, 1.0))) if live.any() else 1
+    done = ~live
+    for j in range(kmax):
+        r = r_lo + j
+        s = f + r * c + ceil_safe(r / k) * cs
+        hit = ~done & (s <= (a0 + a1 * r * q) * (1 + 1e-12))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.maximum((r - 1.0) * q, (s - a0) / a1)
+        out[hit] = v[hit]
+        done |= hit
+    out[out > max_requests_per_day] = np.nan
+    return out
+
+
+@dataclass(frozen=True)
+class CostCurve:
+    """Monthly costs over a range of volumes, for plotting.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Columns ``requests_per_day``, ``tokens_per_day``, ``tokens_per_month``,
+        ``api_monthly_usd``, ``selfhost_monthly_usd``, ``replicas``, ``cheapest``
+        (``api`` / ``selfhost``) and, with ``include_hybrid``, ``hybrid_monthly_usd`` and
+        ``hybrid_replicas``.
+    breakeven : BreakEven
+    """
+
+    frame: pd.DataFrame
+    breakeven: BreakEven
+
+
+def cost_curve(scenario: Scenario, volumes: Sequence[float] | np.ndarray | None = None, *,
+               points: int = 400, include_hybrid: bool = False) -> CostCurve:
+    """API and self-hosted monthly cost over a range of requests/day.
+
+    ``volumes`` defaults to ``points`` evenly spaced values from 0 to the larger of 3x the
+    break-even and 3x the scenario's volume (evenly spaced so the replica steps show).
+    """
+    be = breakeven(scenario)
+    if volumes is None:
+        top = 3.0 * max(scenario.requests_per_day, be.requests_per_day or 0.0, 1.0)
+        volumes = np.linspace(0.0, top, points)
+    v = np.asarray(volumes, dtype=float)
+    if v.ndim != 1 or (v < 0).any() or not np.isfinite(v).all():
+        raise InvalidInputError("volumes must be a 1-D sequence of finite requests/day >= 0")
+    p = dict(scenario_params(scenario))
+    p["requests_per_day"] = v
+    api = api_monthly_components(p)["total_usd"]
+    sh = selfhost_components(p, scenario.acquisition, scenario.rent_mode, scenario.load_profile)
+    tok = scenario.input_tokens + scenario.output_tokens
+    frame = pd.DataFrame({
+        "requests_per_day": v, "tokens_per_day": v * tok,
+        "tokens_per_month": v * tok * DAYS_PER_MONTH,
+        "api_monthly_usd": np.broadcast_to(api, v.shape).astype(float),
+        "selfhost_monthly_usd": np.broadcast_to(sh["total_usd"], v.shape).astype(float),
+        "replicas": np.broadcast_to(sh["replicas"], v.shape).astype(int),
+    })
+    frame["cheapest"] = np.where(frame["selfhost_monthly_usd"] <= frame["api_monthly_usd"],
+                                 "selfhost", "api")
+    if include_hybrid:
+        from aipolicy.costs.hybrid import optimise_hybrid
+
+        best = [optimise_hybrid(scenario.replace(requests_per_day=float(x)), tables=False)
+                for x in v]
+        frame["hybrid_monthly_usd"] = [b.hybrid_monthly_usd for b in best]
+        frame["hybrid_replicas"] = [b.hybrid_replicas for b in best]
+    return CostCurve(frame=frame, breakeven=be)

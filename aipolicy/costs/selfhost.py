@@ -1,0 +1,247 @@
+"""Self-hosted monthly cost (rent or buy), vectorised over parameter arrays.
+
+Sizing
+    Replica capacity (requests/s) = ``throughput_tok_s * planning_utilization / output_tokens``.
+    Replicas are whole and sized for the peak hour of the final month's volume:
+    ``ceil(requests_per_day * final_growth * peak_factor / 86400 / capacity)``.
+    Servers (buy): ``ceil(replicas / floor(gpus_per_server / gpus_per_replica))``, or
+    ``replicas * ceil(gpus_per_replica / gpus_per_server)`` when a replica spans servers.
+
+Monthly cost (USD per month) is ``fixed + per_replica * replicas + per_server * servers``:
+
+* fixed: ``staff_fte * staff_cost_usd_per_fte_month + platform_monthly_usd
+  + implementation_usd / horizon_months``;
+* rent, per replica: ``gpus_per_replica * gpu_hour_usd * 730`` (always on); in ``autoscale``
+  mode the replicas follow the hourly load profile instead of the peak;
+* buy, per replica: GPU power ``gpus_per_replica * board_power_w / 1000 * pue *
+  power_usd_per_kwh * 730`` (board power, i.e. an upper bound);
+* buy, per server: straight-line depreciation ``capex * (1 - residual) / life``, cost of capital
+  (the capital-recovery annuity on ``capex`` less the discounted residual, minus the
+  depreciation), maintenance ``price * maintenance_share_annual / 12``, base power and
+  facilities. ``capex = server_price_usd + installation_usd``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from aipolicy.costs import catalog
+from aipolicy.costs.api import growth_factors
+from aipolicy.costs.scenario import Scenario, scenario_params
+from aipolicy.costs.workload import DAYS_PER_MONTH, HOURS_PER_MONTH
+
+__all__ = ["COMPONENTS", "SelfHostResult", "ceil_safe", "rent_vs_buy", "replica_capacity_rps",
+           "selfhost_components", "selfhost_monthly", "servers_for", "unit_costs"]
+
+ArrayLike = float | np.ndarray
+#: Monthly cost components, in breakdown order.
+COMPONENTS = ("gpu_rental", "depreciation", "cost_of_capital", "maintenance", "power",
+              "facilities", "staff", "platform", "implementation")
+
+
+def ceil_safe(x: ArrayLike) -> ArrayLike:
+    """``ceil`` that ignores floating-point noise just above a whole number."""
+    return np.ceil(np.asarray(x, dtype=float) * (1.0 - 1e-12) - 1e-12).clip(min=0.0)
+
+
+def replica_capacity_rps(p: Mapping[str, ArrayLike]) -> ArrayLike:
+    """Requests per second one replica serves at the planning utilisation."""
+    return p["throughput_tok_s"] * p["planning_utilization"] / p["output_tokens"]
+
+
+def servers_for(replicas: ArrayLike, p: Mapping[str, ArrayLike]) -> ArrayLike:
+    """Whole servers that hold ``replicas`` replicas."""
+    gpr = np.asarray(p["gpus_per_replica"], dtype=float)
+    gps = np.asarray(p["gpus_per_server"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_server = np.floor(gps / gpr)
+        packed = ceil_safe(np.asarray(replicas) / np.where(per_server >= 1, per_server, 1.0))
+    spanning = np.asarray(replicas) * np.ceil(gpr / gps)
+    return np.where(gpr <= gps, packed, spanning)
+
+
+def unit_costs(p: Mapping[str, ArrayLike], acquisition: str) -> dict[str, ArrayLike]:
+    """The affine pieces of the monthly cost (USD per month).
+
+    Returns ``fixed``, ``per_replica``, ``per_server`` and the per-component pieces
+    ``<component>_fixed`` / ``_replica`` / ``_server`` used by :func:`selfhost_components`.
+    """
+    h = HOURS_PER_MONTH
+    zero = np.zeros_like(np.asarray(p["requests_per_day"], dtype=float))
+    out: dict[str, ArrayLike] = {}
+    out["staff_fixed"] = p["staff_fte"] * p["staff_cost_usd_per_fte_month"] + zero
+    out["platform_fixed"] = p["platform_monthly_usd"] + zero
+    out["implementation_fixed"] = p["implementation_usd"] / p["horizon_months"] + zero
+    if acquisition == "rent":
+        out["gpu_rental_replica"] = p["gpus_per_replica"] * p["gpu_hour_usd"] * h + zero
+    else:
+        kwh = p["pue"] * p["power_usd_per_kwh"] * h / 1000.0
+        out["power_replica"] = p["gpus_per_replica"] * p["board_power_w"] * kwh + zero
+        capex = p["server_price_usd"] + p["installation_usd"]
+        n = p["hardware_life_months"]
+        res = p["residual_value_share"] * capex
+        r = (1.0 + np.asarray(p["cost_of_capital_annual"], dtype=float)) ** (1.0 / 12.0) - 1.0
+        dep = (capex - res) / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            annuity = np.where(r > 1e-15,
+                               (capex - res * (1.0 + r) ** (-n)) * r / (1.0 - (1.0 + r) ** (-n)),
+                               dep)
+        out["depreciation_server"] = dep + zero
+        out["cost_of_capital_server"] = annuity - dep + zero
+        out["maintenance_server"] = p["server_price_usd"] * p["maintenance_share_annual"] / 12.0 \
+            + zero
+        out["power_server"] = p["server_base_power_w"] * kwh + zero
+        out["facilities_server"] = p["facilities_usd_per_server_month"] + zero
+    out["fixed"] = sum(v for k, v in list(out.items()) if k.endswith("_fixed"))
+    out["per_replica"] = sum((v for k, v in list(out.items()) if k.endswith("_replica")),
+                             start=zero)
+    out["per_server"] = sum((v for k, v in list(out.items()) if k.endswith("_server")),
+                            start=zero)
+    return out
+
+
+def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
+                        profile: Sequence[float], *, replicas_cap: ArrayLike | None = None
+                        ) -> dict[str, ArrayLike]:
+    """Monthly self-hosted cost by component, vectorised over parameter arrays.
+
+    Parameters
+    ----------
+    p : mapping
+        Scenario field name -> float or array (all arrays broadcast together).
+    acquisition : {"rent", "buy"}
+    rent_mode : {"always_on", "autoscale"}
+    profile : 24 floats, mean 1
+    replicas_cap : float or array, optional
+        Run at most this many replicas (the hybrid's ``k``); the overflow is not served here.
+        ``0`` means no self-hosting at all: every component, fixed ones included, is 0.
+
+    Returns
+    -------
+    dict
+        ``<component>_usd`` for each of :data:`COMPONENTS`, ``total_usd``, ``replicas``,
+        ``gpus``, ``servers``, ``capacity_rps`` (per replica), ``peak_rps``.
+    """
+    avg, end = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    cap = replica_capacity_rps(p)
+    prof = np.asarray(profile, dtype=float)
+    peak_rps = p["requests_per_day"] * end * prof.max() / 86400.0
+    replicas = ceil_safe(peak_rps / cap)
+    if replicas_cap is not None:
+        replicas = np.minimum(replicas, replicas_cap)
+    if acquisition == "rent" and rent_mode == "autoscale":
+        replica_months = 0.0
+        for w in prof:
+            need = ceil_safe(p["requests_per_day"] * avg * w / 86400.0 / cap)
+            replica_months = replica_months + np.minimum(need, replicas) / 24.0
+    else:
+        replica_months = replicas
+    servers = servers_for(replicas, p) if acquisition == "buy" else 0.0 * replicas
+    u = unit_costs(p, acquisition)
+    out: dict[str, ArrayLike] = {}
+    active = 1.0 if replicas_cap is None else (np.asarray(replicas_cap) > 0).astype(float)
+    total = 0.0
+    for comp in COMPONENTS:
+        v = (u.get(f"{comp}_fixed", 0.0) * active + u.get(f"{comp}_replica", 0.0) * replica_months
+             + u.get(f"{comp}_server", 0.0) * servers)
+        out[f"{comp}_usd"] = v
+        total = total + v
+    out.update(total_usd=total, replicas=replicas, gpus=replicas * p["gpus_per_replica"],
+               servers=servers, capacity_rps=cap, peak_rps=peak_rps,
+               replica_months=replica_months)
+    return out
+
+
+@dataclass(frozen=True)
+class SelfHostResult:
+    """Monthly cost of self-hosting the scenario.
+
+    Attributes
+    ----------
+    monthly_usd : float
+        Total USD per month.
+    breakdown : dict
+        USD per month by component (:data:`COMPONENTS`).
+    replicas, gpus, servers : int
+        Replicas sized for the peak hour; GPUs in them; servers bought (0 when renting).
+    capacity_requests_per_s : float
+        One replica's capacity at the planning utilisation.
+    peak_requests_per_s : float
+        Demand in the peak hour (final month's volume).
+    cost_per_mtok_usd : float
+        Total monthly cost per 1M (input + output) tokens served, USD.
+    throughput_tok_s : float
+        Output tokens/s per replica used; ``throughput_estimated`` says if it is an estimate.
+    """
+
+    acquisition: str
+    monthly_usd: float
+    breakdown: Mapping[str, float]
+    replicas: int
+    gpus: int
+    servers: int
+    capacity_requests_per_s: float
+    peak_requests_per_s: float
+    cost_per_mtok_usd: float
+    throughput_tok_s: float
+    throughput_estimated: bool
+    extra: Mapping[str, float] = field(default_factory=dict)
+
+    def breakdown_frame(self) -> pd.DataFrame:
+        """Columns ``component``, ``monthly_usd``, ``share`` (one row per component)."""
+        df = pd.DataFrame({"component": list(self.breakdown),
+                           "monthly_usd": list(self.breakdown.values())})
+        df["share"] = df["monthly_usd"] / self.monthly_usd if self.monthly_usd else 0.0
+        return df
+
+
+def selfhost_monthly(scenario: Scenario) -> SelfHostResult:
+    """Self-hosted monthly cost of the scenario, by component, with the fleet size."""
+    p = scenario_params(scenario)
+    c = selfhost_components(p, scenario.acquisition, scenario.rent_mode, scenario.load_profile)
+    avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    tokens = scenario.workload.tokens_per_month * avg
+    total = float(c["total_usd"])
+    return SelfHostResult(
+        acquisition=scenario.acquisition, monthly_usd=total,
+        breakdown={k: float(c[f"{k}_usd"]) for k in COMPONENTS},
+        replicas=int(c["replicas"]), gpus=int(c["gpus"]), servers=int(c["servers"]),
+        capacity_requests_per_s=float(c["capacity_rps"]),
+        peak_requests_per_s=float(c["peak_rps"]),
+        cost_per_mtok_usd=total / tokens * 1e6 if tokens > 0 else float("nan"),
+        throughput_tok_s=scenario.throughput_tok_s,
+        throughput_estimated=scenario.throughput_estimated,
+        extra={"replica_months": float(c["replica_months"]),
+               "days_per_month": DAYS_PER_MONTH})
+
+
+def rent_vs_buy(scenario: Scenario) -> pd.DataFrame:
+    """Monthly breakdown for renting and for buying, side by side.
+
+    Staff FTE and implementation switch to the catalog default of the other acquisition mode
+    unless the caller or a preset set them.
+
+    Returns
+    -------
+    DataFrame
+        Index: components plus ``total``, ``replicas``, ``gpus``, ``servers``; columns
+        ``rent_usd`` and ``buy_usd`` (USD per month; counts for the last three rows).
+    """
+    d = catalog.cost_defaults()
+    cols = {}
+    for mode in ("rent", "buy"):
+        changes: dict[str, object] = {"acquisition": mode}
+        for key, dkey in (("staff_fte", f"staff_fte_{mode}"),
+                          ("implementation_usd", f"implementation_usd_{mode}")):
+            prov = scenario.provenance.get(key)
+            if prov is None or prov.source == d[dkey].source:
+                changes[key] = d[dkey].value
+        s = scenario.replace(**changes)
+        r = selfhost_monthly(s)
+        cols[f"{mode}_usd"] = {**r.breakdown, "total": r.monthly_usd, "replicas": r.replicas,
+                               "gpus": r.gpus, "servers": r.servers}
+    return pd.DataFrame(cols)
