@@ -32,7 +32,12 @@ META_KEY = b"aipolicy"
 
 def cache_path(source: str, symbol: str, interval: str, adjustment: str) -> Path:
     """Path of one cache entry under :func:`aipolicy.config.cache_dir` (read at call time)."""
-    return config.cache_dir() / source / f"{interval}-{adjustment}" / f"{quote(symbol, safe='')}.parquet"
+    return (
+        config.cache_dir()
+        / source
+        / f"{interval}-{adjustment}"
+        / f"{quote(symbol, safe='')}.parquet"
+    )
 
 
 def cached_symbols(source: str, interval: str, adjustment: str) -> list[str]:
@@ -41,7 +46,9 @@ def cached_symbols(source: str, interval: str, adjustment: str) -> list[str]:
     return sorted(unquote(p.stem) for p in folder.glob("*.parquet")) if folder.is_dir() else []
 
 
-def write_frame(source: str, symbol: str, interval: str, adjustment: str, frame: pd.DataFrame) -> str | None:
+def write_frame(
+    source: str, symbol: str, interval: str, adjustment: str, frame: pd.DataFrame
+) -> str | None:
     """Store ``frame`` (DatetimeIndex rows, float/int columns) atomically; return fetched_at.
 
     Returns ``None`` and writes nothing when the frame is empty or every value is NaN.
@@ -57,7 +64,9 @@ def write_frame(source: str, symbol: str, interval: str, adjustment: str, frame:
     table = pa.Table.from_pandas(data.reset_index(), preserve_index=False)
     meta = {"symbol": symbol, "source": source, "interval": interval, "adjustment": adjustment,
             "fetched_at": fetched_at}  # fmt: skip
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()})
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()}
+    )
     path = cache_path(source, symbol, interval, adjustment)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
@@ -87,7 +96,9 @@ def _move_aside(path: Path, exc: BaseException) -> CacheCorruptError:
     )
 
 
-def read_table(source: str, symbol: str, interval: str, adjustment: str, columns: list[str] | None = None) -> tuple[Any, str | None]:
+def read_table(
+    source: str, symbol: str, interval: str, adjustment: str, columns: list[str] | None = None
+) -> tuple[Any, str | None]:
     """Read one entry as an Arrow table; ``(None, None)`` when there is none.
 
     Raises
@@ -104,7 +115,9 @@ def read_table(source: str, symbol: str, interval: str, adjustment: str, columns
     try:
         # one open handle: a concurrent os.replace cannot swap the file between footer and pages
         with path.open("rb") as fh:
-            table = pq.read_table(fh, columns=None if columns is None else ["Date", *columns], use_threads=False)
+            table = pq.read_table(
+                fh, columns=None if columns is None else ["Date", *columns], use_threads=False
+            )
         if "Date" not in table.column_names or table.num_rows == 0:
             raise ValueError("no 'Date' column or no rows")
         meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
@@ -115,7 +128,9 @@ def read_table(source: str, symbol: str, interval: str, adjustment: str, columns
     return table, meta.get("fetched_at")
 
 
-def read_frame(source: str, symbol: str, interval: str, adjustment: str) -> tuple[pd.DataFrame | None, str | None]:
+def read_frame(
+    source: str, symbol: str, interval: str, adjustment: str
+) -> tuple[pd.DataFrame | None, str | None]:
     """Read one entry as a DataFrame indexed by ``Date``; ``(None, None)`` when there is none."""
     table, fetched_at = read_table(source, symbol, interval, adjustment)
     if table is None:

@@ -18,7 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"{len(U.DEFAULT_UNIVERSE)} symbols)")  # fmt: skip
     parser.add_argument("--series", default=None,
                         help=f"comma-separated FRED ids (default: {','.join(U.FRED_SERIES)})")  # fmt: skip
-    parser.add_argument("--start", default=U.DEFAULT_START, help=f"first date (default {U.DEFAULT_START})")
+    parser.add_argument(
+        "--start", default=U.DEFAULT_START, help=f"first date (default {U.DEFAULT_START})"
+    )
     parser.add_argument("--no-ipos", action="store_true", help="skip yfinance's IPO calendar")
 
 
@@ -39,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     tickers = _split(args.tickers, U.DEFAULT_UNIVERSE)
     series = _split(args.series, U.FRED_SERIES)
     start = as_timestamp("start", args.start)
-    jobs: list[tuple[str, list[str]]] = [("prices", tickers[i:i + BATCH]) for i in range(0, len(tickers), BATCH)]
+    jobs: list[tuple[str, list[str]]] = [
+        ("prices", tickers[i : i + BATCH]) for i in range(0, len(tickers), BATCH)
+    ]
     jobs += [("fred", [s]) for s in series]
     if not args.no_ipos:
         jobs.append(("ipos", ["IPO_CALENDAR"]))
@@ -62,11 +66,13 @@ def run(args: argparse.Namespace) -> int:
                     failed["IPO_CALENDAR"] = f"{type(exc).__name__}: {exc}"[:200]
             else:
                 cols = list(OHLCV) if kind == "prices" else ["value"]
-                got = sources.from_live(kind, syms, cols, "1d" if kind == "prices" else "native", start)
+                got = sources.from_live(
+                    kind, syms, cols, "1d" if kind == "prices" else "native", start
+                )
                 ok += list(got.records)
                 for s, note in zip(got.missing, got.notes, strict=False):
                     failed[s] = note[:200]
-                for s in got.missing[len(got.notes):]:
+                for s in got.missing[len(got.notes) :]:
                     failed[s] = "no data"
             bar.update(len(syms))
     print(f"cache: {config.cache_dir()}")

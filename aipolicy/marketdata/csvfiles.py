@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Yahoo index symbols whose file may drop the caret (``GSPC.csv`` lists as ``^GSPC``).
-KNOWN_INDEXES: frozenset[str] = frozenset({"GSPC", "IXIC", "SOX", "DJI", "RUT", "VIX", "NDX", "NYA"})
+KNOWN_INDEXES: frozenset[str] = frozenset(
+    {"GSPC", "IXIC", "SOX", "DJI", "RUT", "VIX", "NDX", "NYA"}
+)
 _NA_TOKENS = {"", ".", "null", "NULL", "nan", "NaN", "NA", "N/A", "-"}
 
 
@@ -102,7 +104,11 @@ def _parse(path: Path, text: str) -> tuple[pd.DataFrame, int]:
         raise MalformedDataError(f"{path}: line 1: the file is empty; expected a header row")
     skip: list[int] = []
     line0 = 2
-    if lines[0].split(",")[0].strip() == "Price" and len(lines) > 2 and lines[1].startswith("Ticker"):
+    if (
+        lines[0].split(",")[0].strip() == "Price"
+        and len(lines) > 2
+        and lines[1].startswith("Ticker")
+    ):
         # yfinance multi-level to_csv: Price,... / Ticker,... / Date,,,...
         skip = [1, 2] if lines[2].split(",")[0].strip() == "Date" else [1]
         line0 = 2 + len(skip)
@@ -149,7 +155,9 @@ def read_price_csv(path: Path) -> Record:
     if "Adj Close" in values:  # Yahoo website layout: Close is unadjusted
         adj = values["Adj Close"].to_numpy()
         close = out["Close"].to_numpy()
-        ratio = np.where(np.isfinite(close) & (close != 0), adj / np.where(close == 0, np.nan, close), 1.0)
+        ratio = np.where(
+            np.isfinite(close) & (close != 0), adj / np.where(close == 0, np.nan, close), 1.0
+        )
         for c in ("Open", "High", "Low"):
             out[c] = out[c].to_numpy() * ratio
         out["Close"] = adj

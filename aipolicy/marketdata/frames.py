@@ -35,7 +35,9 @@ def record_from_frame(frame: pd.DataFrame, columns: list[str]) -> Record:
     import numpy as np
 
     idx = frame.index
-    dates = np.asarray(idx.tz_localize(None) if getattr(idx, "tz", None) is not None else idx).astype("datetime64[ns]")
+    dates = np.asarray(
+        idx.tz_localize(None) if getattr(idx, "tz", None) is not None else idx
+    ).astype("datetime64[ns]")
     order = np.argsort(dates, kind="stable")
     dates = dates[order]
     keep = np.ones(len(dates), dtype=bool)
@@ -57,8 +59,16 @@ def _clip(rec: Record, start: Any, end: Any) -> Record:
     import numpy as np
 
     dates, cols = rec
-    lo = 0 if start is None else int(np.searchsorted(dates, np.datetime64(start.value, "ns"), "left"))
-    hi = len(dates) if end is None else int(np.searchsorted(dates, np.datetime64(end.value, "ns"), "right"))
+    lo = (
+        0
+        if start is None
+        else int(np.searchsorted(dates, np.datetime64(start.value, "ns"), "left"))
+    )
+    hi = (
+        len(dates)
+        if end is None
+        else int(np.searchsorted(dates, np.datetime64(end.value, "ns"), "right"))
+    )
     if lo == 0 and hi == len(dates):
         return rec
     return dates[lo:hi], {k: v[lo:hi] for k, v in cols.items()}
@@ -94,7 +104,9 @@ def assemble(
     all_dates = [r[0] for r in kept.values()]
     if not all_dates:
         union = np.array([], dtype="datetime64[ns]")
-    elif all(len(d) == len(all_dates[0]) and np.array_equal(d, all_dates[0]) for d in all_dates[1:]):
+    elif all(
+        len(d) == len(all_dates[0]) and np.array_equal(d, all_dates[0]) for d in all_dates[1:]
+    ):
         union = all_dates[0]
     else:
         union = np.unique(np.concatenate(all_dates))

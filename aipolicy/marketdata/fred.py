@@ -65,11 +65,17 @@ def load_fred(
                   interval="native", start=start_ts)  # fmt: skip
     frame, empty = assemble(got.records, ("value",), start_ts, end_ts)
     if empty and len(empty) == len(got.records):
-        raise DataUnavailableError(f"source {source!r}: {', '.join(empty)} have no observations in the date range; widen it")
+        raise DataUnavailableError(
+            f"source {source!r}: {', '.join(empty)} have no observations in the date range; widen it"
+        )
     if empty:
         import warnings
 
-        warnings.warn(f"no observations in the date range for {', '.join(empty)}; left out", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"no observations in the date range for {', '.join(empty)}; left out",
+            UserWarning,
+            stacklevel=2,
+        )
     synthetic = source == "sample"
     used = "+".join(got.used)
     if synthetic:
@@ -81,7 +87,9 @@ def load_fred(
     else:
         import os
 
-        prov = "FRED via fredapi" if os.environ.get("FRED_API_KEY") else "FRED fredgraph.csv (keyless)"
+        prov = (
+            "FRED via fredapi" if os.environ.get("FRED_API_KEY") else "FRED fredgraph.csv (keyless)"
+        )
         if "cache" in got.used:
             prov += " (some from the local cache)"
     frame.attrs = make_attrs(

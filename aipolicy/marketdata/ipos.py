@@ -49,13 +49,24 @@ def read_ipo_table(path: Path | None = None) -> pd.DataFrame:
         raise MalformedDataError(f"{path}: cannot read the IPO table: {exc}") from exc
     missing = [c for c in IPO_COLUMNS if c not in df.columns]
     if missing:
-        raise MalformedDataError(f"{path}: line 1: columns {missing} are missing; expected {list(IPO_COLUMNS)}")
+        raise MalformedDataError(
+            f"{path}: line 1: columns {missing} are missing; expected {list(IPO_COLUMNS)}"
+        )
     for col in ("pricing_date", "first_trade_date", "as_of"):
         try:
             df[col] = pd.to_datetime(df[col], format="%Y-%m-%d").astype("datetime64[ns]")
         except ValueError as exc:
-            raise MalformedDataError(f"{path}: column {col!r} must hold YYYY-MM-DD dates: {exc}") from exc
-    for col in ("offer_price", "range_low", "range_high", "shares", "proceeds_usd", "first_day_close"):
+            raise MalformedDataError(
+                f"{path}: column {col!r} must hold YYYY-MM-DD dates: {exc}"
+            ) from exc
+    for col in (
+        "offer_price",
+        "range_low",
+        "range_high",
+        "shares",
+        "proceeds_usd",
+        "first_day_close",
+    ):
         df[col] = pd.to_numeric(df[col], errors="raise").astype("float64")
     bad = ~df["verified"].isin(["True", "False"])
     if bad.any():
@@ -112,7 +123,11 @@ def _calendar_to_rows(cal: pd.DataFrame) -> pd.DataFrame:
         }
     )
     for c in ("pricing_date", "first_trade_date", "as_of"):
-        out[c] = pd.to_datetime(out[c]).dt.tz_localize(None).astype("datetime64[ns]") if len(out) else out[c].astype("datetime64[ns]")
+        out[c] = (
+            pd.to_datetime(out[c]).dt.tz_localize(None).astype("datetime64[ns]")
+            if len(out)
+            else out[c].astype("datetime64[ns]")
+        )
     out["origin"] = "yfinance calendar"
     return out
 
@@ -194,7 +209,8 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
         "as_of": table["as_of"].max().strftime("%Y-%m-%d"),
         "fetched_at": fetched_at,
         "missing": missing,
-        "requested": ["IPO_TABLE"] + (["IPO_CALENDAR"] if source != "sample" and source != "csv" else []),
+        "requested": ["IPO_TABLE"]
+        + (["IPO_CALENDAR"] if source != "sample" and source != "csv" else []),
         "synthetic": False,
         "data_dir": None,
         "provenance": provenance,

@@ -99,7 +99,9 @@ def _is_yf_rate_limit(exc: BaseException) -> bool:
     return type(exc).__name__ == "YFRateLimitError"
 
 
-def split_download(data: pd.DataFrame | None, tickers: list[str]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def split_download(
+    data: pd.DataFrame | None, tickers: list[str]
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Split yfinance's ``(Price, Ticker)`` frame into one OHLCV frame per ticker.
 
     A ticker whose Close column is absent or all NaN counts as failed (yfinance does not raise).

@@ -35,7 +35,9 @@ def _resample(frame: pd.DataFrame, interval: str, multi: bool) -> pd.DataFrame:
         out = g.last()
     else:
         parts = {"Open": g.first, "High": g.max, "Low": g.min, "Close": g.last, "Volume": g.sum}
-        out = pd.concat([parts[f]()[[f]] if False else parts[f]().loc[:, [f]] for f in OHLCV], axis=1)
+        out = pd.concat(
+            [parts[f]()[[f]] if False else parts[f]().loc[:, [f]] for f in OHLCV], axis=1
+        )
         out.columns = frame.columns
     out.index = pd.DatetimeIndex(last_day.to_numpy(), name="Date")
     return out
@@ -126,7 +128,11 @@ def load_prices(
                 f"between {start_ts.date() if start_ts is not None else 'the start'} and "
                 f"{end_ts.date() if end_ts is not None else 'the end'}; widen the date range"
             )
-        warnings.warn(f"no prices in the date range for {', '.join(empty)}; left out", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"no prices in the date range for {', '.join(empty)}; left out",
+            UserWarning,
+            stacklevel=2,
+        )
     if interval != "1d" and not native and len(frame):
         frame = _resample(frame, interval, multi)
     synthetic = source == "sample"
@@ -138,7 +144,9 @@ def load_prices(
     elif used == "cache":
         prov = f"local cache of Yahoo Finance downloads (yfinance {yfinance_version()})"
     else:
-        prov = f"Yahoo Finance via yfinance {yfinance_version()}" + (" (some from the local cache)" if "cache" in got.used else "")
+        prov = f"Yahoo Finance via yfinance {yfinance_version()}" + (
+            " (some from the local cache)" if "cache" in got.used else ""
+        )
     frame.attrs = make_attrs(
         frame, source=used, requested=syms, missing=got.missing + empty, synthetic=synthetic,
         provenance=prov, fetched_at=min(got.fetched_at) if got.fetched_at else None,
@@ -163,7 +171,9 @@ def available_tickers(source: str = "sample", data_dir: str | Path | None = None
         return sample.symbols("prices", data_dir)
     if source == "csv":
         if data_dir is None or not Path(data_dir).is_dir():
-            raise InvalidInputError(f"source 'csv' needs data_dir: a folder of TICKER.csv files; got {data_dir!r}")
+            raise InvalidInputError(
+                f"source 'csv' needs data_dir: a folder of TICKER.csv files; got {data_dir!r}"
+            )
         return csvfiles.list_symbols(Path(data_dir))
     if source == "cache":
         return cache.cached_symbols("yahoo", "1d", "adj")

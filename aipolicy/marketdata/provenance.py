@@ -38,7 +38,9 @@ def symbol_list(name: str, value: Any) -> list[str]:
         items = []
         for v in value:
             if not isinstance(v, str):
-                raise InvalidInputError(f"parameter {name!r}: {v!r} is not a string symbol such as 'NVDA'")
+                raise InvalidInputError(
+                    f"parameter {name!r}: {v!r} is not a string symbol such as 'NVDA'"
+                )
             items.append(v.strip())
     else:
         raise InvalidInputError(

@@ -55,5 +55,7 @@ def read(kind: str, symbol: str, columns: list[str], data_dir: str | Path | None
     try:
         table = pq.read_table(path, columns=["Date", *columns], use_threads=False)
     except Exception as exc:  # pyarrow raises several types for bad files
-        raise MalformedDataError(f"{path}: cannot read the sample file ({exc}); run `aipolicy sample`") from exc
+        raise MalformedDataError(
+            f"{path}: cannot read the sample file ({exc}); run `aipolicy sample`"
+        ) from exc
     return record_from_table(table, columns)

@@ -45,7 +45,9 @@ def _kind_words(kind: str) -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- sample / csv
-def from_sample(kind: str, syms: list[str], columns: list[str], data_dir: Any, missing: str) -> Loaded:
+def from_sample(
+    kind: str, syms: list[str], columns: list[str], data_dir: Any, missing: str
+) -> Loaded:
     """Records from the committed sample; unknown symbols raise unless ``missing='drop'``."""
     entries = sample.manifest(data_dir)
     known = [k.split(":", 1)[1] for k in entries if k.startswith(kind + ":")]
@@ -79,7 +81,9 @@ def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
         )
     folder = Path(data_dir)
     if not folder.is_dir():
-        raise InvalidInputError(f"parameter 'data_dir': {str(folder)!r} is not a folder; point it at a folder of CSV files")
+        raise InvalidInputError(
+            f"parameter 'data_dir': {str(folder)!r} is not a folder; point it at a folder of CSV files"
+        )
     files: dict[str, Path] = {}
     for s in syms:
         p = csvfiles.price_file(folder, s) if kind == "prices" else (folder / f"{s}.csv")
@@ -89,7 +93,11 @@ def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
     if unknown and missing == "raise":
         one, many = _kind_words(kind)
         known = csvfiles.list_symbols(folder)
-        hint = " (a leading '^' may be dropped from the file name: GSPC.csv serves ^GSPC)" if kind == "prices" else ""
+        hint = (
+            " (a leading '^' may be dropped from the file name: GSPC.csv serves ^GSPC)"
+            if kind == "prices"
+            else ""
+        )
         raise UnknownTickerError(
             f"{', '.join(repr(u) for u in unknown)}: no {', '.join(u.lstrip('^') + '.csv' for u in unknown)} "
             f"in {folder}{hint}; available {many}: {', '.join(known) or 'none'}. "
@@ -97,7 +105,9 @@ def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
         )
     out = Loaded(missing=list(unknown), used=["csv"])
     for s, p in files.items():
-        out.records[s] = csvfiles.read_price_csv(p) if kind == "prices" else csvfiles.read_fred_csv(p, s)
+        out.records[s] = (
+            csvfiles.read_price_csv(p) if kind == "prices" else csvfiles.read_fred_csv(p, s)
+        )
     return out
 
 
@@ -176,7 +186,9 @@ def from_live(kind: str, syms: list[str], columns: list[str], interval: str, sta
                 out.missing.append(s)
                 out.notes.append(f"{s}: FRED returned no observations")
                 continue
-            frame = pd.DataFrame({"value": rec[1]["value"]}, index=pd.DatetimeIndex(rec[0], name="Date"))
+            frame = pd.DataFrame(
+                {"value": rec[1]["value"]}, index=pd.DatetimeIndex(rec[0], name="Date")
+            )
             try:
                 cache.write_frame(src, s, iv, adj, frame)
             except OSError as exc:
@@ -201,7 +213,10 @@ def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: 
     elif source == "live":
         got = from_live(kind, syms, columns, interval, start)
         if got.missing and got.records:
-            _warn(f"{service}: could not load {', '.join(got.missing)}; left out. " + "; ".join(got.notes)[:400])
+            _warn(
+                f"{service}: could not load {', '.join(got.missing)}; left out. "
+                + "; ".join(got.notes)[:400]
+            )
     else:  # auto
         got = from_live(kind, syms, columns, interval, start)
         if got.missing:
@@ -219,7 +234,9 @@ def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: 
             got.missing = [s for s in syms if s not in got.records]
             got.notes += fallback.notes
             if got.missing and got.records:
-                _warn(f"{service}: could not load {', '.join(got.missing)} live or from the cache; left out")
+                _warn(
+                    f"{service}: could not load {', '.join(got.missing)} live or from the cache; left out"
+                )
             if not got.records:
                 got.used = ["live", "cache"]
     if not got.records:

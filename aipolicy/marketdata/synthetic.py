@@ -187,7 +187,9 @@ def trading_days(start: str = START, end: str = END) -> Any:
             USPresidentsDay,
             GoodFriday,
             USMemorialDay,
-            Holiday("Juneteenth", month=6, day=19, start_date="2022-01-01", observance=nearest_workday),
+            Holiday(
+                "Juneteenth", month=6, day=19, start_date="2022-01-01", observance=nearest_workday
+            ),
             Holiday("Independence Day", month=7, day=4, observance=nearest_workday),
             USLaborDay,
             USThanksgivingDay,
@@ -247,7 +249,9 @@ def _ohlcv(
     prev_close = np.empty(n)
     prev_close[0] = close[0] * np.exp(-r[0])
     prev_close[1:] = close[:-1]
-    open_ = prev_close * np.exp(np.clip(gap, -np.abs(r) - 0.5 * daily_vol, np.abs(r) + 0.5 * daily_vol))
+    open_ = prev_close * np.exp(
+        np.clip(gap, -np.abs(r) - 0.5 * daily_vol, np.abs(r) + 0.5 * daily_vol)
+    )
     if first_open is not None:
         open_[0] = first_open
     hi_ext = np.abs(rng.normal(0.0, 0.45 * daily_vol, n))
@@ -323,7 +327,9 @@ def build_prices(seed: int = SEED) -> dict[str, Any]:
             start = int(np.searchsorted(dates.asi8, pd.Timestamp(ipo_first[sym]).value))
             r = r[start:].copy()
             tail = e[start:]
-            tail = (tail - tail.mean()) / tail.std()  # keep the post-IPO idiosyncratic vol on target
+            tail = (
+                tail - tail.mean()
+            ) / tail.std()  # keep the post-IPO idiosyncratic vol on target
             r = growth / 252 + beta * m[start:] + lam * s[start:] + idio_vol / np.sqrt(252) * tail
             first_open = offers[sym]
             if sym in FIRST_DAY_CLOSE:
@@ -370,7 +376,9 @@ def build_fred(seed: int = SEED) -> dict[str, Any]:
     keep = months >= pd.Timestamp("2016-01-01")
     out: dict[str, pd.Series] = {}
 
-    def index_path(rates: tuple[tuple[str, float], ...], level_jan2016: float, noise: float) -> np.ndarray:
+    def index_path(
+        rates: tuple[tuple[str, float], ...], level_jan2016: float, noise: float
+    ) -> np.ndarray:
         pi = _interp_months(months, rates) / 100.0
         c = np.log1p(pi) / 12.0 + rng.normal(0.0, noise, len(months))
         lvl = np.exp(np.cumsum(c))
@@ -424,7 +432,9 @@ def price_table(symbol: str, frame: Any) -> Any:
     import pyarrow as pa
 
     arrays = [pa.array(frame.index.to_numpy().astype("datetime64[ns]"), pa.timestamp("ns"))]
-    arrays += [pa.array(frame[c].to_numpy(), pa.float64()) for c in ("Open", "High", "Low", "Close")]
+    arrays += [
+        pa.array(frame[c].to_numpy(), pa.float64()) for c in ("Open", "High", "Low", "Close")
+    ]
     arrays.append(pa.array(frame["Volume"].to_numpy(), pa.int64()))
     schema = pa.schema(
         [("Date", pa.timestamp("ns"))] + [(c, pa.float64()) for c in ("Open", "High", "Low", "Close")]

@@ -32,7 +32,9 @@ def _history(dates: pd.DatetimeIndex, seed: int) -> pd.DataFrame:
     return df
 
 
-def yf_frame(tickers: list[str], failed: tuple[str, ...] = (), start: str = "2024-01-02", periods: int = 60) -> pd.DataFrame:
+def yf_frame(
+    tickers: list[str], failed: tuple[str, ...] = (), start: str = "2024-01-02", periods: int = 60
+) -> pd.DataFrame:
     """Build ``yf.download(..., auto_adjust=True)`` output as yfinance 1.7 assembles it.
 
     Good tickers come from ``history``; failed ones are yfinance's ``utils.empty_df()`` (which
@@ -42,7 +44,10 @@ def yf_frame(tickers: list[str], failed: tuple[str, ...] = (), start: str = "202
     from yfinance import utils
 
     dates = pd.bdate_range(start, periods=periods)
-    dfs = {t: (utils.empty_df() if t in failed else _history(dates, i)) for i, t in enumerate(sorted(set(tickers)))}
+    dfs = {
+        t: (utils.empty_df() if t in failed else _history(dates, i))
+        for i, t in enumerate(sorted(set(tickers)))
+    }
     idx = None
     for df in dfs.values():
         if not df.empty:

@@ -13,8 +13,12 @@ from aipolicy.marketdata import cache, load_fred, load_prices
 def _ohlcv(n: int = 50, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     c = 100 + rng.normal(0, 1, n).cumsum()
-    idx = pd.DatetimeIndex(pd.bdate_range("2024-01-02", periods=n), name="Date").astype("datetime64[ns]")
-    return pd.DataFrame({"Open": c, "High": c + 1, "Low": c - 1, "Close": c, "Volume": 1e6}, index=idx)
+    idx = pd.DatetimeIndex(pd.bdate_range("2024-01-02", periods=n), name="Date").astype(
+        "datetime64[ns]"
+    )
+    return pd.DataFrame(
+        {"Open": c, "High": c + 1, "Low": c - 1, "Close": c, "Volume": 1e6}, index=idx
+    )
 
 
 def test_round_trip_and_attrs(isolated_cache):
@@ -49,7 +53,9 @@ def test_corrupt_file_moved_aside_and_reported():
 
 
 def test_corrupt_file_raises_named_error_at_the_low_level():
-    cache.write_frame("fred", "DGS10", "native", "na", _ohlcv()[["Close"]].rename(columns={"Close": "value"}))
+    cache.write_frame(
+        "fred", "DGS10", "native", "na", _ohlcv()[["Close"]].rename(columns={"Close": "value"})
+    )
     cache.cache_path("fred", "DGS10", "native", "na").write_bytes(b"")
     with pytest.raises(CacheCorruptError, match="moved aside"):
         cache.read_table("fred", "DGS10", "native", "na")
@@ -80,10 +86,14 @@ def test_concurrent_writers_never_leave_a_torn_file(isolated_cache):
     import sys
 
     env = {**os.environ, "AIPOLICY_CACHE_DIR": str(isolated_cache)}
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(s), "40"], env=env) for s in (1, 2)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(s), "40"], env=env) for s in (1, 2)
+    ]
     reads = 0
     while any(p.poll() is None for p in procs):
-        table, _ = cache.read_table("yahoo", "NVDA", "1d", "adj")  # raises CacheCorruptError if torn
+        table, _ = cache.read_table(
+            "yahoo", "NVDA", "1d", "adj"
+        )  # raises CacheCorruptError if torn
         if table is not None:
             assert table.num_rows in {250, 251, 252, 300, 301, 302}
             reads += 1

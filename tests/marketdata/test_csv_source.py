@@ -71,7 +71,9 @@ def test_caret_dropped_from_file_name(folder):
 def test_unknown_ticker_lists_available(folder):
     with pytest.raises(UnknownTickerError) as exc:
         load_prices(["NVDA", "MSFT"], source="csv", data_dir=folder)
-    assert "MSFT.csv" in str(exc.value) and "NVDA" in str(exc.value) and str(folder) in str(exc.value)
+    assert (
+        "MSFT.csv" in str(exc.value) and "NVDA" in str(exc.value) and str(folder) in str(exc.value)
+    )
     df = load_prices(["NVDA", "MSFT"], source="csv", data_dir=folder, missing="drop")
     assert df.attrs["missing"] == ["MSFT"]
 
@@ -108,7 +110,9 @@ def test_fred_csv_both_headers_and_dots(folder):
 
 
 def test_fred_malformed(folder):
-    (folder / "PAYEMS.csv").write_text("observation_date,PAYEMS\n2024-01-01,158000\n2024-02-01,lots\n")
+    (folder / "PAYEMS.csv").write_text(
+        "observation_date,PAYEMS\n2024-01-01,158000\n2024-02-01,lots\n"
+    )
     with pytest.raises(MalformedDataError, match=r"PAYEMS.csv: line 3"):
         load_fred("PAYEMS", source="csv", data_dir=folder)
 

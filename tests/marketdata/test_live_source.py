@@ -44,7 +44,9 @@ def test_live_success_writes_cache(monkeypatch):
     _fake_yahoo(monkeypatch, calls=calls)
     df = load_prices(["NVDA", "^GSPC"], source="live")
     assert list(df.columns) == ["NVDA", "^GSPC"] and df.attrs["source"] == "live"
-    assert df.attrs["fetched_at"] and df.attrs["provenance"].startswith("Yahoo Finance via yfinance")
+    assert df.attrs["fetched_at"] and df.attrs["provenance"].startswith(
+        "Yahoo Finance via yfinance"
+    )
     assert calls[0][1] == "2016-01-01" and calls[0][3] == "1d"
     assert cache.cache_path("yahoo", "^GSPC", "1d", "adj").is_file()
     again = load_prices(["NVDA", "^GSPC"], source="cache")
@@ -100,7 +102,9 @@ def test_network_down_auto_falls_back_to_cache_with_warning(monkeypatch):
     with pytest.warns(UserWarning, match="using the local cache"):
         df = load_prices(["NVDA", "AMD"], source="auto")
     pd.testing.assert_frame_equal(df, first, check_freq=False)
-    assert df.attrs["source"] == "live+cache" and df.attrs["fetched_at"] == first.attrs["fetched_at"]
+    assert (
+        df.attrs["source"] == "live+cache" and df.attrs["fetched_at"] == first.attrs["fetched_at"]
+    )
 
 
 def test_network_down_auto_without_cache(monkeypatch):
@@ -189,7 +193,9 @@ def test_fred_api_key_uses_fredapi_and_is_never_shown(monkeypatch):
     def fake_api(series_id, api_key):
         seen["key"] = api_key
         if series_id == "BAD":
-            raise ValueError(f"Bad Request. The value for variable api_key={api_key} is not registered")
+            raise ValueError(
+                f"Bad Request. The value for variable api_key={api_key} is not registered"
+            )
         return pd.Series([308.417, 310.326], index=pd.to_datetime(["2024-01-01", "2024-02-01"]))
 
     monkeypatch.setattr(live, "fred_api_series", fake_api)
@@ -231,7 +237,9 @@ def test_ipos_live_merges_calendar_and_caches(monkeypatch):
     df = load_ipos(source="live")
     assert list(df["ticker"]) == ["ARM", "ALAB", "CRWV", "CBRS", "NEWAI"]
     new = df.set_index("ticker").loc["NEWAI"]
-    assert new["origin"] == "yfinance calendar" and not new["verified"] and new["range_high"] == 20.0
+    assert (
+        new["origin"] == "yfinance calendar" and not new["verified"] and new["range_high"] == 20.0
+    )
     assert df.attrs["source"] == "live"
 
     def down(*a, **k):

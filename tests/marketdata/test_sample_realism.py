@@ -39,7 +39,11 @@ def test_beta_to_sp500_in_range(returns, ticker):
     group = GROUPS[ticker]
     if group == "platform":
         lo, hi = 0.8, 1.5
-    elif group in ("large semiconductor", "volatile chip / AI infrastructure", "semiconductor index"):
+    elif group in (
+        "large semiconductor",
+        "volatile chip / AI infrastructure",
+        "semiconductor index",
+    ):
         lo, hi = 1.5, 2.6
     else:
         lo, hi = 0.9, 1.3
@@ -70,7 +74,9 @@ def test_cpi_yoy_realistic():
 def test_macro_paths_plausible():
     f = load_fred(["UNRATE", "FEDFUNDS", "DGS10", "PAYEMS"], source="sample")
     assert f["UNRATE"].max() > 12 and f["UNRATE"].min() > 3
-    assert f["FEDFUNDS"].loc["2023-09":"2024-06"].min() > 5 and f["FEDFUNDS"].loc["2021"].max() < 0.3
+    assert (
+        f["FEDFUNDS"].loc["2023-09":"2024-06"].min() > 5 and f["FEDFUNDS"].loc["2021"].max() < 0.3
+    )
     assert 0.3 <= f["DGS10"].min() and f["DGS10"].max() < 6
     p = f["PAYEMS"].dropna()
     assert p.diff().min() < -15000  # April 2020

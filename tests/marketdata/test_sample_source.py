@@ -14,7 +14,16 @@ from aipolicy.errors import DataUnavailableError, InvalidInputError, UnknownTick
 from aipolicy.marketdata import available_tickers, load_fred, load_ipos, load_prices, universe
 from aipolicy.notebook import banner_text
 
-ATTR_KEYS = {"source", "as_of", "fetched_at", "missing", "requested", "synthetic", "data_dir", "provenance"}
+ATTR_KEYS = {
+    "source",
+    "as_of",
+    "fetched_at",
+    "missing",
+    "requested",
+    "synthetic",
+    "data_dir",
+    "provenance",
+}
 
 
 def test_close_frame_shape_order_and_attrs():
@@ -41,8 +50,16 @@ def test_universe_is_covered():
 def test_ohlcv_multiindex_and_bar_consistency():
     df = load_prices("NVDA, AMD", "2025-01-01", "2025-03-31", source="sample", fields="ohlcv")
     assert df.columns.names == ["Field", "Ticker"]
-    assert list(df.columns.get_level_values(0).unique()) == ["Open", "High", "Low", "Close", "Volume"]
-    assert df.index.min() >= pd.Timestamp("2025-01-01") and df.index.max() <= pd.Timestamp("2025-03-31")
+    assert list(df.columns.get_level_values(0).unique()) == [
+        "Open",
+        "High",
+        "Low",
+        "Close",
+        "Volume",
+    ]
+    assert df.index.min() >= pd.Timestamp("2025-01-01") and df.index.max() <= pd.Timestamp(
+        "2025-03-31"
+    )
     for t in ("NVDA", "AMD"):
         hi, lo = df[("High", t)], df[("Low", t)]
         assert (hi >= df[("Open", t)]).all() and (hi >= df[("Close", t)]).all()
@@ -121,7 +138,8 @@ def test_weekly_and_monthly_resampling():
     assert len(m) == 130
     w = load_prices("NVDA", source="sample", interval="1wk", fields="ohlcv")
     assert w[("High", "NVDA")].max() == pytest.approx(
-        load_prices("NVDA", source="sample", fields="ohlcv")[("High", "NVDA")].max())
+        load_prices("NVDA", source="sample", fields="ohlcv")[("High", "NVDA")].max()
+    )
 
 
 def test_alternative_sample_folder_and_missing_folder(tmp_path):
@@ -136,7 +154,9 @@ def test_regeneration_is_byte_identical(tmp_path):
     committed = config.sample_dir()
     for path in written:
         rel = path.relative_to(tmp_path)
-        assert (committed / rel).read_bytes() == path.read_bytes(), f"{rel} differs from the committed sample"
+        assert (committed / rel).read_bytes() == path.read_bytes(), (
+            f"{rel} differs from the committed sample"
+        )
     assert len(written) == 30 + 6 + 1
 
 
