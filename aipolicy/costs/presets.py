@@ -32,6 +32,7 @@ from aipolicy.errors import InvalidInputError
 
 __all__ = ["PRESETS", "Preset", "list_presets", "scenario_from_preset"]
 
+_WORKLOAD_ARGS = ("requests_per_day", "input_tokens", "output_tokens", "load_profile")
 _BUILD_ARGS = ("api_model", "open_model", "gpu", "acquisition", "rental_provider", "precision",
                "as_of")
 
@@ -130,5 +131,11 @@ def scenario_from_preset(name: str, **overrides: Any) -> Scenario:
     values = {k: v for k, (v, _) in preset.values.items()}
     prov = {k: Provenance(f"aipolicy assumption (preset {name})", note=why)
             for k, (_, why) in preset.values.items()}
+    # Workload keys are explicit build_scenario arguments that preset values would overwrite:
+    # pass the caller's value as a preset value, marked as a caller override.
+    for key in _WORKLOAD_ARGS:
+        if key in fields:
+            values[key] = fields.pop(key)
+            prov[key] = Provenance("caller override")
     return build_scenario(name=name, preset_values=values, preset_provenance=prov,
                           **build, **fields)
