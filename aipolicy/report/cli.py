@@ -1,0 +1,70 @@
+"""``aipolicy report``: run the notebooks with papermill and render the reports.
+
+Exit status: 0 when every notebook ran (or was reused), 1 when any failed or timed out (the
+report is still written), 2 for a usage error (bad flag, params file or notebook name),
+130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from aipolicy.notebook import DATA_SOURCES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``report`` flags to ``parser``."""
+    parser.add_argument(
+        "--source", choices=DATA_SOURCES, default=None,
+        help="market data source passed to every market notebook (default: the notebooks' own)",
+    )
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="folder of CSV files for --source csv (passed to market notebooks)")
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE.yaml",
+                        help="YAML: global parameters plus a section per notebook")
+    parser.add_argument("--notebooks", nargs="+", default=None, metavar="NAME",
+                        help="run only these notebooks ('01', '01_build_vs_buy' or its .ipynb)")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="report folder (default: reports/<UTC date>/, with reports/latest)")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="notebooks run in parallel (default: number of CPUs)")
+    parser.add_argument("--timeout", type=float, default=1800.0, metavar="SECONDS",
+                        help="time limit per notebook; 0 for none (default: 1800)")
+    parser.add_argument("--no-input", action="store_true",
+                        help="hide code in the HTML reports (results only)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="copy notebooks whose inputs are unchanged since the last complete "
+                             "report instead of re-running them (live/auto data always re-runs)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the report; print where it is and a one-line outcome per failed notebook."""
+    from aipolicy.report.runner import ReportOptions, run_report
+
+    opts = ReportOptions(
+        source=args.source,
+        data_dir=args.data_dir,
+        params_file=args.params,
+        notebooks=args.notebooks,
+        out=args.out,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        no_input=args.no_input,
+        reuse=args.reuse,
+        progress=not args.quiet,
+    )
+    result = run_report(opts)
+    counts: dict[str, int] = {}
+    for status in result.statuses.values():
+        counts[status] = counts.get(status, 0) + 1
+    text = ", ".join(f"{n} {s}" for s, n in counts.items())
+    print(f"report: {result.folder / 'index.html'} ({text})")
+    for name, nb in result.summary["notebooks"].items():
+        if nb.get("error"):
+            err = nb["error"]
+            print(f"  {name}: {nb['status'].upper()}: {err.get('ename')}: {err.get('evalue')}"[:300],
+                  file=sys.stderr)
+    return result.exit_code

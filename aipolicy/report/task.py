@@ -1,0 +1,29 @@
+"""A notebook to run, as handed to a worker process (kept free of heavy imports)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def default_lock_path() -> Path:
+    """One kernel-start lock file per user, shared by every aipolicy process."""
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"aipolicy-kernel-start-{uid}.lock"
+
+
+@dataclass
+class Task:
+    """One notebook to run: where it is, where its outputs go, with what."""
+
+    name: str
+    input_path: Path
+    output_ipynb: Path
+    output_html: Path
+    parameters: dict[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+    no_input: bool = False
+    lock_path: str = field(default_factory=lambda: str(default_lock_path()))
