@@ -170,7 +170,7 @@ def inflation_regime(
     Returns
     -------
     DataFrame with columns yoy, change (over ``trend_months``), level, trend and regime
-    (e.g. "high, rising"); NaN labels (None) where the input is NaN.
+    (e.g. "high, rising"); labels are missing (NaN) where the input or the change is NaN.
     """
     if low >= high:
         raise InvalidInputError(f"low ({low}) must be below high ({high}); fractions, 0.04 = 4 %")

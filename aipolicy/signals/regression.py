@@ -37,9 +37,9 @@ class CapmResult:
         Intercept per period (fraction). ``alpha_ann = alpha * periods_per_year``.
     beta : float
     alpha_se, beta_se : float
-        Newey-West (Bartlett kernel) standard errors with ``hac_lags`` lags and the
-        small-sample correction (statsmodels ``cov_type='HAC'``); plain OLS errors if
-        ``hac_lags == 0`` and ``cov_type='nonrobust'``.
+        Newey-West (Bartlett kernel) standard errors with ``hac_lags`` lags, exactly
+        statsmodels' ``fit(cov_type='HAC', cov_kwds={'maxlags': hac_lags})`` (its default:
+        no small-sample n/(n-k) correction); plain OLS errors with ``cov_type='nonrobust'``.
     alpha_t, beta_t, alpha_p, beta_p : float
         t-statistics and two-sided p-values (normal reference, statsmodels' default for HAC).
     r_squared : float
@@ -110,7 +110,7 @@ def ols_hac(
         raise InvalidInputError(f"hac_lags must be >= 0 or None (automatic), got {hac_lags}")
     model = sm.OLS(data["__y__"], exog)
     if cov_type == "HAC":
-        res = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+        res = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     elif cov_type == "nonrobust":
         res = model.fit()
         lags = 0
@@ -221,32 +221,31 @@ def capm_table(
     return out
 
 
-def _rolling_moments(y: np.ndarray, x: np.ndarray, window: int, min_periods: int):
-    """Pairwise-complete rolling sums via cumulative sums. ``y`` is (T, K), ``x`` is (T,)."""
-    X = np.broadcast_to(x[:, None], y.shape)
-    ok = np.isfinite(y) & np.isfinite(X)
-    # demean with the full-sample means to limit cancellation in the cumulative sums
-    mx = np.nanmean(np.where(ok, X, np.nan), axis=0) if ok.any() else np.zeros(y.shape[1])
-    my = np.nanmean(np.where(ok, y, np.nan), axis=0) if ok.any() else np.zeros(y.shape[1])
-    mx = np.nan_to_num(mx)
-    my = np.nan_to_num(my)
-    xc = np.where(ok, X - mx, 0.0)
-    yc = np.where(ok, y - my, 0.0)
+def _rolling_moments(frame: pd.DataFrame, mkt: pd.Series, window: int, min_periods: int):
+    """Pairwise-complete rolling covariance and variances, all columns at once.
 
-    def wsum(a):
-        c = np.cumsum(a, axis=0)
-        out = c.copy()
-        out[window:] = c[window:] - c[:-window]
-        return out
-
-    n = wsum(ok.astype(float))
-    sx, sy = wsum(xc), wsum(yc)
-    sxx, syy, sxy = wsum(xc * xc), wsum(yc * yc), wsum(xc * yc)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (sxy - sx * sy / n) / (n - 1)
-        vx = (sxx - sx * sx / n) / (n - 1)
-        vy = (syy - sy * sy / n) / (n - 1)
-    enough = n >= max(min_periods, 2)
+    Uses pandas' rolling kernels (online, compensated sums: exact zero variance for constant
+    windows, no cumulative-sum cancellation).
+    """
+    y = frame
+    x = pd.DataFrame(
+        np.broadcast_to(mkt.to_numpy(float)[:, None], y.shape).copy(),
+        index=y.index,
+        columns=y.columns,
+    )
+    ok = y.notna() & x.notna()
+    y, x = y.where(ok), x.where(ok)
+    roll = {"window": window, "min_periods": max(min_periods, 2)}
+    cov = y.rolling(**roll).cov(x).to_numpy()
+    vx = x.rolling(**roll).var().to_numpy()
+    vy = y.rolling(**roll).var().to_numpy()
+    # a window whose variance is lost in rounding (returns constant to ~1e-5 relative) has
+    # no beta: compare with the window's mean square so the test is scale-free
+    msx = (x * x).rolling(**roll).mean().to_numpy()
+    msy = (y * y).rolling(**roll).mean().to_numpy()
+    vx = np.where(vx > 1e-9 * msx, vx, 0.0)
+    vy = np.where(vy > 1e-9 * msy, vy, 0.0)
+    enough = np.isfinite(cov)
     return cov, vx, vy, enough
 
 
@@ -273,7 +272,7 @@ def rolling_beta(
 ) -> pd.DataFrame:
     """Rolling beta ``cov(r_i, r_m) / var(r_m)`` over the last ``window`` rows (fast path).
 
-    Vectorised with cumulative sums (all columns at once); equal to the slope of a rolling OLS
+    Vectorised with pandas rolling kernels (all columns at once); equal to the slope of a rolling OLS
     with intercept (see :func:`rolling_capm_ols` for t-statistics).
 
     Parameters
@@ -293,7 +292,7 @@ def rolling_beta(
     DataFrame, same index and columns as ``returns``.
     """
     frame, mkt, window, mp = _rolling_prepare(returns, market, window, min_periods)
-    cov, vx, _, enough = _rolling_moments(frame.to_numpy(float), mkt.to_numpy(float), window, mp)
+    cov, vx, _, enough = _rolling_moments(frame, mkt, window, mp)
     with np.errstate(invalid="ignore", divide="ignore"):
         beta = np.where(enough & (vx > 0), cov / vx, np.nan)
     return pd.DataFrame(beta, index=frame.index, columns=frame.columns)
@@ -308,7 +307,7 @@ def rolling_correlation(
     """Rolling Pearson correlation with the market; arguments and shape as
     :func:`rolling_beta`."""
     frame, mkt, window, mp = _rolling_prepare(returns, market, window, min_periods)
-    cov, vx, vy, enough = _rolling_moments(frame.to_numpy(float), mkt.to_numpy(float), window, mp)
+    cov, vx, vy, enough = _rolling_moments(frame, mkt, window, mp)
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = np.where(enough & (vx > 0) & (vy > 0), cov / np.sqrt(vx * vy), np.nan)
     return pd.DataFrame(np.clip(corr, -1.0, 1.0), index=frame.index, columns=frame.columns)
