@@ -4,8 +4,9 @@ The API's monthly cost is affine in volume ``v`` (requests/day): ``A(v) = a0 + a
 self-hosted cost is a non-decreasing step function: constant between the volumes at which one
 more replica is needed (or, in ``autoscale`` rent mode, one more replica in any hour). On each
 step interval ``(b_i, b_{i+1}]`` self-hosting costs ``S_i``; the break-even is the first
-volume where ``A(v) = S_i`` inside an interval, i.e. the lowest volume from which
-self-hosting is no dearer than the API. At that volume the two costs agree exactly (up to
+volume ``v > 0`` where ``A(v) = S_i`` inside an interval, i.e. the lowest positive volume
+from which self-hosting is no dearer than the API (0 when it is never dearer; zero traffic is
+not an operating point). At that volume the two costs agree exactly (up to
 floating point), well within one request's cost.
 
 :func:`breakeven` enumerates the step intervals (reference method, all modes);
@@ -128,8 +129,6 @@ def breakeven(scenario: Scenario, *, max_requests_per_day: float | None = None) 
                          f"self-hosting is no dearer than the API from {v:,.0f} requests/day "
                          f"({v * tok / 1e6:,.1f}M tokens/day)")
 
-    if s[0] <= a0 + 1e-9 * max(1.0, abs(a0)):
-        return found(0.0, float(s[0]))
     if a1 > 0:
         # interval i: (bps[i], bps[i+1]] with cost s[i+1]
         right = bps[1:]
@@ -172,20 +171,17 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
         cs = np.where(gpr <= gps, cs, 0.0)
     else:
         k = np.ones(shape)
-    tol = 1e-9 * np.maximum(1.0, np.abs(a0))
     out = np.full(shape, np.nan)
-    zero = f <= a0 + tol
-    out[zero] = 0.0
     slope = a1 * q - c - cs / k
     with np.errstate(divide="ignore", invalid="ignore"):
-        r_lo = np.maximum(1.0, ceil_safe((f - a0) / slope))
-    live = ~zero & (slope > 0) & np.isfinite(r_lo)
-    kmax = int(np.nanmax(np.where(live, k, 1.0))) if live.any() else 1
-    done = ~live
+        r_lo = np.where(slope > 0, np.maximum(1.0, ceil_safe((f - a0) / slope)), 1.0)
+    # with slope <= 0 the cost gap only grows block by block, so the first block decides
+    done = ~np.isfinite(r_lo) | ~(a1 > 0)
+    kmax = int(np.max(np.where(done, 1.0, k))) if (~done).any() else 0
     for j in range(kmax):
         r = r_lo + j
         s = f + r * c + ceil_safe(r / k) * cs
-        hit = ~done & (s <= (a0 + a1 * r * q) * (1 + 1e-12))
+        hit = ~done & (j < k) & (s <= (a0 + a1 * r * q) * (1 + 1e-12))
         with np.errstate(divide="ignore", invalid="ignore"):
             v = np.maximum((r - 1.0) * q, (s - a0) / a1)
         out[hit] = v[hit]

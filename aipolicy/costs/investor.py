@@ -238,7 +238,8 @@ def investor_scenarios(scenario: Scenario, *, discount_rate_annual: float | None
         infl = cpi_growth_annual(cpi)
         s = pd.to_numeric(cpi, errors="coerce").dropna().sort_index()
         last = s.index[-1]
-        infl_src = f"CPI series passed in: trailing 12-month growth to {last}"
+        day = last.date() if hasattr(last, "date") else last
+        infl_src = f"CPI series passed in: trailing 12-month growth to {day}"
     else:
         infl = d["opex_inflation_annual"].value
         infl_src = d["opex_inflation_annual"].source

@@ -1,0 +1,290 @@
+"""``aipolicy breakeven``: API vs self-hosting, break-even, hybrid split and Monte Carlo.
+
+Argument parsing imports nothing heavy; the cost models (pandas, NumPy) load in :func:`run`.
+Flag values are checked by argparse (the error names the flag); unknown catalog names are
+reported by :func:`run` with the flag and the known names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+from aipolicy.errors import CatalogError, InvalidInputError
+
+PRESET_NAMES = ("startup", "midmarket", "financial")
+
+
+def _number(kind: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not math.isfinite(v):
+            raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        if kind == "nonneg" and v < 0:
+            raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+        if kind == "positive" and v <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        if kind == "share" and not 0 <= v <= 1:
+            raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+        if kind == "utilization" and not 0 < v <= 1:
+            raise argparse.ArgumentTypeError(f"must be in (0, 1] (a share of measured "
+                                             f"capacity, e.g. 0.9), got {text}")
+        return v
+
+    parse.__name__ = f"{kind} number"
+    return parse
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {text}")
+        return v
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the flags of ``aipolicy breakeven``."""
+    parser.epilog = ("Catalog names: aipolicy.costs.api_models(), open_models(), gpus(). "
+                     "Explicit values win over the catalog and the preset.")
+    g = parser.add_argument_group("scenario")
+    g.add_argument("--preset", choices=PRESET_NAMES, default="midmarket",
+                   help="organisation profile to start from (default: midmarket)")
+    g.add_argument("--api-model", help="API model slug, e.g. gpt-4o, or llama-3.3-70b@groq")
+    g.add_argument("--open-model", help="open-weight model slug, e.g. llama-3.3-70b")
+    g.add_argument("--gpu", help="GPU slug, e.g. h100-sxm, a100-80gb, h200")
+    g.add_argument("--acquisition", choices=("rent", "buy"), help="rent GPU-hours or buy servers")
+    g.add_argument("--rental-provider", help="rental price row, e.g. runpod (default: catalog's)")
+    g.add_argument("--as-of", help="API price as of this date (YYYY-MM-DD)")
+    g.add_argument("--rent-mode", choices=("always_on", "autoscale"),
+                   help="rented replicas run 24 h (default) or follow the hourly load")
+    w = parser.add_argument_group("workload")
+    w.add_argument("--requests-per-day", type=_number("nonneg"), help="requests per day")
+    w.add_argument("--input-tokens", type=_number("nonneg"), help="input tokens per request")
+    w.add_argument("--output-tokens", type=_number("positive"), help="output tokens per request")
+    w.add_argument("--cached-share", type=_number("share"),
+                   help="share of input tokens served from the API's prompt cache (0-1)")
+    w.add_argument("--batch-share", type=_number("share"),
+                   help="share of requests that can use the API's batch tier (0-1)")
+    w.add_argument("--load-profile", choices=("flat", "business_hours", "evening_peak"),
+                   help="24-hour load shape (sets the peak)")
+    o = parser.add_argument_group("overrides (win over the catalog)")
+    o.add_argument("--api-input-price", type=_number("nonneg"),
+                   help="USD per 1M input tokens (cached/batch prices keep the catalog's ratio)")
+    o.add_argument("--api-output-price", type=_number("nonneg"),
+                   help="USD per 1M output tokens (batch price keeps the catalog's ratio)")
+    o.add_argument("--gpu-hourly", type=_number("nonneg"), help="USD per GPU-hour (rent)")
+    o.add_argument("--gpus-per-replica", type=_whole(1), help="GPUs per replica (TP size)")
+    o.add_argument("--throughput", type=_number("positive"),
+                   help="output tokens/s for one whole replica")
+    o.add_argument("--utilization", type=_number("utilization"),
+                   help="planning utilisation of measured capacity, in (0, 1]")
+    o.add_argument("--staff-fte", type=_number("nonneg"), help="self-hosting staff, FTE")
+    o.add_argument("--platform-monthly", type=_number("nonneg"),
+                   help="platform / MLOps cost, USD per month")
+    o.add_argument("--implementation", type=_number("nonneg"),
+                   help="one-off implementation cost, USD (spread over the horizon)")
+    o.add_argument("--horizon-months", type=_whole(1), help="analysis horizon, months")
+    m = parser.add_argument_group("output")
+    m.add_argument("--draws", type=_whole(0), default=0,
+                   help="Monte Carlo draws (0 = none; default 0)")
+    m.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    m.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+_FIELD_FLAGS: dict[str, str] = {
+    "requests_per_day": "--requests-per-day", "input_tokens": "--input-tokens",
+    "output_tokens": "--output-tokens", "cached_input_share": "--cached-share",
+    "batch_share": "--batch-share", "gpu_hour_usd": "--gpu-hourly",
+    "gpus_per_replica": "--gpus-per-replica", "throughput_tok_s": "--throughput",
+    "planning_utilization": "--utilization", "staff_fte": "--staff-fte",
+    "platform_monthly_usd": "--platform-monthly", "implementation_usd": "--implementation",
+    "horizon_months": "--horizon-months", "load_profile": "--load-profile",
+    "rent_mode": "--rent-mode",
+}
+_NAME_FLAGS = {"api_model": "--api-model", "open_model": "--open-model", "gpu": "--gpu",
+               "acquisition": "--acquisition", "rental_provider": "--rental-provider",
+               "as_of": "--as-of"}
+
+
+def _check_names(args: argparse.Namespace) -> None:
+    from aipolicy.costs import catalog
+
+    checks = (("api_model", lambda v: catalog.api_price(v, input_tokens=10**9)),
+              ("open_model", catalog.open_model), ("gpu", catalog.gpu_spec))
+    for attr, fn in checks:
+        value = getattr(args, attr)
+        if value is None:
+            continue
+        try:
+            fn(value)
+        except CatalogError as exc:
+            if "unknown" in str(exc):
+                raise InvalidInputError(f"{_NAME_FLAGS[attr]}: {exc}") from None
+
+
+def build_from_args(args: argparse.Namespace):  # -> Scenario
+    """Scenario from the preset, catalog names and explicit flag values."""
+    from aipolicy.costs import catalog
+    from aipolicy.costs.presets import scenario_from_preset
+
+    _check_names(args)
+    kw: dict[str, Any] = {}
+    for attr in _NAME_FLAGS:
+        if getattr(args, attr) is not None:
+            kw[attr] = getattr(args, attr)
+    for field, flag in _FIELD_FLAGS.items():
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if value is not None:
+            kw[field] = value
+    if args.api_input_price is not None or args.api_output_price is not None:
+        from aipolicy.costs.presets import PRESETS
+
+        model = kw.get("api_model", PRESETS[args.preset].build["api_model"])
+        try:
+            base = catalog.api_price(model, as_of=kw.get("as_of"))
+        except CatalogError:
+            base = None
+        pin = args.api_input_price
+        pout = args.api_output_price
+        if pin is not None:
+            kw["api_input_per_mtok_usd"] = pin
+            ratio = lambda v: (v / base.input_per_mtok_usd  # noqa: E731
+                               if base and v is not None and base.input_per_mtok_usd else 1.0)
+            kw["api_cached_input_per_mtok_usd"] = pin * ratio(
+                base.cached_input_per_mtok_usd if base else None)
+            kw["api_batch_input_per_mtok_usd"] = pin * ratio(
+                base.batch_input_per_mtok_usd if base else None)
+        if pout is not None:
+            kw["api_output_per_mtok_usd"] = pout
+            b = base.batch_output_per_mtok_usd if base else None
+            kw["api_batch_output_per_mtok_usd"] = pout * (
+                b / base.output_per_mtok_usd if base and b is not None
+                and base.output_per_mtok_usd else 1.0)
+    try:
+        return scenario_from_preset(args.preset, **kw)
+    except CatalogError as exc:
+        msg = str(exc)
+        if "rental price" in msg:
+            msg += " (flag --gpu-hourly, or --acquisition buy)"
+        elif "server" in msg:
+            msg += " (or --acquisition rent with --gpu-hourly)"
+        elif "price tier" in msg or "API model" in msg:
+            msg += " (flags --api-input-price / --api-output-price, or another --api-model)"
+        elif "throughput" in msg or "estimate" in msg:
+            msg += " (flag --throughput)"
+        raise InvalidInputError(msg) from None
+    except InvalidInputError as exc:
+        msg = str(exc)
+        for field, flag in _FIELD_FLAGS.items():
+            if msg.startswith(field):
+                raise InvalidInputError(f"{flag}: {msg}") from None
+        raise
+
+
+def compute(args: argparse.Namespace) -> dict[str, Any]:
+    """All figures of the command as a JSON-ready dict."""
+    from aipolicy.costs.api import api_monthly
+    from aipolicy.costs.breakeven import breakeven
+    from aipolicy.costs.hybrid import optimise_hybrid
+    from aipolicy.costs.selfhost import selfhost_monthly
+
+    s = build_from_args(args)
+    api = api_monthly(s)
+    sh = selfhost_monthly(s)
+    be = breakeven(s)
+    hy = optimise_hybrid(s, tables=False)
+    out: dict[str, Any] = {
+        "preset": s.name, "api_model": s.api_model, "open_model": s.open_model, "gpu": s.gpu,
+        "acquisition": s.acquisition, "requests_per_day": s.requests_per_day,
+        "input_tokens": s.input_tokens, "output_tokens": s.output_tokens,
+        "peak_factor": s.peak_factor, "throughput_tok_s": s.throughput_tok_s,
+        "throughput_estimated": s.throughput_estimated, "gpus_per_replica": s.gpus_per_replica,
+        "api_monthly_usd": api.monthly_usd, "api_per_request_usd": api.per_request_usd,
+        "selfhost_monthly_usd": sh.monthly_usd, "selfhost_breakdown_usd": dict(sh.breakdown),
+        "replicas": sh.replicas, "gpus": sh.gpus, "servers": sh.servers,
+        "hybrid_replicas": hy.hybrid_replicas, "hybrid_monthly_usd": hy.hybrid_monthly_usd,
+        "hybrid_selfhost_share": hy.selfhost_share_of_requests, "cheapest": hy.cheapest,
+        "breakeven_reached": be.reached,
+        "breakeven_requests_per_day": be.requests_per_day,
+        "breakeven_tokens_per_day": be.tokens_per_day,
+        "breakeven_tokens_per_month": be.tokens_per_month,
+        "breakeven_message": be.message, "horizon_months": s.horizon_months,
+    }
+    if args.draws:
+        from aipolicy.costs.uncertainty import monte_carlo
+
+        mc = monte_carlo(s, draws=args.draws, seed=args.seed)
+        out.update({
+            "draws": args.draws, "seed": args.seed,
+            "p_selfhost_cheaper": mc.p_selfhost_cheaper,
+            "savings_percentiles_usd": {k: float(v) for k, v in
+                                        mc.savings_percentiles.items()},
+            "breakeven_percentiles_requests_per_day": {
+                k: (None if math.isnan(v) else float(v))
+                for k, v in mc.breakeven_percentiles.items()},
+        })
+    return out
+
+
+def _usd(v: float) -> str:
+    return f"{v:>14,.0f}"
+
+
+def render(r: dict[str, Any]) -> str:
+    """Human-readable table of :func:`compute`'s result."""
+    est = " (estimated)" if r["throughput_estimated"] else " (measured)"
+    lines = [
+        f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
+        f"{r['gpu']} ({r['acquisition']})",
+        f"workload: {r['requests_per_day']:,.0f} requests/day, {r['input_tokens']:,.0f} in / "
+        f"{r['output_tokens']:,.0f} out tokens, peak hour x{r['peak_factor']:.2f}",
+        f"replica: {r['gpus_per_replica']} GPU(s), {r['throughput_tok_s']:,.0f} output tok/s"
+        f"{est}",
+        "",
+        f"{'option':<28}{'USD/month':>14}  fleet",
+        f"{'API':<28}{_usd(r['api_monthly_usd'])}  -",
+        f"{'self-host (' + r['acquisition'] + ')':<28}{_usd(r['selfhost_monthly_usd'])}  "
+        f"{r['replicas']} replica(s) = {r['gpus']} GPUs"
+        + (f" in {r['servers']} servers" if r["acquisition"] == "buy" else ""),
+        f"{'hybrid (best k)':<28}{_usd(r['hybrid_monthly_usd'])}  "
+        f"k = {r['hybrid_replicas']} replicas, {r['hybrid_selfhost_share']:.0%} of requests "
+        "in-house",
+        f"cheapest: {r['cheapest']}",
+        "",
+    ]
+    if r["breakeven_reached"]:
+        lines.append(f"break-even: {r['breakeven_requests_per_day']:,.0f} requests/day = "
+                     f"{r['breakeven_tokens_per_day'] / 1e6:,.1f}M tokens/day = "
+                     f"{r['breakeven_tokens_per_month'] / 1e9:,.2f}B tokens/month")
+    else:
+        lines.append(f"break-even: {r['breakeven_message']}")
+    if "p_selfhost_cheaper" in r:
+        sp = r["savings_percentiles_usd"]
+        lines.append(f"Monte Carlo ({r['draws']:,} draws, seed {r['seed']}): P(self-host "
+                     f"cheaper) = {r['p_selfhost_cheaper']:.1%}; monthly saving of "
+                     f"self-hosting p5 / p50 / p95 = {sp['p5']:,.0f} / {sp['p50']:,.0f} / "
+                     f"{sp['p95']:,.0f} USD")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print; returns 0. Raises :class:`InvalidInputError` naming the flag."""
+    result = compute(args)
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True))
+    else:
+        print(render(result))
+    return 0

@@ -1,0 +1,123 @@
+"""Catalogs: load, provenance on every row, lookups, and validation failures naming the row."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from aipolicy.config import CATALOG_DIR
+from aipolicy.costs import catalog
+from aipolicy.costs.catalog import CATALOG_FILES, load_catalog, parse_as_of
+from aipolicy.costs.throughput import estimate_throughput, replica_throughput
+from aipolicy.errors import CatalogError
+
+
+@pytest.mark.parametrize("name", list(CATALOG_FILES))
+def test_every_row_has_source_and_parsable_as_of(name):
+    df = load_catalog(name)
+    assert len(df) > 0
+    assert df["source"].str.strip().ne("").all()
+    for value in df["as_of"]:
+        parse_as_of(value)  # raises on a bad date
+
+
+def test_assumptions_are_labelled():
+    gpus = load_catalog("gpus")
+    h200 = gpus[gpus["gpu"] == "h200"]
+    assert h200["source"].str.contains("aipolicy assumption").all()
+    defaults = load_catalog("cost_defaults")
+    own = defaults[defaults["parameter"].isin(["flops_efficiency", "installation_share"])]
+    assert own["source"].str.contains("aipolicy assumption").all()
+
+
+def test_o3_price_before_and_after_the_cut():
+    assert catalog.api_price("o3", as_of="2025-06-09").input_per_mtok_usd == 10.0
+    assert catalog.api_price("o3", as_of="2025-06-10").input_per_mtok_usd == 2.0
+    assert catalog.api_price("o3").output_per_mtok_usd == 8.0
+
+
+def test_long_context_tier_and_hosted_open_model():
+    assert catalog.api_price("gemini-2.5-pro", input_tokens=1000).input_per_mtok_usd == 1.25
+    assert catalog.api_price("gemini-2.5-pro", input_tokens=250_000).input_per_mtok_usd == 2.5
+    groq = catalog.api_price("llama-3.3-70b@groq")
+    assert (groq.input_per_mtok_usd, groq.output_per_mtok_usd) == (0.59, 0.79)
+    with pytest.raises(CatalogError, match="no price tier"):
+        catalog.api_price("claude-sonnet-4.5", input_tokens=1000)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: catalog.api_price("gpt-9"), "known: .*gpt-4o"),
+    (lambda: catalog.open_model("llama-9"), "known: .*llama-3.3-70b"),
+    (lambda: catalog.gpu_spec("b200"), "known: .*h100-sxm"),
+    (lambda: catalog.gpu_rental("h100-sxm", "nobody"), "known: .*lambda"),
+    (lambda: catalog.gpu_rental("h200"), "no rental price for GPU 'h200'"),
+    (lambda: catalog.cost_default("nope"), "known: .*pue"),
+])
+def test_unknown_names_list_the_known_ones(call, match):
+    with pytest.raises(CatalogError, match=match):
+        call()
+
+
+def test_server_installation_estimated_when_not_listed():
+    h100 = catalog.server_for("h100-sxm")
+    assert (h100.price_usd, h100.installation_usd, h100.installation_estimated) == (
+        285_000, 22_300, False)
+    a100 = catalog.server_for("a100-80gb")
+    assert a100.installation_estimated and a100.installation_usd == pytest.approx(160_000 * 0.0782)
+
+
+def _broken_copy(tmp_path, filename, old, new):
+    d = tmp_path / "cat"
+    shutil.copytree(CATALOG_DIR, d)
+    path = d / filename
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return d
+
+
+@pytest.mark.parametrize("filename,old,new,match", [
+    ("api_prices.csv", "gpt-4o,openai,standard,0,2.50", "gpt-4o,openai,standard,0,-2.50",
+     r"api_prices.csv line 2: column 'input_per_mtok_usd' = -2.5 is negative"),
+    ("gpus.csv", "h100-sxm,memory_gb,80,GB", "h100-sxm,memory_gb,80,GiB",
+     r"gpus.csv line 2: unknown unit 'GiB'"),
+    ("gpu_rental.csv", "2.49,true,cloud-gpus.com dataset cloud_gpu.json (facts.md §3),2025-09-17",
+     "2.49,true,cloud-gpus.com dataset cloud_gpu.json (facts.md §3),2025-13-45",
+     r"gpu_rental.csv line 2: column 'as_of'"),
+    ("servers.csv", "hgx-8xh100,h100-sxm,8,285000", "hgx-8xh100,h100-sxm,8,lots",
+     r"servers.csv line 2: column 'price_usd' = 'lots' is not a number"),
+    ("throughput.csv",
+     "trtllm,TensorRT-LLM docs/source/performance/perf-overview.md (v1.0 era; trtllm-bench max "
+     "throughput) (facts.md §5)", "trtllm,", r"throughput.csv line 2: empty 'source'"),
+])
+def test_validation_names_file_line_and_column(tmp_path, filename, old, new, match):
+    d = _broken_copy(tmp_path, filename, old, new)
+    name = filename.removesuffix(".csv")
+    with pytest.raises(CatalogError, match=match):
+        load_catalog(name, d)
+
+
+def test_throughput_lookup_picks_nearest_measured_entry():
+    t = replica_throughput("llama-3.3-70b", "h100-sxm", 2000, 200)
+    assert (t.output_tok_s, t.gpus_per_replica, t.estimated) == (762.0, 2, False)
+    assert (t.matched_input_tokens, t.matched_output_tokens) == (2048, 128)
+    t = replica_throughput("llama-3.1-8b", "h200", 1100, 900)
+    assert t.output_tok_s == 17_744 and t.gpus_per_replica == 1
+
+
+def test_estimate_is_labelled_and_close_to_measurements():
+    table = load_catalog("throughput")
+    rows = table[(table["engine"] == "trtllm") & (table["gpu"] != "l40s")]
+    for _, r in rows.iterrows():
+        est = estimate_throughput(r["model"], r["gpu"], r["input_tokens"], r["output_tokens"],
+                                  gpus_per_replica=int(r["tp"]), precision=r["precision"])
+        assert est.estimated and "estimated" in est.source
+        assert 0.5 < est.output_tok_s / r["output_tok_s"] < 2.0, r.to_dict()
+
+
+def test_estimate_used_when_nothing_measured_and_says_what_is_missing():
+    t = replica_throughput("llama-3.1-405b", "h100-sxm", 1000, 300)
+    assert t.estimated and t.gpus_per_replica == 8
+    with pytest.raises(CatalogError, match="'l40s' has no bandwidth_gb_s"):
+        replica_throughput("llama-3.1-8b", "l40s", 1000, 300)
