@@ -7,19 +7,20 @@ import pytest
 from aipolicy.signals import VERDICTS, check_claims, performance_table
 
 
-def test_sample_prices_flow_through_performance_and_claims():
+def test_sample_data_flows_through_performance_and_claims():
     md = pytest.importorskip("aipolicy.marketdata")
-    load_prices = getattr(md, "load_prices", None)
-    if load_prices is None:
-        pytest.skip("aipolicy.marketdata.load_prices not available yet")
     try:
-        prices = load_prices(source="sample")
-    except Exception as exc:  # sample not generated yet, or a different signature
-        pytest.skip(f"sample prices unavailable: {exc}")
-    cols = [c for c in ("NVDA", "MU", "^GSPC") if c in prices.columns]
-    if "^GSPC" not in cols:
-        pytest.skip("sample has no ^GSPC")
-    table = performance_table(prices[cols], "^GSPC")
+        prices = md.load_prices(
+            ["NVDA", "AMD", "AVGO", "TSM", "MU", "ASML", "INTC", "ARM", "MRVL", "^GSPC"],
+            source="sample",
+        )
+        fred = md.load_fred(["CPIAUCSL"], source="sample")
+        ipos = md.load_ipos(source="sample")
+    except Exception as exc:  # sample not generated, or the loaders changed
+        pytest.skip(f"sample data unavailable: {exc}")
+    table = performance_table(prices, "^GSPC")
     assert table.loc["^GSPC", "beta"] == pytest.approx(1.0)
-    out = check_claims(prices)
+    out = check_claims(prices, fred, ipos)
+    assert len(out) >= 5
     assert set(out["verdict"]) <= set(VERDICTS)
+    assert out["data_source"].str.len().gt(0).all()
