@@ -73,7 +73,8 @@ def data_lines(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         pair = (str(src), str(rec.get("data_as_of") or "unknown"))
         if pair not in seen:
             seen.append(pair)
-    return seen
+    known = {s for s, a in seen if a != "unknown"}  # a failed notebook recorded no as-of
+    return [(s, a) for s, a in seen if a != "unknown" or s not in known]
 
 
 def format_value(value: Any) -> str:
