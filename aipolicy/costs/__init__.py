@@ -76,7 +76,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from aipolicy.costs.api import ApiResult, api_monthly
-    from aipolicy.costs.breakeven import BreakEven, CostCurve, breakeven, cost_curve
     from aipolicy.costs.catalog import (
         api_models,
         api_price,
@@ -90,6 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover
         open_models,
         server_for,
     )
+    from aipolicy.costs.curve import BreakEven, CostCurve, breakeven, cost_curve
     from aipolicy.costs.hybrid import HybridResult, hybrid_split, hybrid_table, optimise_hybrid
     from aipolicy.costs.investor import (
         InvestorResult,
@@ -100,9 +100,9 @@ if TYPE_CHECKING:  # pragma: no cover
         npv,
         payback_month,
     )
+    from aipolicy.costs.judgment import scorecard
     from aipolicy.costs.presets import PRESETS, list_presets, scenario_from_preset
     from aipolicy.costs.scenario import Scenario, build_scenario, describe_assumptions
-    from aipolicy.costs.scorecard import scorecard
     from aipolicy.costs.selfhost import SelfHostResult, rent_vs_buy, selfhost_monthly
     from aipolicy.costs.throughput import estimate_throughput, replica_throughput
     from aipolicy.costs.uncertainty import (
@@ -122,8 +122,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _EXPORTS: dict[str, str] = {
     "ApiResult": "api", "api_monthly": "api",
-    "BreakEven": "breakeven", "CostCurve": "breakeven", "breakeven": "breakeven",
-    "cost_curve": "breakeven",
+    "BreakEven": "curve", "CostCurve": "curve", "breakeven": "curve",
+    "cost_curve": "curve",
     "api_models": "catalog", "api_price": "catalog", "cost_defaults": "catalog",
     "gpu_rental": "catalog", "gpu_rental_table": "catalog", "gpu_spec": "catalog",
     "gpus": "catalog", "load_catalog": "catalog", "open_model": "catalog",
@@ -135,7 +135,7 @@ _EXPORTS: dict[str, str] = {
     "npv": "investor", "payback_month": "investor",
     "PRESETS": "presets", "list_presets": "presets", "scenario_from_preset": "presets",
     "Scenario": "scenario", "build_scenario": "scenario", "describe_assumptions": "scenario",
-    "scorecard": "scorecard",
+    "scorecard": "judgment",
     "SelfHostResult": "selfhost", "rent_vs_buy": "selfhost", "selfhost_monthly": "selfhost",
     "estimate_throughput": "throughput", "replica_throughput": "throughput",
     "MonteCarloResult": "uncertainty", "UncertainInput": "uncertainty",

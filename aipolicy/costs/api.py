@@ -36,8 +36,9 @@ def growth_factors(growth_annual: ArrayLike, horizon_months: ArrayLike
                    ) -> tuple[ArrayLike, ArrayLike]:
     """Volume factors for yearly growth ``g`` over ``H`` months, month 1 = today's volume.
 
-    Returns ``(average, final)``: the mean of ``(1+g)^(m/12)`` for ``m = 0..H-1`` and its last
-    value ``(1+g)^((H-1)/12)``. Both are 1 when ``g = 0``.
+    Returns ``(average, busiest)``: the mean of ``(1+g)^(m/12)`` for ``m = 0..H-1`` and its
+    largest value (the last month's ``(1+g)^((H-1)/12)`` when growing, 1 when shrinking). Both
+    are 1 when ``g = 0``.
     """
     g = np.asarray(growth_annual, dtype=float)
     h = np.asarray(horizon_months, dtype=float)
@@ -45,7 +46,7 @@ def growth_factors(growth_annual: ArrayLike, horizon_months: ArrayLike
     flat = np.abs(x - 1.0) < 1e-12
     with np.errstate(divide="ignore", invalid="ignore"):
         avg = np.where(flat, 1.0, (x ** h - 1.0) / (h * (x - 1.0)))
-    end = x ** (h - 1.0)
+    end = np.maximum(x ** (h - 1.0), 1.0)
     if avg.ndim == 0:
         return float(avg), float(end)
     return avg, end

@@ -269,7 +269,10 @@ def api_price(model: str, *, as_of: str | dt.date | None = None, input_tokens: f
     if rows.empty:
         raise _unknown("API model", model, api_models(directory))
     if as_of is not None:
-        day = as_of if isinstance(as_of, dt.date) else parse_as_of(str(as_of))
+        try:
+            day = as_of if isinstance(as_of, dt.date) else parse_as_of(str(as_of))
+        except ValueError as exc:
+            raise CatalogError(f"as_of={as_of!r}: {exc}") from None
         if day is None:
             raise CatalogError(f"as_of={as_of!r}: give a date such as 2025-06-10")
         lo = rows["valid_from"].map(lambda s: parse_as_of(s) if s else dt.date.min)

@@ -177,7 +177,11 @@ def build_from_args(args: argparse.Namespace):  # -> Scenario
         return scenario_from_preset(args.preset, **kw)
     except CatalogError as exc:
         msg = str(exc)
-        if "rental price" in msg:
+        if "unknown rental provider" in msg:
+            msg = f"--rental-provider: {msg}"
+        elif msg.startswith("as_of=") or "no price valid on" in msg:
+            msg = f"--as-of: {msg}"
+        elif "rental price" in msg:
             msg += " (flag --gpu-hourly, or --acquisition buy)"
         elif "server" in msg:
             msg += " (or --acquisition rent with --gpu-hourly)"
@@ -197,7 +201,7 @@ def build_from_args(args: argparse.Namespace):  # -> Scenario
 def compute(args: argparse.Namespace) -> dict[str, Any]:
     """All figures of the command as a JSON-ready dict."""
     from aipolicy.costs.api import api_monthly
-    from aipolicy.costs.breakeven import breakeven
+    from aipolicy.costs.curve import breakeven
     from aipolicy.costs.hybrid import optimise_hybrid
     from aipolicy.costs.selfhost import selfhost_monthly
 

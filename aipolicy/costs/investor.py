@@ -12,7 +12,7 @@ Incremental cash flows (USD) of self-hosting instead of using the API, month ``m
   ``residual_value_share`` at end of life) times ``(1 - gpu_price_decline_annual)^(H/12)``:
   the resale value is assumed to move with GPU rental prices (aipolicy assumption).
 
-The fleet is sized for the final month's peak (as in the monthly comparison). NPV discounts
+The fleet is sized for the busiest month's peak hour (as in the monthly comparison). NPV discounts
 at the monthly equivalent of ``discount_rate_annual``; IRR is annualised; the payback month is
 the first month from which the cumulative cash flow stays >= 0.
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from aipolicy.costs.judgment import PRESET_WEIGHTS
 from aipolicy.costs.scenario import Provenance, Scenario, build_scenario
-from aipolicy.costs.scorecard import PRESET_WEIGHTS
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["PRESETS", "Preset", "list_presets", "scenario_from_preset"]

@@ -2,8 +2,9 @@
 
 Sizing
     Replica capacity (requests/s) = ``throughput_tok_s * planning_utilization / output_tokens``.
-    Replicas are whole and sized for the peak hour of the final month's volume:
-    ``ceil(requests_per_day * final_growth * peak_factor / 86400 / capacity)``.
+    Replicas are whole and sized for the peak hour of the busiest month's volume:
+    ``ceil(requests_per_day * busiest_growth * peak_factor / 86400 / capacity)``, at least 1
+    (a self-hosted deployment keeps one replica up even at zero traffic).
     Servers (buy): ``ceil(replicas / floor(gpus_per_server / gpus_per_replica))``, or
     ``replicas * ceil(gpus_per_replica / gpus_per_server)`` when a replica spans servers.
 
@@ -130,13 +131,13 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
     cap = replica_capacity_rps(p)
     prof = np.asarray(profile, dtype=float)
     peak_rps = p["requests_per_day"] * end * prof.max() / 86400.0
-    replicas = ceil_safe(peak_rps / cap)
+    replicas = np.maximum(ceil_safe(peak_rps / cap), 1.0)  # a self-hosted fleet has >= 1
     if replicas_cap is not None:
         replicas = np.minimum(replicas, replicas_cap)
     if acquisition == "rent" and rent_mode == "autoscale":
         replica_months = 0.0
         for w in prof:
-            need = ceil_safe(p["requests_per_day"] * avg * w / 86400.0 / cap)
+            need = np.maximum(ceil_safe(p["requests_per_day"] * avg * w / 86400.0 / cap), 1.0)
             replica_months = replica_months + np.minimum(need, replicas) / 24.0
     else:
         replica_months = replicas
@@ -171,7 +172,7 @@ class SelfHostResult:
     capacity_requests_per_s : float
         One replica's capacity at the planning utilisation.
     peak_requests_per_s : float
-        Demand in the peak hour (final month's volume).
+        Demand in the peak hour (busiest month's volume).
     cost_per_mtok_usd : float
         Total monthly cost per 1M (input + output) tokens served, USD.
     throughput_tok_s : float

@@ -21,7 +21,7 @@ import pandas as pd
 
 from aipolicy.costs import catalog
 from aipolicy.costs.api import api_monthly_components
-from aipolicy.costs.breakeven import breakeven_vectorised
+from aipolicy.costs.curve import breakeven_vectorised
 from aipolicy.costs.scenario import FIELD_UNITS, Scenario, scenario_params
 from aipolicy.costs.selfhost import selfhost_components
 from aipolicy.errors import InvalidInputError

@@ -137,8 +137,8 @@ def test_cost_curve_frame(simple):
     f = curve.frame
     assert list(f.columns) == ["requests_per_day", "tokens_per_day", "tokens_per_month",
                                "api_monthly_usd", "selfhost_monthly_usd", "replicas", "cheapest"]
-    assert f["replicas"].tolist() == [0, 1, 1, 2]
-    assert f["cheapest"].tolist() == ["selfhost", "api", "selfhost", "selfhost"]
+    assert f["replicas"].tolist() == [1, 1, 1, 2]  # at least one replica, even idle
+    assert f["cheapest"].tolist() == ["api", "api", "selfhost", "selfhost"]
     assert curve.breakeven.requests_per_day == pytest.approx(2_400)
 
 

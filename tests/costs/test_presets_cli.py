@@ -1,0 +1,130 @@
+"""Presets give the documented answers; the CLI prints them and rejects bad flags by name."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aipolicy.cli import main
+from aipolicy.costs import (
+    api_monthly,
+    breakeven,
+    describe_assumptions,
+    list_presets,
+    optimise_hybrid,
+    scenario_from_preset,
+    selfhost_monthly,
+)
+from aipolicy.errors import InvalidInputError
+
+
+def test_presets_documented_answers():
+    assert list_presets() == ["startup", "midmarket", "financial"]
+    startup = scenario_from_preset("startup")
+    assert optimise_hybrid(startup, tables=False).cheapest == "api"
+    fin = scenario_from_preset("financial")
+    assert optimise_hybrid(fin, tables=False).cheapest in ("selfhost", "hybrid")
+    assert breakeven(fin).requests_per_day < fin.requests_per_day
+    mid = scenario_from_preset("midmarket")
+    a, s = api_monthly(mid).monthly_usd, selfhost_monthly(mid).monthly_usd
+    assert abs(a - s) / a < 0.1  # a close call
+    notes = describe_assumptions(fin).set_index("parameter")
+    assert "preset financial" in notes.loc["planning_utilization", "source"]
+    assert "headroom" in notes.loc["planning_utilization", "note"]
+
+
+def test_preset_overrides_win():
+    s = scenario_from_preset("financial", acquisition="rent", gpu_hour_usd=1.5,
+                             requests_per_day=1e6)
+    assert (s.acquisition, s.gpu_hour_usd, s.requests_per_day) == ("rent", 1.5, 1e6)
+    assert s.provenance["gpu_hour_usd"].source == "caller override"
+    with pytest.raises(InvalidInputError, match="unknown preset"):
+        scenario_from_preset("hedgefund")
+
+
+def test_cli_json(capsys):
+    rc = main(["breakeven", "--preset", "financial", "--draws", "2000", "--seed", "3",
+               "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    for key in ("breakeven_requests_per_day", "breakeven_tokens_per_day", "api_monthly_usd",
+                "selfhost_monthly_usd", "replicas", "hybrid_replicas", "hybrid_monthly_usd",
+                "cheapest", "p_selfhost_cheaper"):
+        assert key in out
+    assert out["cheapest"] in ("selfhost", "hybrid")
+    assert out["hybrid_monthly_usd"] <= min(out["api_monthly_usd"], out["selfhost_monthly_usd"])
+
+
+def test_cli_overrides_and_table(capsys):
+    rc = main(["breakeven", "--api-model", "gpt-4o", "--open-model", "llama-3.3-70b",
+               "--gpu", "h100-sxm", "--acquisition", "rent", "--api-input-price", "0",
+               "--api-output-price", "100", "--input-tokens", "0", "--output-tokens", "100",
+               "--requests-per-day", "10000", "--gpu-hourly", "1", "--gpus-per-replica", "1",
+               "--throughput", "100", "--utilization", "1", "--staff-fte", "0",
+               "--platform-monthly", "0", "--implementation", "0", "--horizon-months", "36",
+               "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    # same arithmetic as tests/costs/test_models.py::test_breakeven_first_interval, plus the
+    # API's ConfigIQ overhead (0.05 FTE * 18,000 + 15,000 / 36 = 1,316.67 a month):
+    # v = (730 - 1,316.67) / (0.01 * 365/12) < 0 -> self-hosting is cheaper from any volume
+    assert out["breakeven_requests_per_day"] == pytest.approx(0.0)
+    assert out["replicas"] == 1 and out["selfhost_monthly_usd"] == pytest.approx(730.0)
+    main(["breakeven", "--preset", "startup"])
+    text = capsys.readouterr().out
+    assert "break-even" in text and "cheapest: api" in text
+
+
+@pytest.mark.parametrize("flag,value", [
+    ("--api-input-price", "-1"), ("--api-output-price", "-0.5"), ("--utilization", "0"),
+    ("--utilization", "1.2"), ("--requests-per-day", "-5"), ("--input-tokens", "abc"),
+    ("--output-tokens", "0"), ("--gpu-hourly", "-2"), ("--gpus-per-replica", "0"),
+    ("--gpus-per-replica", "1.5"), ("--throughput", "0"), ("--staff-fte", "-1"),
+    ("--platform-monthly", "-1"), ("--implementation", "-1"), ("--horizon-months", "0"),
+    ("--acquisition", "lease"), ("--draws", "-1"), ("--seed", "x"), ("--preset", "bank"),
+    ("--cached-share", "2"), ("--throughput", "nan"),
+])
+def test_cli_bad_flag_values_name_the_flag(capsys, flag, value):
+    with pytest.raises(SystemExit) as exc:
+        main(["breakeven", flag, value])
+    assert exc.value.code == 2
+    assert f"argument {flag}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag,value,match", [
+    ("--api-model", "gpt-9", "--api-model: unknown API model 'gpt-9'; known: "),
+    ("--open-model", "llama-9", "--open-model: unknown open model 'llama-9'; known: "),
+    ("--gpu", "b200", "--gpu: unknown GPU 'b200'; known: "),
+    ("--gpu", "h200", "--gpu-hourly"),
+    ("--rental-provider", "nobody", "--rental-provider: unknown rental provider"),
+    ("--as-of", "June 2025", "--as-of: as_of='June 2025'"),
+])
+def test_cli_unknown_names_exit_nonzero_naming_the_flag(capsys, flag, value, match):
+    assert main(["breakeven", flag, value]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aipolicy breakeven: error: ") and match in err
+
+
+def test_cli_price_as_of(capsys):
+    main(["breakeven", "--api-model", "o3", "--as-of", "2025-06-01", "--input-tokens", "1000",
+          "--output-tokens", "100", "--json"])
+    before = json.loads(capsys.readouterr().out)["api_per_request_usd"]
+    main(["breakeven", "--api-model", "o3", "--input-tokens", "1000", "--output-tokens", "100",
+          "--json"])
+    after = json.loads(capsys.readouterr().out)["api_per_request_usd"]
+    # midmarket preset: 20% of input from the prompt cache.
+    # before the cut (no cached price listed -> standard): 1000 * 10 + 100 * 40 = 14,000 / 1e6
+    # after: 800 * 2 + 200 * 0.50 + 100 * 8 = 2,500 / 1e6
+    assert (before, after) == (pytest.approx(0.014), pytest.approx(0.0025))
+
+
+def test_cli_parsing_does_not_import_pandas():
+    import subprocess
+    import sys
+
+    code = ("import sys, argparse, aipolicy.costs.cli as c; c.add_arguments("
+            "argparse.ArgumentParser()); print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
