@@ -27,7 +27,7 @@ from aipolicy.costs.scenario import Scenario, scenario_params
 from aipolicy.costs.workload import DAYS_PER_MONTH
 
 __all__ = ["ApiResult", "api_cost_per_request_usd", "api_monthly", "api_monthly_components",
-           "growth_factors"]
+           "growth_factors", "growth_of"]
 
 ArrayLike = float | np.ndarray
 
@@ -52,6 +52,17 @@ def growth_factors(growth_annual: ArrayLike, horizon_months: ArrayLike
     return avg, end
 
 
+def growth_of(p: Mapping[str, ArrayLike]) -> tuple[ArrayLike, ArrayLike]:
+    """:func:`growth_factors` of a parameter mapping, reusing ``p["_growth"]`` if present.
+
+    The Monte Carlo computes the factors once per batch of draws and stores them there.
+    """
+    cached = p.get("_growth")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    return growth_factors(p["volume_growth_annual"], p["horizon_months"])
+
+
 def api_cost_per_request_usd(p: Mapping[str, ArrayLike]) -> ArrayLike:
     """USD per request from a parameter mapping (scenario field names; floats or arrays)."""
     c = p["cached_input_share"]
@@ -67,7 +78,7 @@ def api_cost_per_request_usd(p: Mapping[str, ArrayLike]) -> ArrayLike:
 def api_monthly_components(p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
     """Monthly API cost by component (USD per month): ``tokens_usd``, ``staff_usd``,
     ``implementation_usd``, ``total_usd``; and ``per_request_usd``."""
-    avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    avg, _ = growth_of(p)
     per_req = api_cost_per_request_usd(p)
     tokens = per_req * p["requests_per_day"] * DAYS_PER_MONTH * avg
     staff = p["api_staff_fte"] * p["staff_cost_usd_per_fte_month"]

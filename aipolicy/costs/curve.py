@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aipolicy.costs.api import api_cost_per_request_usd, api_monthly_components, growth_factors
+from aipolicy.costs.api import api_cost_per_request_usd, api_monthly_components, growth_of
 from aipolicy.costs.scenario import Scenario, scenario_params
 from aipolicy.costs.selfhost import (
     ceil_safe,
@@ -71,7 +71,7 @@ class BreakEven:
 
 def _api_affine(p: Mapping[str, ArrayLike]) -> tuple[ArrayLike, ArrayLike]:
     """``(a0, a1)``: API USD/month = a0 + a1 * requests_per_day."""
-    avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    avg, _ = growth_of(p)
     c = api_monthly_components(p)
     a0 = c["staff_usd"] + c["implementation_usd"]
     a1 = api_cost_per_request_usd(p) * DAYS_PER_MONTH * avg
@@ -80,7 +80,7 @@ def _api_affine(p: Mapping[str, ArrayLike]) -> tuple[ArrayLike, ArrayLike]:
 
 def _breakpoints(p: Mapping[str, float], profile: Sequence[float], acquisition: str,
                  rent_mode: str, v_max: float) -> np.ndarray:
-    avg, end = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    avg, end = growth_of(p)
     cap_day = float(replica_capacity_rps(p)) * 86400.0
     prof = np.asarray(profile, dtype=float)
     if acquisition == "rent" and rent_mode == "autoscale":
@@ -155,7 +155,7 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     a0, a1 = _api_affine(p)
     a0 = np.asarray(a0, dtype=float)
     a1 = np.asarray(a1, dtype=float)
-    _, end = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    _, end = growth_of(p)
     q = np.asarray(replica_capacity_rps(p) * 86400.0 / (max(profile) * end), dtype=float)
     u = unit_costs(p, acquisition)
     f = np.asarray(u["fixed"], dtype=float)
@@ -175,17 +175,24 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     slope = a1 * q - c - cs / k
     with np.errstate(divide="ignore", invalid="ignore"):
         r_lo = np.where(slope > 0, np.maximum(1.0, ceil_safe((f - a0) / slope)), 1.0)
-    # with slope <= 0 the cost gap only grows block by block, so the first block decides
-    done = ~np.isfinite(r_lo) | ~(a1 > 0)
-    kmax = int(np.max(np.where(done, 1.0, k))) if (~done).any() else 0
-    for j in range(kmax):
-        r = r_lo + j
-        s = f + r * c + ceil_safe(r / k) * cs
-        hit = ~done & (j < k) & (s <= (a0 + a1 * r * q) * (1 + 1e-12))
+    # with slope <= 0 the cost gap only grows block by block, so the first block decides;
+    # otherwise the answer lies within k replicas of the lower bound r_lo
+    idx = np.flatnonzero(np.isfinite(r_lo) & (a1 > 0))
+    j = 0
+    flat = [np.ravel(x) for x in (r_lo, k, a0, a1, q, f, c, cs)]
+    while idx.size:
+        if idx.size == out.size:  # every draw still open: no gather needed
+            r0, kk, a0i, a1i, qi, fi, ci, csi = flat
+        else:
+            r0, kk, a0i, a1i, qi, fi, ci, csi = (x[idx] for x in flat)
+        r = r0 + j
+        s = fi + r * ci + ceil_safe(r / kk) * csi
+        hit = s <= (a0i + a1i * r * qi) * (1 + 1e-12)
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.maximum((r - 1.0) * q, (s - a0) / a1)
-        out[hit] = v[hit]
-        done |= hit
+            v = np.maximum((r[hit] - 1.0) * qi[hit], (s[hit] - a0i[hit]) / a1i[hit])
+        out.ravel()[idx[hit]] = v
+        j += 1
+        idx = idx[~hit & (j < kk)]
     out[out > max_requests_per_day] = np.nan
     return out
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.costs import catalog
-from aipolicy.costs.api import growth_factors
+from aipolicy.costs.api import growth_of
 from aipolicy.costs.scenario import Scenario, scenario_params
 from aipolicy.costs.workload import DAYS_PER_MONTH, HOURS_PER_MONTH
 
@@ -70,38 +70,47 @@ def unit_costs(p: Mapping[str, ArrayLike], acquisition: str) -> dict[str, ArrayL
 
     Returns ``fixed``, ``per_replica``, ``per_server`` and the per-component pieces
     ``<component>_fixed`` / ``_replica`` / ``_server`` used by :func:`selfhost_components`.
+    Reuses ``p["_units_<acquisition>"]`` when present (the Monte Carlo computes it once).
     """
+    cached = p.get(f"_units_{acquisition}")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     h = HOURS_PER_MONTH
-    zero = np.zeros_like(np.asarray(p["requests_per_day"], dtype=float))
     out: dict[str, ArrayLike] = {}
-    out["staff_fixed"] = p["staff_fte"] * p["staff_cost_usd_per_fte_month"] + zero
-    out["platform_fixed"] = p["platform_monthly_usd"] + zero
-    out["implementation_fixed"] = p["implementation_usd"] / p["horizon_months"] + zero
+    out["staff_fixed"] = p["staff_fte"] * p["staff_cost_usd_per_fte_month"]
+    out["platform_fixed"] = p["platform_monthly_usd"]
+    out["implementation_fixed"] = p["implementation_usd"] / p["horizon_months"]
     if acquisition == "rent":
-        out["gpu_rental_replica"] = p["gpus_per_replica"] * p["gpu_hour_usd"] * h + zero
+        out["gpu_rental_replica"] = p["gpus_per_replica"] * p["gpu_hour_usd"] * h
     else:
-        kwh = p["pue"] * p["power_usd_per_kwh"] * h / 1000.0
-        out["power_replica"] = p["gpus_per_replica"] * p["board_power_w"] * kwh + zero
+        kwh = p["pue"] * p["power_usd_per_kwh"] * (h / 1000.0)
+        out["power_replica"] = p["gpus_per_replica"] * p["board_power_w"] * kwh
         capex = p["server_price_usd"] + p["installation_usd"]
         n = p["hardware_life_months"]
         res = p["residual_value_share"] * capex
-        r = (1.0 + np.asarray(p["cost_of_capital_annual"], dtype=float)) ** (1.0 / 12.0) - 1.0
+        coc = p["cost_of_capital_annual"]
+        if np.ndim(coc) == 0 and np.ndim(n) == 0:  # the usual case: a scalar annuity factor
+            r = (1.0 + float(coc)) ** (1.0 / 12.0) - 1.0
+            disc = (1.0 + r) ** (-float(n))
+            crf = r / (1.0 - disc) if r > 1e-15 else 1.0 / float(n)
+            annuity = (capex - res * disc) * crf
+        else:
+            r = (1.0 + np.asarray(coc, dtype=float)) ** (1.0 / 12.0) - 1.0
+            disc = (1.0 + r) ** (-np.asarray(n, dtype=float))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                annuity = np.where(r > 1e-15, (capex - res * disc) * r / (1.0 - disc),
+                                   (capex - res) / n)
         dep = (capex - res) / n
-        with np.errstate(divide="ignore", invalid="ignore"):
-            annuity = np.where(r > 1e-15,
-                               (capex - res * (1.0 + r) ** (-n)) * r / (1.0 - (1.0 + r) ** (-n)),
-                               dep)
-        out["depreciation_server"] = dep + zero
-        out["cost_of_capital_server"] = annuity - dep + zero
-        out["maintenance_server"] = p["server_price_usd"] * p["maintenance_share_annual"] / 12.0 \
-            + zero
-        out["power_server"] = p["server_base_power_w"] * kwh + zero
-        out["facilities_server"] = p["facilities_usd_per_server_month"] + zero
-    out["fixed"] = sum(v for k, v in list(out.items()) if k.endswith("_fixed"))
+        out["depreciation_server"] = dep
+        out["cost_of_capital_server"] = annuity - dep
+        out["maintenance_server"] = p["server_price_usd"] * p["maintenance_share_annual"] / 12.0
+        out["power_server"] = p["server_base_power_w"] * kwh
+        out["facilities_server"] = p["facilities_usd_per_server_month"]
+    out["fixed"] = sum((v for k, v in list(out.items()) if k.endswith("_fixed")), start=0.0)
     out["per_replica"] = sum((v for k, v in list(out.items()) if k.endswith("_replica")),
-                             start=zero)
+                             start=0.0)
     out["per_server"] = sum((v for k, v in list(out.items()) if k.endswith("_server")),
-                            start=zero)
+                            start=0.0)
     return out
 
 
@@ -127,7 +136,7 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
         ``<component>_usd`` for each of :data:`COMPONENTS`, ``total_usd``, ``replicas``,
         ``gpus``, ``servers``, ``capacity_rps`` (per replica), ``peak_rps``.
     """
-    avg, end = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    avg, end = growth_of(p)
     cap = replica_capacity_rps(p)
     prof = np.asarray(profile, dtype=float)
     peak_rps = p["requests_per_day"] * end * prof.max() / 86400.0
@@ -204,7 +213,7 @@ def selfhost_monthly(scenario: Scenario) -> SelfHostResult:
     """Self-hosted monthly cost of the scenario, by component, with the fleet size."""
     p = scenario_params(scenario)
     c = selfhost_components(p, scenario.acquisition, scenario.rent_mode, scenario.load_profile)
-    avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    avg, _ = growth_of(p)
     tokens = scenario.workload.tokens_per_month * avg
     total = float(c["total_usd"])
     return SelfHostResult(

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.costs import catalog
-from aipolicy.costs.api import api_monthly_components
+from aipolicy.costs.api import api_monthly_components, growth_factors
 from aipolicy.costs.curve import breakeven_vectorised
 from aipolicy.costs.scenario import FIELD_UNITS, Scenario, scenario_params
-from aipolicy.costs.selfhost import selfhost_components
+from aipolicy.costs.selfhost import selfhost_components, unit_costs
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["MonteCarloResult", "UncertainInput", "default_uncertainties", "monte_carlo",
@@ -67,9 +67,10 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
     if width <= 0:
         return np.full(u.shape, float(mode))
     fc = (mode - low) / width
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1.0 - u) * width * (high - mode))
-    return np.where(u < fc, left, right)
+    lower = u < fc
+    t = np.where(lower, u * (width * (mode - low)), (1.0 - u) * (width * (high - mode)))
+    np.sqrt(t, out=t)
+    return np.where(lower, low + t, high - t)
 
 
 def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
@@ -234,7 +235,9 @@ def monte_carlo(scenario: Scenario, draws: int = 10_000, seed: int | None = 0,
         sampled[it.name] = triangular_ppf(rng.random(draws), it.low, it.base, it.high)
     p: dict[str, float | np.ndarray] = dict(scenario_params(scenario))
     p.update(sampled)
-    res = savings_for(scenario, sampled)
+    p["_growth"] = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    p[f"_units_{scenario.acquisition}"] = unit_costs(p, scenario.acquisition)
+    res = savings_for(scenario, p)
     cols: dict[str, np.ndarray] = dict(sampled)
     cols.update(res)
     autoscale = scenario.acquisition == "rent" and scenario.rent_mode == "autoscale"
