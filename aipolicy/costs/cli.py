@@ -264,7 +264,7 @@ def render(r: dict[str, Any]) -> str:
         f"{r['replicas']} replica(s) = {r['gpus']} GPUs"
         + (f" in {r['servers']} servers" if r["acquisition"] == "buy" else ""),
         f"{'hybrid (best k)':<28}{_usd(r['hybrid_monthly_usd'])}  "
-        f"k = {r['hybrid_replicas']} replicas, {r['hybrid_selfhost_share']:.0%} of requests "
+        f"k = {r['hybrid_replicas']} replicas, {r['hybrid_selfhost_share']:.1%} of requests "
         "in-house",
         f"cheapest: {r['cheapest']}",
         "",
