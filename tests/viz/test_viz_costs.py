@@ -1,0 +1,137 @@
+"""Unit tests of aipolicy.viz.costs: parameter checks, tables, the explorer's core, plots."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import pytest
+
+matplotlib.use("agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from aipolicy.costs import (  # noqa: E402
+    api_monthly,
+    breakeven,
+    cost_curve,
+    investor_cashflows,
+    investor_scenarios,
+    monte_carlo,
+    optimise_hybrid,
+    scenario_from_preset,
+    selfhost_monthly,
+    tornado,
+)
+from aipolicy.errors import InvalidInputError  # noqa: E402
+from aipolicy.viz import costs as vc  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mid():
+    return scenario_from_preset("midmarket")
+
+
+@pytest.mark.parametrize(("param", "value"), [("preset", "nope"), ("api_model", "gpt-9"),
+                                               ("open_model", "llama-9"), ("gpu", "tpu"),
+                                               ("acquisition", "lease")])
+def test_unknown_names_are_named_with_known_values(param, value):
+    kw = {"preset": "midmarket", param: value}
+    with pytest.raises(InvalidInputError, match=f"parameter '{param}'.*known: "):
+        vc.validate_cost_parameters(**kw)
+
+
+@pytest.mark.parametrize("draws", [-1, 1.5, "many"])
+def test_draws_must_be_whole_and_non_negative(draws):
+    with pytest.raises(InvalidInputError, match="'draws'"):
+        vc.validate_cost_parameters(preset="startup", draws=draws)
+
+
+def test_strings_from_papermill_are_accepted():
+    p = vc.validate_cost_parameters(preset="financial", draws="100", seed="3",
+                                    requests_per_day="1000", horizon_months="24")
+    assert (p["draws"], p["seed"], p["requests_per_day"], p["horizon_months"]) == (
+        100, 3, 1000.0, 24.0)
+    s = vc.scenario_for(p)
+    assert s.requests_per_day == 1000.0 and s.horizon_months == 24.0
+    assert s.acquisition == "buy"  # the preset's choice when acquisition is None
+
+
+def test_explore_without_changes_matches_the_package(mid):
+    r = vc.explore(mid)
+    assert math.isclose(r["api_monthly_usd"], api_monthly(mid).monthly_usd)
+    assert math.isclose(r["selfhost_monthly_usd"], selfhost_monthly(mid).monthly_usd)
+    assert r["cheapest"] == optimise_hybrid(mid, tables=False).cheapest
+    assert math.isclose(r["breakeven_tokens_per_day"], breakeven(mid).tokens_per_day)
+    assert "cheapest:" in vc.explore_text(r)
+
+
+def test_explore_applies_each_slider(mid):
+    r = vc.explore(mid, requests_per_day=400_000, gpu_hour_usd=1.0, planning_utilization=0.5,
+                   staff_fte=1.0, api_price_factor=0.5)
+    s = mid.replace(requests_per_day=400_000.0, gpu_hour_usd=1.0, planning_utilization=0.5,
+                    staff_fte=1.0, api_price_factor=0.5)
+    assert math.isclose(r["api_monthly_usd"], api_monthly(s).monthly_usd)
+    assert math.isclose(r["selfhost_monthly_usd"], selfhost_monthly(s).monthly_usd)
+    assert r["savings_monthly_usd"] == pytest.approx(r["api_monthly_usd"]
+                                                     - r["selfhost_monthly_usd"])
+    assert r["hybrid_monthly_usd"] <= min(r["api_monthly_usd"], r["selfhost_monthly_usd"])
+
+
+def test_explore_ignores_gpu_price_when_buying():
+    s = scenario_from_preset("financial")
+    assert vc.explore(s, gpu_hour_usd=100.0) == vc.explore(s)
+
+
+def test_explorer_builds_widgets(mid):
+    ui = vc.explorer(mid)
+    assert len(ui.children) >= 5
+
+
+def test_cost_summary_has_rent_buy_api_hybrid(mid):
+    table, info = vc.cost_summary(mid)
+    assert len(table) == 4
+    assert table.loc["API (pay per token)", "monthly_usd"] == round(api_monthly(mid).monthly_usd)
+    assert info["cheapest"] in {"api", "selfhost", "hybrid"}
+    assert set(info["modes"]) == {"rent", "buy"}
+
+
+def test_assumptions_table_labels_throughput():
+    est = scenario_from_preset("midmarket", gpu="a100-80gb")
+    assert est.throughput_estimated
+    note = vc.assumptions_table(est).loc["throughput_tok_s", "note"]
+    assert note.startswith("estimated")
+
+
+def test_rounded_removes_negative_zero():
+    import pandas as pd
+
+    out = vc.rounded(pd.DataFrame({"x": [-0.0001, 1.26]}), 1)
+    assert str(out["x"].iloc[0]) == "0.0" and out["x"].iloc[1] == 1.3
+
+
+def test_axis_labels():
+    assert [vc.fmt_axis_usd(v) for v in (0, -2500, 1_250_000)] == ["$0", "-$2.5k", "$1.25M"]
+    assert vc.fmt_usd(None) == "n/a" and vc.fmt_usd(-1234.4) == "-$1,234"
+
+
+def test_every_plot_draws(mid):
+    fin = scenario_from_preset("financial", acquisition="rent")
+    hyb = optimise_hybrid(fin)
+    owned = scenario_from_preset("financial")
+    _, info = vc.cost_summary(mid)
+    axes = [
+        vc.plot_cost_curve(cost_curve(mid), mid),
+        vc.plot_cost_breakdown({"API": info["api"].breakdown,
+                                "self-host": info["selfhost"].breakdown}, mid),
+        vc.plot_tornado(tornado(mid), mid),
+        vc.plot_savings_distribution(monte_carlo(mid, draws=200, seed=1), mid),
+        vc.plot_hourly_split(hyb.hourly, fin, hyb.hybrid_replicas),
+        vc.plot_hybrid_cost(hyb.table, fin),
+        vc.plot_cashflows(investor_cashflows(owned), owned),
+        vc.plot_investor_scenarios(investor_scenarios(owned), owned),
+    ]
+    for ax in axes:
+        assert ax.get_title() and ax.get_xlabel()
+        assert any("Source:" in t.get_text() for t in ax.figure.texts)
+    plt.close("all")
