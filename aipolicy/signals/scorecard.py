@@ -68,8 +68,11 @@ def breakeven_trends(scenario: Any, years: float = 1.0) -> pd.DataFrame:
     cases = [
         ("today", 0.0, "catalog prices as of the scenario"),
         ("api price cut", d["api_price_cut_annual"].value, d["api_price_cut_annual"].source),
-        ("LLMflation", d["llmflation_price_decline_annual"].value,
-         d["llmflation_price_decline_annual"].source),
+        (
+            "LLMflation",
+            d["llmflation_price_decline_annual"].value,
+            d["llmflation_price_decline_annual"].source,
+        ),
     ]
     rows = {}
     base_factor = float(getattr(scenario, "api_price_factor", 1.0))
@@ -144,8 +147,9 @@ def basket_scorecard(
     if cpi is not None and len(cpi.dropna()) > 13:
         surp = inflation_surprise(cpi.dropna())
         reg = inflation_regime(surp["yoy"]).dropna(subset=["regime"])
-        regime_label = str(reg["regime"].iloc[-1]) + f" ({reg.index[-1]:%Y-%m})" if len(
-            reg) else None
+        regime_label = (
+            str(reg["regime"].iloc[-1]) + f" ({reg.index[-1]:%Y-%m})" if len(reg) else None
+        )
         surprise = surp["d_yoy"]
     today = trend = np.nan
     if economics is not None:
@@ -169,12 +173,12 @@ def basket_scorecard(
         if surprise is not None:
             monthly = excess_returns(resample_returns(r.dropna(), "M"), rf_annual, 12)
             lagged = surprise.shift(1).dropna()
-            n_months = len(monthly.dropna().index.to_period("M").intersection(
-                lagged.index.to_period("M")))
+            n_months = len(
+                monthly.dropna().index.to_period("M").intersection(lagged.index.to_period("M"))
+            )
             if n_months >= MIN_INFLATION_MONTHS:
                 res = inflation_regression(monthly, surprise, lag=1).iloc[0]
-                beta, beta_t, n_months = float(res["beta"]), float(res["beta_t"]), int(
-                    res["n_obs"])
+                beta, beta_t, n_months = float(res["beta"]), float(res["beta_t"]), int(res["n_obs"])
         checks = [v > 0 for v in (mom12, mom3, rs_chg) if np.isfinite(v)]
         rows[name] = {
             "members": ",".join(present),
@@ -194,7 +198,8 @@ def basket_scorecard(
             "signals_positive": int(sum(checks)),
             "signals_available": len(checks),
             "reading": f"{int(sum(checks))} of {len(checks)} market signals positive"
-            if checks else "no market signal computable",
+            if checks
+            else "no market signal computable",
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "basket"

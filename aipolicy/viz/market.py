@@ -166,8 +166,9 @@ def load_market_prices(
         )
     present = _present(frame, wanted)
     frame = frame[present]
-    missing = list(dict.fromkeys(list(attrs.get("missing") or []) +
-                                 [t for t in wanted if t not in present]))
+    missing = list(
+        dict.fromkeys(list(attrs.get("missing") or []) + [t for t in wanted if t not in present])
+    )
     attrs["missing"] = missing
     frame.attrs = attrs
     return frame
@@ -201,8 +202,11 @@ def load_market_fred(
     attrs = dict(frame.attrs)
     present = _present(frame, series_ids)
     frame = frame[present]
-    attrs["missing"] = list(dict.fromkeys(
-        list(attrs.get("missing") or []) + [s for s in series_ids if s not in present]))
+    attrs["missing"] = list(
+        dict.fromkeys(
+            list(attrs.get("missing") or []) + [s for s in series_ids if s not in present]
+        )
+    )
     frame.attrs = attrs
     return frame
 
@@ -307,8 +311,15 @@ def plot_lines(
 
 
 def plot_heatmap(
-    matrix: pd.DataFrame, *, title: str, source: str, synthetic: bool = False, fmt: str = ".2f",
-    center: float | None = 0.0, cbar_label: str = "", ax: Any = None,
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    source: str,
+    synthetic: bool = False,
+    fmt: str = ".2f",
+    center: float | None = 0.0,
+    cbar_label: str = "",
+    ax: Any = None,
 ) -> Any:
     """Annotated heatmap (e.g. a correlation matrix) with a source line."""
     import matplotlib.pyplot as plt
@@ -317,16 +328,30 @@ def plot_heatmap(
     if ax is None:
         n = max(len(matrix.columns), 2)
         _, ax = plt.subplots(figsize=(min(1.0 + 0.55 * n, 12), min(0.8 + 0.45 * n, 10)))
-    sns.heatmap(matrix, annot=len(matrix) <= 20, fmt=fmt, cmap="vlag", center=center, ax=ax,
-                annot_kws={"fontsize": 7}, cbar_kws={"label": cbar_label})
+    sns.heatmap(
+        matrix,
+        annot=len(matrix) <= 20,
+        fmt=fmt,
+        cmap="vlag",
+        center=center,
+        ax=ax,
+        annot_kws={"fontsize": 7},
+        cbar_kws={"label": cbar_label},
+    )
     ax.set_xlabel("")
     ax.set_ylabel("")
     return _finish(ax, title, "", source, synthetic)
 
 
 def plot_bars(
-    series: pd.Series, *, title: str, ylabel: str, source: str, synthetic: bool = False,
-    percent: bool = False, ax: Any = None,
+    series: pd.Series,
+    *,
+    title: str,
+    ylabel: str,
+    source: str,
+    synthetic: bool = False,
+    percent: bool = False,
+    ax: Any = None,
 ) -> Any:
     """Bar chart of one value per label, negative bars in a second colour."""
     import matplotlib.pyplot as plt
@@ -336,8 +361,11 @@ def plot_bars(
     if ax is None:
         _, ax = plt.subplots()
     pal = sns.color_palette()
-    ax.bar([str(i) for i in s.index], s.to_numpy(),
-           color=[pal[0] if v >= 0 else pal[3] for v in s.fillna(0).to_numpy()])
+    ax.bar(
+        [str(i) for i in s.index],
+        s.to_numpy(),
+        color=[pal[0] if v >= 0 else pal[3] for v in s.fillna(0).to_numpy()],
+    )
     ax.axhline(0.0, color="0.3", linewidth=0.8)
     ax.tick_params(axis="x", rotation=45)
     return _finish(ax, title, ylabel, source, synthetic)
@@ -463,9 +491,15 @@ def ipo_coverage(prices: pd.DataFrame, ipos: pd.DataFrame, slack_days: int = 7) 
             note = ""
         if not in_cal and span_lo is not None:
             note = (note + "; " if note else "") + (
-                f"listing date outside the data ({span_lo.date()} to {span_hi.date()})")
-        rows[t] = {"first_trade_date": d, "first_price_date": first, "in_calendar": in_cal,
-                   "covered": note == "", "note": note}
+                f"listing date outside the data ({span_lo.date()} to {span_hi.date()})"
+            )
+        rows[t] = {
+            "first_trade_date": d,
+            "first_price_date": first,
+            "in_calendar": in_cal,
+            "covered": note == "",
+            "note": note,
+        }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "ticker"
     return out
@@ -483,7 +517,7 @@ def ipo_paths(
     for t, d0 in first_dates.items():
         if t not in prices.columns:
             continue
-        s = prices[t].loc[pd.Timestamp(d0):].dropna()
+        s = prices[t].loc[pd.Timestamp(d0) :].dropna()
         if s.empty:
             continue
         pos0 = prices.index.get_loc(s.index[0])
@@ -496,8 +530,14 @@ def ipo_paths(
 
 
 def plot_grouped_bars(
-    frame: pd.DataFrame, *, title: str, ylabel: str, source: str, synthetic: bool = False,
-    percent: bool = False, ax: Any = None,
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    source: str,
+    synthetic: bool = False,
+    percent: bool = False,
+    ax: Any = None,
 ) -> Any:
     """Grouped bar chart: one group per row label, one bar per column, with a source line."""
     import matplotlib.pyplot as plt
