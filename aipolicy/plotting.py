@@ -8,8 +8,22 @@ PALETTE = "colorblind"
 
 
 def set_theme() -> None:
-    """Apply aipolicy's seaborn theme (white grid, colour-blind palette, readable sizes)."""
+    """Apply aipolicy's seaborn theme (white grid, colour-blind palette, readable sizes).
+
+    Inside a Jupyter kernel it also selects the inline backend: kernels started by the report
+    runner, papermill or nbval run with ``MPLBACKEND=agg`` (deterministic, no display), under
+    which ``plt.show()`` would embed nothing in the notebook.
+    """
     import seaborn as sns
+
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None and getattr(shell, "kernel", None) is not None:
+            shell.run_line_magic("matplotlib", "inline")
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        pass
 
     sns.set_theme(
         context="notebook",

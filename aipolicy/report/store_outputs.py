@@ -38,6 +38,12 @@ def strip_volatile(nb: Any) -> Any:
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        # widget views carry a fresh random model id each run and their state is not stored,
+        # so the view is useless in a stored notebook: keep only its plain-text fallback
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data:
+                data.pop("application/vnd.jupyter.widget-view+json", None)
     return nb
 
 
