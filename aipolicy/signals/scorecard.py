@@ -172,13 +172,16 @@ def basket_scorecard(
         n_months = 0
         if surprise is not None:
             monthly = excess_returns(resample_returns(r.dropna(), "M"), rf_annual, 12)
-            lagged = surprise.shift(1).dropna()
-            n_months = len(
-                monthly.dropna().index.to_period("M").intersection(lagged.index.to_period("M"))
-            )
+            # label months by their first day and align on the surprise's months, so the
+            # regression joins two identical indexes
+            monthly.index = monthly.index.to_period("M").to_timestamp(how="start")
+            monthly = monthly.reindex(surprise.index)
+            lagged = surprise.shift(1)
+            n_months = int((monthly.notna() & lagged.notna()).sum())
             if n_months >= MIN_INFLATION_MONTHS:
                 res = inflation_regression(monthly, surprise, lag=1).iloc[0]
-                beta, beta_t, n_months = float(res["beta"]), float(res["beta_t"]), int(res["n_obs"])
+                beta, beta_t = float(res["beta"]), float(res["beta_t"])
+                n_months = int(res["n_obs"])
         checks = [v > 0 for v in (mom12, mom3, rs_chg) if np.isfinite(v)]
         rows[name] = {
             "members": ",".join(present),
