@@ -343,6 +343,9 @@ def ipo_bhar(
     NaN without an offer price), then for each horizon h: ``ret_h`` (P_h / P_0 - 1),
     ``bench_h`` (the benchmark over the same sessions) and ``bhar_h = ret_h - bench_h``. NaN
     when fewer than h sessions exist after the first close (never a partial horizon).
+    ``note`` says why a row is empty: the ticker is absent, or the price data does not cover
+    the first trade date (a later first price is not the first close, so no BHAR is computed
+    from it).
     """
     frame = as_frame(prices, "prices")
     table = _ipo_frame(ipos)
@@ -366,9 +369,28 @@ def ipo_bhar(
         row["first_day_return"] = np.nan
         for h in horizons:
             row[f"ret_{h}"] = row[f"bench_{h}"] = row[f"bhar_{h}"] = np.nan
-        if t in frame.columns:
-            s = frame[t].loc[ipo["first_trade_date"] :].dropna()
-            if len(s):
+        row["note"] = ""
+        ftd = pd.Timestamp(ipo["first_trade_date"])
+        listing_sessions = frame.index[frame.index >= ftd]
+        if t not in frame.columns:
+            row["note"] = f"{t} is not in the price data"
+        elif frame.index[0] > ftd or not len(listing_sessions):
+            # the data starts after the listing (or ends before it): the first price in the
+            # frame is not the first close, so a BHAR from it would be mislabelled
+            row["note"] = (
+                f"price data covers {frame.index[0].date()} to {frame.index[-1].date()}, "
+                f"not the first trade date {ftd.date()}"
+            )
+        else:
+            s = frame[t].loc[ftd:].dropna()
+            if len(s) and s.index[0] != listing_sessions[0]:
+                row["note"] = (
+                    f"no {t} price on the first session {listing_sessions[0].date()} "
+                    f"(first price {s.index[0].date()})"
+                )
+            elif not len(s):
+                row["note"] = f"no {t} price on or after {ftd.date()}"
+            else:
                 d0 = s.index[0]
                 p0 = float(s.iloc[0])
                 row.update(first_close_date=d0, first_close=p0)

@@ -98,7 +98,7 @@ def ols_hac(
     """
     import statsmodels.api as sm
 
-    data = pd.concat([y.rename("__y__"), x], axis=1).dropna()
+    data = pd.concat([y.rename("__y__"), x], axis=1, sort=True).dropna()
     if len(data) < 3:
         raise InvalidInputError(
             f"need at least 3 dates where both the dependent and explanatory series have values, "
@@ -215,7 +215,9 @@ def capm_table(
                 cov_type=cov_type,
             ).as_dict()
         except InvalidInputError:
-            rows[col] = {"n_obs": int(pd.concat([frame[col], mkt], axis=1).dropna().shape[0])}
+            rows[col] = {
+                "n_obs": int(pd.concat([frame[col], mkt], axis=1, sort=True).dropna().shape[0])
+            }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "ticker"
     return out
@@ -328,7 +330,7 @@ def rolling_capm_ols(
     check_time_index(asset, "asset")
     check_time_index(market, "market")
     data = pd.concat(
-        [asset.astype(float).rename("y"), market.astype(float).rename("x")], axis=1
+        [asset.astype(float).rename("y"), market.astype(float).rename("x")], axis=1, sort=True
     ).dropna()
     mp = window if min_periods is None else int(min_periods)
     if len(data) < mp:

@@ -103,3 +103,26 @@ def test_ipo_peer_car_detects_money_pulled_from_peers():
     assert port["event_id"] == "NEW"
     assert port["car"] == pytest.approx(-0.05, abs=0.02) and port["t_stat"] < -4
     assert set(res.individual.car["event_id"]) == {"A@NEW", "B@NEW"}
+
+
+def test_ipo_bhar_refuses_a_first_price_after_the_listing_when_data_starts_late():
+    # the data starts 5 sessions after NEW listed: its first price here is not its first close
+    idx = pd.bdate_range("2024-01-08", periods=40, name="Date")
+    prices = pd.DataFrame({"NEW": 20 * 1.01 ** np.arange(40), "^GSPC": 100.0 + np.arange(40)}, idx)
+    ipos = pd.DataFrame(
+        {"ticker": ["NEW"], "first_trade_date": [pd.Timestamp("2024-01-01")], "offer_price": [16.0]}
+    )
+    row = ipo_bhar(prices, ipos, "^GSPC", horizons=(5,)).loc["NEW"]
+    assert np.isnan(row["first_close"]) and np.isnan(row["bhar_5"])
+    assert "not the first trade date 2024-01-01" in row["note"]
+
+
+def test_ipo_bhar_refuses_when_the_listing_session_has_no_price():
+    idx = pd.bdate_range("2024-01-01", periods=40, name="Date")
+    new = 20 * 1.01 ** np.arange(40)
+    new[:13] = np.nan  # listed on idx[10] but the first three sessions are missing
+    prices = pd.DataFrame({"NEW": new, "^GSPC": 100.0 + np.arange(40)}, idx)
+    ipos = pd.DataFrame({"ticker": ["NEW"], "first_trade_date": [idx[10]]})
+    row = ipo_bhar(prices, ipos, "^GSPC", horizons=(5,)).loc["NEW"]
+    assert np.isnan(row["bhar_5"])
+    assert "no NEW price on the first session" in row["note"]
