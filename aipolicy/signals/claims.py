@@ -7,7 +7,9 @@ row per claim with a verdict that is strictly one of :data:`VERDICTS`.
 
 Metrics (units of ``computed`` in brackets):
 
-- ``max_rally`` [fraction]: max over the window of close / lowest earlier close - 1;
+- ``max_rally`` [fraction]: max over the window of close / lowest earlier close - 1; when the
+  data covers only part of the window, the rally inside it is a lower bound, which decides
+  "at least" claims it meets and "at most" claims it breaks (else: cannot be checked);
 - ``cpi_yoy_high`` [months]: months back from ``as_of`` to the last month with CPI YoY at least
   as high (all available history if none);
 - ``record_high`` [ratio]: highest close in the window / highest close in all data to the
@@ -180,19 +182,40 @@ def _max_rally(claim, prices, fred, ipos):
     t = claim["assets"][0]
     s = _price_series(prices, t)
     start, end = _window(claim, s.index[-1])
-    _covers(s, start, end, int(claim.get("coverage_days", 7)), f"{t} prices")
+    try:
+        _covers(s, start, end, int(claim.get("coverage_days", 7)), f"{t} prices")
+        gap = None
+    except _CannotCheck as exc:
+        gap = str(exc)
     w = s.loc[start:end]
     if len(w) < 2:
-        raise _CannotCheck(f"fewer than 2 {t} prices in the window")
+        raise _CannotCheck(gap or f"fewer than 2 {t} prices in the window")
     ratio = w / w.cummin() - 1.0
     peak_date = ratio.idxmax()
     low_date = w.loc[:peak_date].idxmin()
+    computed = float(ratio.max())
     note = (
         f"{t} low {w.loc[low_date]:.2f} on {low_date.date()}, high {w.loc[peak_date]:.2f} on "
         f"{peak_date.date()}; last close {w.iloc[-1]:.2f} on {w.index[-1].date()} "
         f"({w.iloc[-1] / w.loc[low_date] - 1:+.0%} from the low)"
     )
-    return float(ratio.max()), note, _attr_source(prices, t), w.index[-1], prices
+    if gap is not None:
+        # The largest rally inside part of the window is a lower bound on the largest rally
+        # over the whole window: it can confirm "at least X" and refute "at most X", nothing
+        # else.
+        outcome = verdict(computed, claim["comparison"], claim["threshold"], claim["tolerance"])
+        decisive = (claim["comparison"] in (">=", ">") and outcome == SUPPORTED) or (
+            claim["comparison"] in ("<=", "<") and outcome == NOT_SUPPORTED
+        )
+        if not decisive:
+            raise _CannotCheck(
+                f"{gap}; the {computed:.0%} rally inside the data is only a lower bound: {note}"
+            )
+        note = (
+            f"partial window ({gap}): the rally inside the data is a lower bound on the "
+            f"window's largest rally, and it already decides the claim; {note}"
+        )
+    return computed, note, _attr_source(prices, t), w.index[-1], prices
 
 
 def _cpi_yoy_high(claim, prices, fred, ipos):

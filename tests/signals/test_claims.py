@@ -130,7 +130,8 @@ def test_not_supported_when_data_disagrees():
 
 
 def test_cannot_be_checked_when_data_does_not_cover_the_window():
-    short = _prices(start="2025-06-02", end="2026-03-31")
+    # MU rises only +200 % inside this partial window: a lower bound that cannot decide "700 %+"
+    short = _prices(mu_peak=3.0, start="2025-06-02", end="2026-03-31")
     out = _by_id(check_claims(short, _fred().loc[:"2026-02-01"], None))
     assert set(out["verdict"]) == {"cannot be checked with this data"}
     assert np.isnan(out["computed"]).all()
@@ -169,3 +170,37 @@ def test_custom_claim_and_validation():
         check_claims(_prices(), claims=[dict(claim, metric="vibes")])
     with pytest.raises(InvalidInputError, match="lacks"):
         check_claims(_prices(), claims=[{"id": "y"}])
+
+
+def _rally_claim(comparison: str, threshold: float) -> dict:
+    return {
+        "id": "mu",
+        "text": "MU rallied",
+        "source": "test",
+        "metric": "max_rally",
+        "assets": ["MU"],
+        "window": {"start": "2025-01-01", "end": "2026-05-31"},
+        "comparison": comparison,
+        "threshold": threshold,
+    }
+
+
+def test_partial_window_rally_above_an_at_least_threshold_is_supported_as_a_lower_bound():
+    # data from 2025-06-02 only: MU rises 10 -> 90 inside it (+800 %); the window's true
+    # largest rally can only be larger, so "at least 200 %" is decided
+    short = _prices(start="2025-06-02", end="2026-03-31")
+    mu = short["MU"]
+    row = check_claims(short, None, None, claims=[_rally_claim(">=", 2.0)]).iloc[0]
+    assert row["verdict"] == "supported"
+    assert row["computed"] == pytest.approx((mu / mu.cummin()).max() - 1)
+    assert "lower bound" in row["note"] and "starts 2025-06-02" in row["note"]
+
+
+def test_partial_window_decides_at_most_claims_only_when_it_refutes_them():
+    short = _prices(start="2025-06-02", end="2026-03-31")
+    refuted = check_claims(short, None, None, claims=[_rally_claim("<=", 1.0)]).iloc[0]
+    assert refuted["verdict"] == "not supported"
+    open_question = check_claims(short, None, None, claims=[_rally_claim("<=", 9.0)]).iloc[0]
+    assert open_question["verdict"] == "cannot be checked with this data"
+    assert np.isnan(open_question["computed"])
+    assert "only a lower bound" in open_question["note"]
