@@ -17,11 +17,15 @@ help:
 	@echo "make sample     regenerate data/sample/ (byte-identical unless the generator changed)"
 
 # (Re)install when .venv is missing or pyproject.toml is newer than the last install.
+# pip's chatter goes to .venv/install.log, shown only when the install fails.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "setting up $(VENV): installing aipolicy and its test extra (first run takes a minute or two)"
+	@( $(BIN)/python -m pip install --upgrade pip \
+	   && $(BIN)/python -m pip install -e '.[test]' ) > $(VENV)/install.log 2>&1 \
+	  || { tail -n 40 $(VENV)/install.log; echo "install failed: see $(VENV)/install.log"; exit 1; }
+	@touch $(STAMP)
+	@echo "$(VENV) ready"
 
 report: $(STAMP)
 	$(BIN)/aipolicy report --source sample
