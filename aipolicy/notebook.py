@@ -30,22 +30,14 @@ def as_date(name: str, value: Any) -> Any:
 
 
 def as_ticker_list(name: str, value: Any) -> list[str]:
-    """Normalise a ticker-list parameter (list, tuple or ``"NVDA, AMD"``) to upper-case strings."""
-    if isinstance(value, str):
-        items = [v.strip() for v in value.split(",")]
-    elif isinstance(value, Iterable):
-        items = [str(v).strip() for v in value]
-    else:
-        raise InvalidInputError(
-            f"parameter {name!r}: expected a list of tickers such as ['NVDA', 'AMD'], got {value!r}"
-        )
-    items = [v.upper() for v in items if v]
-    if not items:
-        raise InvalidInputError(f"parameter {name!r}: the list of tickers is empty")
-    seen: dict[str, None] = {}
-    for v in items:
-        seen.setdefault(v, None)
-    return list(seen)
+    """Normalise a ticker-list parameter (list, tuple or ``"NVDA, AMD"``) to upper-case strings.
+
+    The same rule the market-data loaders apply to their ``tickers`` argument: order kept,
+    duplicates dropped; an empty list or a non-string item is an error naming ``name``.
+    """
+    from aipolicy.marketdata.provenance import symbol_list
+
+    return symbol_list(name, value)
 
 
 def as_choice(name: str, value: Any, choices: Iterable[str]) -> str:
