@@ -13,20 +13,23 @@ BATCH = 10  # tickers per yfinance call
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``aipolicy fetch``."""
-    parser.add_argument("--tickers", default=None,
-                        help="comma-separated tickers (default: the default universe, "
-                             f"{len(U.DEFAULT_UNIVERSE)} symbols)")  # fmt: skip
-    parser.add_argument("--series", default=None,
-                        help=f"comma-separated FRED ids (default: {','.join(U.FRED_SERIES)})")  # fmt: skip
+    parser.add_argument("--tickers", nargs="+", default=None, metavar="TICKER",
+                        help="tickers, space- or comma-separated (default: the default "
+                             f"universe, {len(U.DEFAULT_UNIVERSE)} symbols)")  # fmt: skip
+    parser.add_argument("--series", nargs="+", default=None, metavar="SERIES_ID",
+                        help="FRED ids, space- or comma-separated (default: "
+                             f"{' '.join(U.FRED_SERIES)})")  # fmt: skip
     parser.add_argument(
         "--start", default=U.DEFAULT_START, help=f"first date (default {U.DEFAULT_START})"
     )
     parser.add_argument("--no-ipos", action="store_true", help="skip yfinance's IPO calendar")
 
 
-def _split(text: str | None, default: tuple[str, ...]) -> list[str]:
-    if not text:
+def _split(values: list[str] | str | None, default: tuple[str, ...]) -> list[str]:
+    """``["NVDA,AMD", "MU"]`` (or ``"NVDA,AMD"``) -> ``["NVDA", "AMD", "MU"]``; None -> default."""
+    if not values:
         return list(default)
+    text = ",".join([values] if isinstance(values, str) else values)
     return list(dict.fromkeys(t.strip().upper() for t in text.split(",") if t.strip()))
 
 

@@ -282,3 +282,12 @@ def test_fetch_default_universe_parser():
     cli.add_arguments(parser)
     args = parser.parse_args([])
     assert args.tickers is None and args.start == "2016-01-01"
+
+
+def test_fetch_accepts_tickers_space_or_comma_separated():
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    args = parser.parse_args(["--tickers", "nvda", "AMD,mu", "--series", "CPIAUCSL,DGS10"])
+    assert cli._split(args.tickers, ()) == ["NVDA", "AMD", "MU"]
+    assert cli._split(args.series, ()) == ["CPIAUCSL", "DGS10"]
+    assert cli._split(None, ("X",)) == ["X"]
