@@ -342,6 +342,12 @@ def run_report(opts: ReportOptions) -> ReportResult:
         info = infos[name]
         eff = params.effective(info, injected[name])
         data_sources[name] = str(eff.get("data_source")) if info.is_market else None
+        if info.is_market and eff.get("data_source") == "csv" and not eff.get("data_dir"):
+            # refuse before any kernel starts rather than fail every market notebook
+            raise ReportError(
+                f"{name}: data_source 'csv' needs a folder of TICKER.csv files: pass "
+                f"--data-dir DIR (or data_dir in {origin})"
+            )
         data_fp = fingerprint.data_fingerprint(eff, info.is_market)
         hashes[name] = fingerprint.input_hash(info.content, eff, data_fp, render_options)
 

@@ -134,3 +134,17 @@ def test_reuse_without_previous_report_or_for_live_data_is_not_possible(tmp_path
     h1 = fingerprint.tree_hash(tmp_path)
     (tmp_path / "d.csv").write_text("2")
     assert fingerprint.tree_hash(Path(tmp_path)) != h1
+
+
+def test_csv_source_without_a_folder_is_refused_before_any_notebook_runs(
+    tmp_path, toys, monkeypatch, capsys
+):
+    nbs = tmp_path / "notebooks"
+    toys.cost(nbs)
+    toys.market(nbs)
+    monkeypatch.setenv("AIPOLICY_NOTEBOOKS_DIR", str(nbs))
+    monkeypatch.setenv("AIPOLICY_REPORTS_DIR", str(tmp_path / "reports"))
+    assert main(["report", "--source", "csv", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "data_source 'csv' needs a folder" in err and "--data-dir" in err
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
