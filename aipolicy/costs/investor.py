@@ -54,13 +54,19 @@ def irr(cashflows: np.ndarray | pd.Series) -> float | None:
     """Annualised internal rate of return of monthly cash flows (``None`` if none exists).
 
     Solved by bisection on the monthly rate over (-99.99%, +1000%) a month; needs a sign change
-    of the NPV over that range.
+    of the NPV over that range. Below a rate of 0 the NPV's sign is taken from the future value
+    ``sum(cf_t * (1 + r)^(n - 1 - t))`` (the NPV times a positive factor), which cannot
+    overflow: ``cf / (1 + r)^t`` at ``r = -99.99%`` is ``cf * 1e4^t``, infinite beyond about
+    77 months, which made every horizon of 78 months or more report no IRR.
     """
     cf = np.asarray(cashflows, dtype=float)
     months = np.arange(cf.size)
 
     def f(r: float) -> float:
-        return float(np.sum(cf / (1.0 + r) ** months))
+        with np.errstate(over="ignore", under="ignore"):
+            if r < 0:
+                return float(np.sum(cf * (1.0 + r) ** (cf.size - 1 - months)))
+            return float(np.sum(cf / (1.0 + r) ** months))
 
     lo, hi = -0.9999, 10.0
     flo, fhi = f(lo), f(hi)
