@@ -56,7 +56,14 @@ class BreakEven:
     searched_up_to_requests_per_day : float
         Upper end of the search.
     message : str
-        Human-readable summary, e.g. ``"not reached below 1e+08 requests/day"``.
+        Human-readable summary, e.g. ``"not reached below 1e+08 requests/day"``; it says so
+        when self-hosting turns dearer again above the break-even.
+    dearer_again_from_requests_per_day : float or None
+        Lowest volume above the break-even (within the search) from which self-hosting is
+        dearer than the API again (``None`` when it never is). With a replica costing more than
+        the API bill for the requests it serves, self-hosting can win only at low volume (the
+        API's fixed overhead) and loses above this volume; whole replicas can also leave
+        narrow dearer bands just above a replica step.
     """
 
     reached: bool
@@ -67,6 +74,7 @@ class BreakEven:
     replicas: int | None
     searched_up_to_requests_per_day: float
     message: str
+    dearer_again_from_requests_per_day: float | None = None
 
 
 def _api_affine(p: Mapping[str, ArrayLike]) -> tuple[ArrayLike, ArrayLike]:
@@ -120,17 +128,38 @@ def breakeven(scenario: Scenario, *, max_requests_per_day: float | None = None) 
                                        scenario.load_profile)["total_usd"], dtype=float)
     tok = scenario.input_tokens + scenario.output_tokens
 
-    def found(v: float, cost: float) -> BreakEven:
+    def found(v: float, i: int) -> BreakEven:
         q1 = dict(p)
         q1["requests_per_day"] = v
         reps = int(selfhost_components(q1, scenario.acquisition, scenario.rent_mode,
                                        scenario.load_profile)["replicas"])
-        return BreakEven(True, v, v * tok, v * tok * DAYS_PER_MONTH, cost, reps, v_max,
-                         f"self-hosting is no dearer than the API from {v:,.0f} requests/day "
-                         f"({v * tok / 1e6:,.1f}M tokens/day)")
+        msg = (f"self-hosting is no dearer than the API from {v:,.0f} requests/day "
+               f"({v * tok / 1e6:,.1f}M tokens/day)")
+        # Later intervals j > i where self-hosting is dearer just after the step at bps[j]:
+        # the dearer band is (bps[j], min(bps[j+1], (s[j+1] - a0) / a1)).
+        j = np.flatnonzero(a0 + a1 * left[i + 1:] < cost[i + 1:] * (1 - 1e-12)) + i + 1
+        again = None
+        if j.size:
+            again = float(left[j[0]])
+            end = min(float(right[j[-1]]), (float(cost[j[-1]]) - a0) / a1)
+            one_band = bool(np.all(np.diff(j) == 1)
+                            and np.all(a0 + a1 * right[j[:-1]] < cost[j[:-1]]))
+            if end >= v_max * (1 - 1e-12):
+                tail = f"up to the search limit of {v_max:,.0f} requests/day"
+                msg += (f", but dearer again from {again:,.0f} requests/day {tail}" if one_band
+                        else f", but dearer again at some volumes from {again:,.0f} "
+                             f"requests/day {tail}")
+            else:
+                msg += (f", but dearer again from {again:,.0f} to {end:,.0f} requests/day"
+                        if one_band else f", but dearer again at some volumes between "
+                                         f"{again:,.0f} and {end:,.0f} requests/day (just "
+                                         "above replica steps)")
+        return BreakEven(True, v, v * tok, v * tok * DAYS_PER_MONTH, float(cost[i]), reps,
+                         v_max, msg, again)
 
     if a1 > 0:
         # interval i: (bps[i], bps[i+1]] with cost s[i+1]
+        left = bps[:-1]
         right = bps[1:]
         cost = s[1:]
         ok = a0 + a1 * right >= cost * (1 - 1e-12)
@@ -138,7 +167,7 @@ def breakeven(scenario: Scenario, *, max_requests_per_day: float | None = None) 
             i = int(np.argmax(ok))
             v = max(float(bps[i]), (float(cost[i]) - a0) / a1)
             v = min(v, float(right[i]))
-            return found(v, float(cost[i]))
+            return found(v, i)
     return BreakEven(False, None, None, None, None, None, v_max,
                      f"not reached below {v_max:,.0f} requests/day")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aipolicy.costs import investor_cashflows, irr
+from aipolicy.costs import breakeven, investor_cashflows, irr
 
 D = 365.0 / 12.0
 
@@ -43,3 +43,45 @@ def test_investor_irr_over_a_ten_year_horizon(simple):
     assert res.irr_annual is not None
     assert res.irr_annual == pytest.approx((1 + monthly / 12_000.0) ** 12 - 1, rel=1e-6)
     assert res.payback_month == 6  # 12,000 / 2,311.67 = 5.19 -> cumulative >= 0 at month 6
+
+
+def test_breakeven_says_when_selfhosting_turns_dearer_again(simple):
+    # API: 0.01 USD a request (0.01 * 365/12 = 0.3041667 USD/month per request/day) plus 1 FTE
+    # = 18,000 USD a month of overhead: A(v) = 18,000 + 0.3041667 v.
+    # Self-host: 25 output tok/s / 100 tokens = 0.25 req/s = 21,600 requests/day a replica
+    # (whose API bill is only 21,600 * 0.3041667 = 6,570 USD), at 22 USD/GPU-hour * 730
+    # = 16,060 USD a month: S(v) = 16,060 * ceil(v / 21,600).
+    # (0, 21,600]: S = 16,060 < 18,000 <= A -> cheaper from the lowest volume: break-even 0.
+    # r >= 2 replicas, v in (21,600 (r-1), 21,600 r]: S = 16,060 r > A(21,600 r)
+    # = 18,000 + 6,570 r whenever 9,490 r > 18,000, i.e. for every r >= 2 -> dearer from
+    # 21,600 requests/day for good. The old message said only "no dearer than the API from 0
+    # requests/day", i.e. self-hosting wins at every volume.
+    s = simple(api_staff_fte=1.0, gpu_hour_usd=22.0, throughput_tok_s=25.0)
+    be = breakeven(s, max_requests_per_day=1e6)
+    assert be.reached and be.requests_per_day == pytest.approx(0.0)
+    assert be.dearer_again_from_requests_per_day == pytest.approx(21_600.0)
+    assert be.message == ("self-hosting is no dearer than the API from 0 requests/day "
+                          "(0.0M tokens/day), but dearer again from 21,600 requests/day up "
+                          "to the search limit of 1,000,000 requests/day")
+
+
+def test_breakeven_reports_a_dearer_band_above_the_next_replica_step(simple):
+    # S(v) = 730 * ceil(v / 86,400) + fixed 2,000 (platform); A(v) = 0.01 * 365/12 * v
+    # = 0.3041667 v. 1 replica: S = 2,730 -> A = S at v = 2,730 / 0.3041667 = 8,975.3 (in the
+    # first step). Just above 86,400: S = 3,460 < A = 26,280: no dearer band -> plain message.
+    be = breakeven(simple(platform_monthly_usd=2_000.0), max_requests_per_day=1e6)
+    assert be.requests_per_day == pytest.approx(2_730.0 / (0.01 * D))
+    assert be.dearer_again_from_requests_per_day is None
+    assert "dearer again" not in be.message
+    # Now make a replica cost 25,000 a month (gpu_hour 25,000 / 730) with no fixed cost:
+    # S = 25,000 * r; A(86,400 r) = 26,280 r. r = 1: break-even at 25,000 / 0.3041667
+    # = 82,191.8. Just above 86,400: S = 50,000 > A = 26,280 -> dearer until
+    # v = 50,000 / 0.3041667 = 164,383.6 (below 172,800, the next step), then cheaper. With r
+    # replicas, just above the step at 86,400 (r - 1): S = 25,000 r vs A = 26,280 (r - 1),
+    # dearer while 1,280 r < 26,280, i.e. r <= 20 -> the last dearer band is above the step
+    # at 19 * 86,400 = 1,641,600 and ends at 20 * 25,000 / 0.3041667 = 1,643,835.6.
+    be = breakeven(simple(gpu_hour_usd=25_000.0 / 730.0), max_requests_per_day=1e7)
+    assert be.requests_per_day == pytest.approx(25_000.0 / (0.01 * D))
+    assert be.dearer_again_from_requests_per_day == pytest.approx(86_400.0)
+    assert be.message.endswith("but dearer again at some volumes between 86,400 and "
+                               "1,643,836 requests/day (just above replica steps)")
