@@ -17,7 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from aipolicy.costs import catalog
-from aipolicy.costs.throughput import replica_throughput
+from aipolicy.costs.throughput import default_precision, min_gpus_for, replica_throughput
 from aipolicy.costs.workload import Workload, load_profile
 from aipolicy.errors import CatalogError, InvalidInputError
 
@@ -318,8 +318,13 @@ def build_scenario(
     gpr = merged.get("gpus_per_replica")
     if "throughput_tok_s" in merged:
         if gpr is None:
-            gpr = replica_throughput(open_model, gpu, in_tok, out_tok,
-                                     precision=precision).gpus_per_replica
+            try:
+                gpr = replica_throughput(open_model, gpu, in_tok, out_tok,
+                                         precision=precision).gpus_per_replica
+            except CatalogError:
+                # the estimate lacks a GPU figure, but only the replica size is needed here:
+                # the smallest power of two whose memory holds the weights
+                gpr = min_gpus_for(open_model, gpu, precision or default_precision(gpu))
         take("throughput_tok_s", float(merged["throughput_tok_s"]), Provenance("caller override"))
         take("throughput_estimated", bool(merged.get("throughput_estimated", False)),
              Provenance("caller override"))

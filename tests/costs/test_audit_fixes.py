@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aipolicy.costs import breakeven, investor_cashflows, irr
+from aipolicy.costs import breakeven, build_scenario, investor_cashflows, irr, selfhost_monthly
 
 D = 365.0 / 12.0
 
@@ -85,3 +85,17 @@ def test_breakeven_reports_a_dearer_band_above_the_next_replica_step(simple):
     assert be.dearer_again_from_requests_per_day == pytest.approx(86_400.0)
     assert be.message.endswith("but dearer again at some volumes between 86,400 and "
                                "1,643,836 requests/day (just above replica steps)")
+
+
+def test_caller_throughput_needs_no_estimate_figures():
+    # L40S has no bandwidth figure, so no throughput estimate; a caller who passes the
+    # throughput still needs a replica size: Llama 3.3 70B at FP8 (L40S has FP8) is 70 GB of
+    # weights, x 1.2 = 84 GB > 48 GB -> 2 x 48 = 96 GB -> 2 GPUs. Before the fix the build
+    # ran the estimate anyway and failed with "pass it explicitly (flag --throughput)".
+    s = build_scenario(api_model="gpt-4o", open_model="llama-3.3-70b", gpu="l40s",
+                       throughput_tok_s=3000.0, gpu_hour_usd=1.0, requests_per_day=40_000.0,
+                       input_tokens=1500.0, output_tokens=400.0)
+    assert s.gpus_per_replica == 2 and s.throughput_tok_s == 3000.0
+    # 3,000 * 0.9 / 400 = 6.75 req/s >= 40,000 / 86,400 = 0.46 -> 1 replica:
+    # 2 GPUs * 1 USD * 730 h = 1,460 + 0.2 FTE * 18,000 + 40,000 / 36 = 6,171.11 USD a month
+    assert selfhost_monthly(s).monthly_usd == pytest.approx(1_460 + 3_600 + 40_000 / 36)
