@@ -215,7 +215,12 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "acquisition": s.acquisition, "requests_per_day": s.requests_per_day,
         "input_tokens": s.input_tokens, "output_tokens": s.output_tokens,
         "peak_factor": s.peak_factor, "throughput_tok_s": s.throughput_tok_s,
-        "throughput_estimated": s.throughput_estimated, "gpus_per_replica": s.gpus_per_replica,
+        "throughput_estimated": s.throughput_estimated,
+        "throughput_basis": (
+            "given" if getattr(args, "throughput", None) is not None
+            else "estimated" if s.throughput_estimated else "measured"
+        ),
+        "gpus_per_replica": s.gpus_per_replica,
         "api_monthly_usd": api.monthly_usd, "api_per_request_usd": api.per_request_usd,
         "selfhost_monthly_usd": sh.monthly_usd, "selfhost_breakdown_usd": dict(sh.breakdown),
         "replicas": sh.replicas, "gpus": sh.gpus, "servers": sh.servers,
@@ -249,7 +254,11 @@ def _usd(v: float) -> str:
 
 def render(r: dict[str, Any]) -> str:
     """Human-readable table of :func:`compute`'s result."""
-    est = " (estimated)" if r["throughput_estimated"] else " (measured)"
+    est = {
+        "given": " (given with --throughput)",
+        "estimated": " (estimated)",
+        "measured": " (measured)",
+    }[r.get("throughput_basis", "estimated" if r["throughput_estimated"] else "measured")]
     lines = [
         f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
         f"{r['gpu']} ({r['acquisition']})",

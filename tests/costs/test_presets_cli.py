@@ -128,3 +128,12 @@ def test_cli_parsing_does_not_import_pandas():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def test_cli_says_where_the_throughput_came_from(capsys):
+    main(["breakeven", "--throughput", "3000", "--json"])
+    assert json.loads(capsys.readouterr().out)["throughput_basis"] == "given"
+    main(["breakeven", "--throughput", "3000"])
+    assert "3,000 output tok/s (given with --throughput)" in capsys.readouterr().out
+    main(["breakeven"])  # midmarket: Llama 3.3 70B on 2xH100 is in the TensorRT-LLM table
+    assert "(measured)" in capsys.readouterr().out
