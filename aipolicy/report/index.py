@@ -22,7 +22,7 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     "01": ("breakeven_tokens_per_day", "p_selfhost_cheaper", "cheapest"),
     "02": ("hybrid_replicas", "npv_usd", "irr", "payback_month"),
     "03": ("performance",),
-    "04": ("cpi_yoy_latest", "cpi_yoy_highest_in_years"),
+    "04": ("cpi_yoy_latest", "cpi_yoy_highest_in_months", "cpi_yoy_highest_in_years"),
     "05": ("ipo_bhar",),
     "06": ("claims", "scorecard"),
 }

@@ -251,7 +251,7 @@ def _cpi_yoy_high(claim, prices, fred, ipos):
         note = (
             f"YoY {info.value:.2%} in {as_of:%Y-%m}; last month at least as high: "
             f"{info.last_higher_date:%Y-%m} ({yoy.loc[info.last_higher_date]:.2%}), "
-            f"{info.months_since_higher} months earlier"
+            f"{info.months_since_higher} month{'s' if info.months_since_higher != 1 else ''} earlier"
         )
     return computed, note, _attr_source(fred, sid), as_of, fred
 

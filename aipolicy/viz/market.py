@@ -422,10 +422,12 @@ def cpi_high_summary(cpi: pd.Series, years: int = 3) -> dict[str, Any]:
     -------
     dict with ``month`` (YYYY-MM of the latest YoY), ``yoy`` (fraction), ``months_since_higher``
     (months back to the last month with YoY at least as high; None if none in the history),
-    ``history_months`` (months of YoY history before it), ``highest_in_years`` (the latest YoY is
-    the highest for this many years: months_since_higher / 12, or history_months / 12 when no
-    earlier month is as high; rounded to 2 decimals), ``at_least`` (True in the latter case: the
-    history is shorter than the true span) and ``is_high`` (highest of the last ``years`` years).
+    ``history_months`` (months of YoY history before it), ``highest_in_months`` (the latest YoY
+    is the highest for this many months: months_since_higher, or history_months when no earlier
+    month is as high), ``highest_in_years`` (the same span in years, rounded to 2 decimals),
+    ``last_higher`` (YYYY-MM of the last month at least as high, or None), ``at_least`` (True
+    when no earlier month is as high: the history is shorter than the true span) and ``is_high``
+    (highest of the last ``years`` years).
     """
     from aipolicy.signals import cpi_yoy, highest_in_n_months
 
@@ -441,7 +443,9 @@ def cpi_high_summary(cpi: pd.Series, years: int = 3) -> dict[str, Any]:
         "yoy": info.value,
         "months_since_higher": info.months_since_higher,
         "history_months": info.history_months,
+        "highest_in_months": int(months),
         "highest_in_years": round(months / 12.0, 2),
+        "last_higher": None if at_least else f"{info.last_higher_date:%Y-%m}",
         "at_least": at_least,
         "is_high": info.is_highest_in_window,
     }
