@@ -110,10 +110,15 @@ class ApiResult:
 
     def breakdown_frame(self) -> pd.DataFrame:
         """Columns ``component``, ``monthly_usd``, ``share``."""
-        df = pd.DataFrame({"component": list(self.breakdown),
-                           "monthly_usd": list(self.breakdown.values())})
-        df["share"] = df["monthly_usd"] / self.monthly_usd if self.monthly_usd else 0.0
-        return df
+        return breakdown_frame(self.breakdown, self.monthly_usd)
+
+
+def breakdown_frame(breakdown: Mapping[str, float], monthly_usd: float) -> pd.DataFrame:
+    """A cost breakdown as a frame: columns ``component``, ``monthly_usd`` (USD per month) and
+    ``share`` (fraction of ``monthly_usd``; 0 when the total is 0), one row per component."""
+    df = pd.DataFrame({"component": list(breakdown), "monthly_usd": list(breakdown.values())})
+    df["share"] = df["monthly_usd"] / monthly_usd if monthly_usd else 0.0
+    return df
 
 
 def api_monthly(scenario: Scenario) -> ApiResult:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.costs import catalog
-from aipolicy.costs.api import growth_of
+from aipolicy.costs.api import breakdown_frame, growth_of
 from aipolicy.costs.scenario import Scenario, scenario_params
 from aipolicy.costs.workload import DAYS_PER_MONTH, HOURS_PER_MONTH
 
@@ -203,10 +203,7 @@ class SelfHostResult:
 
     def breakdown_frame(self) -> pd.DataFrame:
         """Columns ``component``, ``monthly_usd``, ``share`` (one row per component)."""
-        df = pd.DataFrame({"component": list(self.breakdown),
-                           "monthly_usd": list(self.breakdown.values())})
-        df["share"] = df["monthly_usd"] / self.monthly_usd if self.monthly_usd else 0.0
-        return df
+        return breakdown_frame(self.breakdown, self.monthly_usd)
 
 
 def selfhost_monthly(scenario: Scenario) -> SelfHostResult:
