@@ -16,17 +16,15 @@ DATA_SOURCES = ("sample", "csv", "live", "cache", "auto")
 
 
 def as_date(name: str, value: Any) -> Any:
-    """Parse a date parameter (``"2024-01-31"``, a date or a Timestamp) to a ``pd.Timestamp``."""
-    import pandas as pd
+    """Parse a date parameter (``"2024-01-31"``, a date or a Timestamp) to a ``pd.Timestamp``.
 
-    if value is None or value == "":
-        return None
-    try:
-        return pd.Timestamp(value).normalize()
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError(
-            f"parameter {name!r}: {value!r} is not a date; use ISO format such as '2024-01-31'"
-        ) from exc
+    The same rule the market-data loaders apply to ``start``/``end``: None or ``""`` stay None,
+    times are dropped, a zoned time is converted to UTC, and a non-date is an error naming
+    ``name``.
+    """
+    from aipolicy.marketdata.provenance import as_timestamp
+
+    return as_timestamp(name, value)
 
 
 def as_ticker_list(name: str, value: Any) -> list[str]:
