@@ -77,20 +77,22 @@ def read_ipo_table(path: Path | None = None) -> pd.DataFrame:
     return df[[*IPO_COLUMNS, "origin"]]
 
 
-def first_trade_dates() -> dict[str, str]:
-    """Ticker -> first trade date (ISO string) from the curated table, without pandas."""
+def _curated_column(column: str) -> dict[str, str]:
+    """Ticker -> the text of ``column`` in the curated table, read without pandas."""
     import csv
 
     with IPO_TABLE_PATH.open(newline="") as fh:
-        return {row["ticker"]: row["first_trade_date"] for row in csv.DictReader(fh)}
+        return {row["ticker"]: row[column] for row in csv.DictReader(fh)}
+
+
+def first_trade_dates() -> dict[str, str]:
+    """Ticker -> first trade date (ISO string) from the curated table, without pandas."""
+    return _curated_column("first_trade_date")
 
 
 def offer_prices() -> dict[str, float]:
     """Ticker -> offer price in USD from the curated table, without pandas."""
-    import csv
-
-    with IPO_TABLE_PATH.open(newline="") as fh:
-        return {row["ticker"]: float(row["offer_price"]) for row in csv.DictReader(fh)}
+    return {t: float(v) for t, v in _curated_column("offer_price").items()}
 
 
 def _calendar_to_rows(cal: pd.DataFrame) -> pd.DataFrame:
