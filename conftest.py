@@ -6,6 +6,8 @@ import os
 
 os.environ.setdefault("MPLBACKEND", "agg")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+# kernels started by the tests (nbval, papermill) have no widget frontend: build no widgets
+os.environ["AIPOLICY_HEADLESS"] = "1"
 
 try:
     from hypothesis import HealthCheck, settings

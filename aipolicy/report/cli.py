@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="notebooks run in parallel (default: number of CPUs)")
     parser.add_argument("--timeout", type=float, default=1800.0, metavar="SECONDS",
                         help="time limit per notebook; 0 for none (default: 1800)")
+    parser.add_argument("--cell-timeout", type=float, default=600.0, metavar="SECONDS",
+                        help="time limit per cell; 0 for none (default: 600)")
     parser.add_argument("--no-input", action="store_true",
                         help="hide code in the HTML reports (results only)")
     parser.add_argument("--reuse", action="store_true",
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         jobs=args.jobs,
         timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
         no_input=args.no_input,
         reuse=args.reuse,
         progress=not args.quiet,

@@ -8,9 +8,11 @@ The worker runs :func:`worker_main`. Execution goes through papermill with a sma
 - starts kernels one at a time across processes (a file lock held from choosing the ports to
   the kernel's first reply: jupyter_client picks free ports and the kernel binds them later, so
   concurrent starts can collide), retrying once if a kernel still dies during start-up;
-- enforces a whole-notebook deadline (``--timeout``): each cell may run only until the
-  deadline; then the kernel is interrupted, the cell gets a ``TimeoutError`` output and
-  papermill writes its error marker;
+- enforces a whole-notebook deadline (``--timeout``) and a per-cell limit
+  (``--cell-timeout``): a cell may run until the earlier of the two; then the kernel is
+  interrupted, the cell gets a ``TimeoutError`` output and papermill writes its error marker.
+  A notebook that reached either limit is ``timeout`` whatever the kernel answered after the
+  interrupt (a cell that swallows the interrupt cannot turn it into ``ok``);
 - shuts kernels down immediately (nothing to flush in a batch run) and reports progress.
 
 This module imports papermill, so the runner imports it only when notebooks must run.
@@ -39,11 +41,10 @@ from traitlets import Bool, Float, Integer, Unicode
 from aipolicy.record import read_records
 from aipolicy.report import kernels, render
 from aipolicy.report.kernels import KernelStartMixin
-from aipolicy.report.task import Task
+from aipolicy.report.task import KERNEL_ENV, Task
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "aipolicy-report"
-KERNEL_ENV = {"MPLBACKEND": "agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 class ReportClient(KernelStartMixin, PapermillNotebookClient):
@@ -53,12 +54,14 @@ class ReportClient(KernelStartMixin, PapermillNotebookClient):
     lock_path = Unicode("", help="file locked while a kernel starts")
     events = AnyTrait(None, allow_none=True, help="callable receiving progress dicts")
     timeout_limit = Float(None, allow_none=True, help="--timeout, for the error message")
+    cell_limit = Float(None, allow_none=True, help="--cell-timeout: seconds one cell may run")
     timed_out = Bool(False)
+    timed_out_by_cell = Bool(False)
     timed_out_cell = Integer(-1)
 
     def __init__(self, nb_man: Any, **kw: Any) -> None:
         super().__init__(nb_man, **kw)
-        if self.deadline is not None:
+        if self.deadline is not None or self.cell_limit is not None:
             self.timeout_func = self._remaining
             self.interrupt_on_timeout = True
             self.error_on_timeout = {
@@ -69,6 +72,8 @@ class ReportClient(KernelStartMixin, PapermillNotebookClient):
         self.on_cell_start = self._on_cell_start
 
     def _timeout_message(self) -> str:
+        if self.timed_out_by_cell and self.cell_limit is not None:
+            return f"a cell exceeded the time limit of {self.cell_limit:g} s (--cell-timeout)"
         return f"notebook exceeded the time limit of {self.timeout_limit:g} s (--timeout)"
 
     def _emit(self, **event: Any) -> None:
@@ -77,8 +82,11 @@ class ReportClient(KernelStartMixin, PapermillNotebookClient):
                 self.events(event)
 
     def _remaining(self, cell: Any) -> int:
-        assert self.deadline is not None
-        return max(1, math.ceil(self.deadline - time.monotonic()))
+        """Seconds ``cell`` may run: the per-cell limit or what is left of the notebook's."""
+        left = math.inf if self.deadline is None else self.deadline - time.monotonic()
+        per_cell = math.inf if self.cell_limit is None else self.cell_limit
+        self.timed_out_by_cell = per_cell < left
+        return max(1, math.ceil(min(left, per_cell)))
 
     def _on_cell_start(self, cell: Any, cell_index: int) -> None:
         self._emit(event="cell", index=cell_index, total=len(self.nb.cells))
@@ -89,6 +97,8 @@ class ReportClient(KernelStartMixin, PapermillNotebookClient):
                 if c is cell:
                     self.timed_out_cell = i
         self.timed_out = True
+        self.error_on_timeout = {**self.error_on_timeout, "evalue": self._timeout_message()}
+        self._emit(event="timeout", message=self._timeout_message())
         return await super()._async_handle_timeout(timeout, cell)
 
     def papermill_execute_cells(self) -> None:  # noqa: D102
@@ -145,14 +155,15 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
     ``error`` (``{"ename", "evalue"}`` or None), ``records`` and ``html`` (bool).
     """
     emit = send or (lambda event: None)
-    for key, value in KERNEL_ENV.items():
-        os.environ.setdefault(key, value)
-    os.environ["MPLBACKEND"] = "agg"
+    os.environ.update(KERNEL_ENV)  # the kernel inherits it: agg plots, no widgets
     start = time.monotonic()
     deadline = start + task.timeout if task.timeout else None
     status, error = "ok", None
+    timeouts: list[str] = []
 
     def events(event: dict[str, Any]) -> None:
+        if event.get("event") == "timeout":
+            timeouts.append(str(event.get("message", "")))
         emit({"name": task.name, **event})
 
     try:
@@ -167,6 +178,7 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
             start_timeout=60,
             deadline=deadline,
             timeout_limit=task.timeout,
+            cell_limit=task.cell_timeout or None,
             lock_path=task.lock_path,
             events=events,
             shutdown_kernel="immediate",
@@ -174,16 +186,20 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
     except PapermillExecutionError as exc:
         status = "failed"
         error = {"ename": exc.ename, "evalue": str(exc.evalue)}
-        if exc.ename == "TimeoutError" or (deadline is not None and time.monotonic() >= deadline):
-            status = "timeout"
-            error = {
-                "ename": "TimeoutError",
-                "evalue": f"notebook exceeded the time limit of {task.timeout:g} s (--timeout); "
-                f"stopped in cell {exc.exec_count or exc.cell_index}",
-            }
+        if exc.ename == "TimeoutError" and not timeouts:
+            timeouts.append(str(exc.evalue))
+        where = f"; stopped in cell {exc.exec_count or exc.cell_index}"
     except Exception as exc:  # the kernel died, papermill refused the notebook, ...
         status = "failed"
         error = {"ename": type(exc).__name__, "evalue": str(exc)}
+        where = ""
+    else:
+        where = ""
+    if deadline is not None and time.monotonic() >= deadline and not timeouts:
+        timeouts.append(f"notebook exceeded the time limit of {task.timeout:g} s (--timeout)")
+    if timeouts:  # a limit was reached: never "ok", whatever the kernel did after the interrupt
+        status = "timeout"
+        error = {"ename": "TimeoutError", "evalue": timeouts[0] + where}
     kernels.KERNEL_PID = None  # papermill has shut the kernel down
     duration = time.monotonic() - start
     records: dict[str, Any] = {}

@@ -56,6 +56,7 @@ LATEST = "latest"
 MANIFEST_FORMAT = 1
 KILL_GRACE_S = 20.0
 DEFAULT_TIMEOUT_S = 1800.0
+DEFAULT_CELL_TIMEOUT_S = 600.0
 OK_STATUSES = ("ok", "reused")
 
 
@@ -71,6 +72,7 @@ class ReportOptions:
     out: Path | None = None
     jobs: int | None = None
     timeout: float | None = DEFAULT_TIMEOUT_S
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT_S
     no_input: bool = False
     reuse: bool = False
     notebooks_dir: Path | None = None
@@ -317,6 +319,9 @@ def run_report(opts: ReportOptions) -> ReportResult:
         raise ReportError(f"--jobs: {opts.jobs} must be at least 1")
     if opts.timeout is not None and opts.timeout < 0:
         raise ReportError(f"--timeout: {opts.timeout} must be positive (0 means no limit)")
+    if opts.cell_timeout is not None and opts.cell_timeout < 0:
+        raise ReportError(
+            f"--cell-timeout: {opts.cell_timeout} must be positive (0 means no limit)")
     if opts.data_dir is not None and not Path(opts.data_dir).is_dir():
         raise ReportError(f"--data-dir {opts.data_dir}: no such folder")
 
@@ -363,6 +368,7 @@ def run_report(opts: ReportOptions) -> ReportResult:
                 break
     jobs = opts.jobs or default_jobs()
     timeout = float(opts.timeout) if opts.timeout else None
+    cell_timeout = float(opts.cell_timeout) if opts.cell_timeout else None
 
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f".tmp-{final.name}-{secrets.token_hex(4)}"
@@ -383,7 +389,8 @@ def run_report(opts: ReportOptions) -> ReportResult:
             to_run.append(Task(
                 name=name, input_path=infos[name].path,
                 output_ipynb=tmp / f"{name}.ipynb", output_html=tmp / f"{name}.html",
-                parameters=injected[name], timeout=timeout, no_input=bool(opts.no_input),
+                parameters=injected[name], timeout=timeout, cell_timeout=cell_timeout,
+                no_input=bool(opts.no_input),
             ))
         if to_run:
             results = execute_tasks(to_run, min(jobs, len(to_run)), progress)
@@ -426,6 +433,7 @@ def run_report(opts: ReportOptions) -> ReportResult:
             "package_fingerprint": fingerprint.package_fingerprint(),
             "options": {"source": opts.source, "data_dir": str(opts.data_dir) if opts.data_dir else None,
                         "no_input": bool(opts.no_input), "timeout": timeout,
+                        "cell_timeout": cell_timeout,
                         "notebooks": list(selected)},
             "notebooks": {
                 name: {

@@ -47,7 +47,7 @@ def strip_volatile(nb: Any) -> Any:
     return nb
 
 
-def execute_in_place(path: Path, timeout: float | None = 1800, lock_path: str = "") -> dict[str, Any]:
+def execute_in_place(path: Path, timeout: float | None = 600, lock_path: str = "") -> dict[str, Any]:
     """Execute the notebook at ``path`` with nbclient and write it back; return a result dict."""
     import nbformat
     from nbclient import NotebookClient
@@ -59,8 +59,9 @@ def execute_in_place(path: Path, timeout: float | None = 1800, lock_path: str = 
     class StoreClient(KernelStartMixin, NotebookClient):
         lock_path = Unicode("")
 
-    os.environ["MPLBACKEND"] = "agg"
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    from aipolicy.report.task import KERNEL_ENV
+
+    os.environ.update(KERNEL_ENV)  # headless: agg plots, no widgets
     t0 = time.monotonic()
     nb = nbformat.read(str(path), as_version=4)
     client = StoreClient(
@@ -91,7 +92,7 @@ def _default_is_sample(info: notebooks.NotebookInfo) -> bool:
 
 
 def store_outputs(names: Sequence[str] | None = None, jobs: int | None = None,
-                  notebooks_dir: Path | None = None, timeout: float | None = 1800) -> int:
+                  notebooks_dir: Path | None = None, timeout: float | None = 600) -> int:
     """Execute the chosen notebooks in place; return 0 when all succeeded, 1 otherwise."""
     import multiprocessing
 
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="notebooks ('01', '01_build_vs_buy'); default all")
     parser.add_argument("--jobs", "-j", type=int, default=None)
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds per cell")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per cell")
     args = parser.parse_args(argv)
     try:
         return store_outputs(args.names or None, args.jobs, timeout=args.timeout)

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: Set in every report kernel's environment. ``AIPOLICY_HEADLESS`` tells the notebooks that no
+#: widget frontend is attached, so they build no widgets (headless executors can block on them).
+KERNEL_ENV = {"MPLBACKEND": "agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "AIPOLICY_HEADLESS": "1"}
+
 
 def default_lock_path() -> Path:
     """One kernel-start lock file per user, shared by every aipolicy process."""
@@ -25,5 +29,6 @@ class Task:
     output_html: Path
     parameters: dict[str, Any] = field(default_factory=dict)
     timeout: float | None = None
+    cell_timeout: float | None = None
     no_input: bool = False
     lock_path: str = field(default_factory=lambda: str(default_lock_path()))

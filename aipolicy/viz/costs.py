@@ -22,6 +22,7 @@ Main entry points
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -322,11 +323,43 @@ def explore_text(result: Mapping[str, Any]) -> str:
     ])
 
 
+#: Set to 1 in a kernel's environment to say no widget frontend is attached (the report runner,
+#: ``make notebooks`` and the tests set it); set ``AIPOLICY_WIDGETS=1`` to build widgets anyway.
+HEADLESS_ENV = "AIPOLICY_HEADLESS"
+WIDGETS_ENV = "AIPOLICY_WIDGETS"
+EXPLORER_HEADLESS_NOTE = (
+    "Interactive explorer: not built in this headless run (no widget frontend). "
+    "Open the notebook in JupyterLab (make lab) to use the sliders."
+)
+
+
+def frontend_attached(environ: Mapping[str, str] | None = None) -> bool:
+    """True when a widget-capable frontend (JupyterLab, Notebook) drives this kernel.
+
+    Widgets block headless executors at random (nbclient and papermill can wait on a comm
+    reply that never comes), so widgets are built only when a frontend is known to be there:
+    ``AIPOLICY_WIDGETS=1`` forces them, ``AIPOLICY_HEADLESS=1`` forbids them, and otherwise a
+    kernel started by a Jupyter server (which sets ``JPY_SESSION_NAME``) has a frontend while
+    papermill, nbconvert, nbclient and nbval kernels do not.
+    """
+    env = os.environ if environ is None else environ
+    if env.get(WIDGETS_ENV, "") == "1":
+        return True
+    if env.get(HEADLESS_ENV, "") == "1":
+        return False
+    return bool(env.get("JPY_SESSION_NAME"))
+
+
 def explorer(scenario: Any) -> Any:
     """ipywidgets sliders over the main inputs, printing :func:`explore`'s summary.
 
-    For JupyterLab only (needs a live kernel); returns the ``interactive`` widget.
+    Built only when :func:`frontend_attached` (JupyterLab); in a headless run it prints one
+    line saying so and returns None, so papermill, reports and tests never wait on a widget.
+    Returns the ``interactive`` widget otherwise.
     """
+    if not frontend_attached():
+        print(EXPLORER_HEADLESS_NOTE)
+        return None
     import ipywidgets as w
 
     rpd = max(scenario.requests_per_day, 1.0)

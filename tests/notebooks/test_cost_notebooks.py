@@ -37,7 +37,7 @@ def run(src: Path, out_dir: Path, **parameters):
 
     out = out_dir / f"{src.stem}.out.ipynb"
     pm.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3",
-                        cwd=str(NOTEBOOKS), progress_bar=False)
+                        cwd=str(NOTEBOOKS), progress_bar=False, execution_timeout=600)
     return read_records(out)
 
 

@@ -43,6 +43,7 @@ def run(name: str, tmp_path: Path, **parameters) -> tuple[dict, dict]:
         cwd=str(NOTEBOOKS),
         progress_bar=False,
         log_output=False,
+        execution_timeout=600,
     )
     return read_records(out), nbformat.read(str(out), as_version=4)
 

@@ -83,9 +83,17 @@ def test_explore_ignores_gpu_price_when_buying():
     assert vc.explore(s, gpu_hour_usd=100.0) == vc.explore(s)
 
 
-def test_explorer_builds_widgets(mid):
+def test_explorer_builds_widgets_when_a_frontend_is_attached(mid, monkeypatch):
+    monkeypatch.setenv("AIPOLICY_WIDGETS", "1")
     ui = vc.explorer(mid)
     assert len(ui.children) >= 5
+
+
+def test_explorer_builds_no_widgets_headless(mid, monkeypatch, capsys):
+    monkeypatch.delenv("AIPOLICY_WIDGETS", raising=False)
+    monkeypatch.setenv("AIPOLICY_HEADLESS", "1")
+    assert vc.explorer(mid) is None
+    assert "not built in this headless run" in capsys.readouterr().out
 
 
 def test_cost_summary_has_rent_buy_api_hybrid(mid):
