@@ -2,6 +2,6 @@
 
 import sys
 
-from aipolicy.cli import main
+from aipolicy.commands import main
 
 sys.exit(main())

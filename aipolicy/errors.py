@@ -1,10 +1,36 @@
-"""Named exceptions. Every message says which input was wrong and what would be right."""
+"""Named exceptions. Every message says which input was wrong and what would be right.
+
+An error about one input carries it: ``exc.field`` is the name of the scenario field, notebook
+parameter or catalog column it is about (None when it is about no single input) and
+``exc.value`` the offending value, so a command line or a notebook can point at its own flag
+or parameter without parsing the message.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+_UNSET: Any = object()
+
 
 class AipolicyError(Exception):
-    """Base class of every error aipolicy raises on purpose."""
+    """Base class of every error aipolicy raises on purpose.
+
+    Parameters
+    ----------
+    message : str
+        What was wrong and what would be right.
+    field : str, optional
+        The input the error is about (a scenario field, parameter or catalog column).
+    value : optional
+        The offending value (absent when not given).
+    """
+
+    def __init__(self, *args: Any, field: str | None = None, value: Any = _UNSET) -> None:
+        super().__init__(*args)
+        self.field = field
+        self.has_value = value is not _UNSET
+        self.value = None if value is _UNSET else value
 
 
 class InvalidInputError(AipolicyError, ValueError):
@@ -12,7 +38,10 @@ class InvalidInputError(AipolicyError, ValueError):
 
 
 class CatalogError(AipolicyError, ValueError):
-    """A catalog row is malformed (negative price, unknown unit, bad date), or a name is unknown."""
+    """A catalog row is malformed (negative price, unknown unit, bad date), or a name is unknown.
+
+    ``field`` names the argument (``api_model``, ``gpu``...) or catalog column at fault.
+    """
 
 
 class UnknownTickerError(AipolicyError, KeyError):

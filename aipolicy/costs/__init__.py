@@ -159,7 +159,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import the public names on first use (keeps ``aipolicy.costs.cli`` parsing light)."""
+    """Import the public names on first use (keeps ``aipolicy breakeven`` parsing light)."""
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'aipolicy.costs' has no attribute {name!r}")

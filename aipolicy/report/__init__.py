@@ -1,6 +1,6 @@
 """The report runner: execute the notebooks with papermill and render the reports.
 
-``aipolicy report`` (see :mod:`aipolicy.report.cli`) selects notebooks from
+``aipolicy report`` (see :mod:`aipolicy.commands.report`) selects notebooks from
 :data:`aipolicy.config.NOTEBOOKS_DIR`, validates the parameters, runs the notebooks in worker
 processes and writes a report folder atomically: executed notebooks, one HTML per notebook,
 ``summary.json`` (every recorded figure), ``index.html`` and ``manifest.json`` (the marker of a

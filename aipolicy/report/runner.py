@@ -44,7 +44,7 @@ from typing import Any
 
 from aipolicy import __version__, config
 from aipolicy.errors import ReportError
-from aipolicy.notebook import DATA_SOURCES
+from aipolicy.marketdata.provenance import SOURCES as DATA_SOURCES
 from aipolicy.report import fingerprint, index, notebooks, params
 from aipolicy.report.progress import Progress
 from aipolicy.report.task import Task
@@ -62,7 +62,7 @@ OK_STATUSES = ("ok", "reused")
 
 @dataclass
 class ReportOptions:
-    """What ``aipolicy report`` was asked to do (see :mod:`aipolicy.report.cli`)."""
+    """What ``aipolicy report`` was asked to do (see :mod:`aipolicy.commands.report`)."""
 
     source: str | None = None
     data_dir: Path | None = None

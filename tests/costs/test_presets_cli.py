@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from aipolicy.cli import main
+from aipolicy.commands import main
 from aipolicy.costs import (
     api_monthly,
     breakeven,
@@ -123,7 +123,7 @@ def test_cli_parsing_does_not_import_pandas():
     import subprocess
     import sys
 
-    code = ("import sys, argparse, aipolicy.costs.cli as c; c.add_arguments("
+    code = ("import sys, argparse, aipolicy.commands.breakeven as c; c.add_arguments("
             "argparse.ArgumentParser()); print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()

@@ -9,8 +9,9 @@ import pytest
 import requests
 from yfinance.exceptions import YFRateLimitError
 
+from aipolicy.commands import fetch as cli
 from aipolicy.errors import DataUnavailableError
-from aipolicy.marketdata import cache, cli, live, load_fred, load_ipos, load_prices
+from aipolicy.marketdata import cache, live, load_fred, load_ipos, load_prices
 
 from .conftest import FRED_TEXT, yf_frame
 

@@ -12,7 +12,7 @@ import pytest
 from aipolicy import config
 from aipolicy.errors import DataUnavailableError, InvalidInputError, UnknownTickerError
 from aipolicy.marketdata import available_tickers, load_fred, load_ipos, load_prices, universe
-from aipolicy.notebook import banner_text
+from aipolicy.nb import banner_text
 
 ATTR_KEYS = {
     "source",

@@ -1,7 +1,7 @@
 """Papermill runs of the cost notebooks (01, 02) on non-default parameters.
 
 Each run's recorded figures are checked against independent calls into ``aipolicy.costs``
-with the same inputs (not through ``aipolicy.viz.costs``, which the notebooks use).
+with the same inputs (not through ``aipolicy.nb.costs``, which the notebooks use).
 """
 
 from __future__ import annotations

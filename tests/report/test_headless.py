@@ -12,15 +12,15 @@ import json
 import nbformat
 import pytest
 
+from aipolicy.nb import costs as vc
 from aipolicy.report.execute import run_task
 from aipolicy.report.task import Task
-from aipolicy.viz import costs as vc
 
 pytestmark = pytest.mark.slow
 
 EXPLORER_CELL = (
     "from aipolicy.costs import scenario_from_preset\n"
-    "from aipolicy.viz.costs import explorer\n"
+    "from aipolicy.nb.costs import explorer\n"
     "ui = explorer(scenario_from_preset('startup'))\n"
     "print('explorer returned', type(ui).__name__)"
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aipolicy.cli import main
+from aipolicy.commands import main
 from aipolicy.errors import ReportError
 from aipolicy.report import index, notebooks, params
 from aipolicy.report.runner import ReportOptions, run_report

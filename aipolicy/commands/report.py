@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from aipolicy.notebook import DATA_SOURCES
+from aipolicy.marketdata.provenance import SOURCES as DATA_SOURCES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""Unit tests of aipolicy.viz.costs: parameter checks, tables, the explorer's core, plots."""
+"""Unit tests of aipolicy.nb.costs: parameter checks, tables, the explorer's core, plots."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from aipolicy.costs import (  # noqa: E402
     tornado,
 )
 from aipolicy.errors import InvalidInputError  # noqa: E402
-from aipolicy.viz import costs as vc  # noqa: E402
+from aipolicy.nb import costs as vc  # noqa: E402
+from aipolicy.nb.format import fmt_usd  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +121,7 @@ def test_rounded_removes_negative_zero():
 
 def test_axis_labels():
     assert [vc.fmt_axis_usd(v) for v in (0, -2500, 1_250_000)] == ["$0", "-$2.5k", "$1.25M"]
-    assert vc.fmt_usd(None) == "n/a" and vc.fmt_usd(-1234.4) == "-$1,234"
+    assert fmt_usd(None) == "n/a" and fmt_usd(-1234.4) == "-$1,234"
 
 
 def test_every_plot_draws(mid):

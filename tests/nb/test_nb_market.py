@@ -1,4 +1,4 @@
-"""Unit tests of aipolicy.viz.market and aipolicy.signals.scorecard (fast, sample data)."""
+"""Unit tests of aipolicy.nb.market and aipolicy.signals.scorecard (fast, sample data)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from aipolicy.errors import InvalidInputError
-from aipolicy.viz import market as vm
+from aipolicy.nb import market as vm
+from aipolicy.nb.format import fmt_pct, fmt_usd, percent_table
 
 BASE = dict(
     data_source="sample",
@@ -116,7 +117,7 @@ def test_ipo_paths_equal_bhar_definition():
 
 def test_percent_table_scales_renames_and_avoids_negative_zero():
     t = pd.DataFrame({"ret": [0.12345, -0.00001], "beta": [1.23456, 0.5]})
-    out = vm.percent_table(t, ["ret"])
+    out = percent_table(t, ["ret"])
     assert list(out.columns) == ["ret (%)", "beta"]
     assert out["ret (%)"].tolist() == [12.3, 0.0]
     assert str(out["ret (%)"].iloc[1]) == "0.0"
@@ -124,9 +125,9 @@ def test_percent_table_scales_renames_and_avoids_negative_zero():
 
 
 def test_fmt_helpers():
-    assert vm.fmt_pct(0.1234) == "+12.3%"
-    assert vm.fmt_pct(float("nan")) == "n/a"
-    assert vm.fmt_usd(-4572.3) == "-$4,572"
+    assert fmt_pct(0.1234) == "+12.3%"
+    assert fmt_pct(float("nan")) == "n/a"
+    assert fmt_usd(-4572.3) == "-$4,572"
 
 
 def test_plots_carry_a_source_line():

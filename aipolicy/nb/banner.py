@@ -1,77 +1,9 @@
-"""Helpers the notebooks share: parameter validation and the data banner.
-
-Papermill passes dates as strings and lists as YAML lists (or comma-separated strings);
-these helpers normalise them and raise :class:`~aipolicy.errors.InvalidInputError` naming
-the parameter and what it accepts.
-"""
+"""The data banner every market notebook shows: source, as-of, missing tickers, synthetic mark."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
-
-from aipolicy.errors import InvalidInputError
-
-DATA_SOURCES = ("sample", "csv", "live", "cache", "auto")
-
-
-def as_date(name: str, value: Any) -> Any:
-    """Parse a date parameter (``"2024-01-31"``, a date or a Timestamp) to a ``pd.Timestamp``.
-
-    The same rule the market-data loaders apply to ``start``/``end``: None or ``""`` stay None,
-    times are dropped, a zoned time is converted to UTC, and a non-date is an error naming
-    ``name``.
-    """
-    from aipolicy.marketdata.provenance import as_timestamp
-
-    return as_timestamp(name, value)
-
-
-def as_ticker_list(name: str, value: Any) -> list[str]:
-    """Normalise a ticker-list parameter (list, tuple or ``"NVDA, AMD"``) to upper-case strings.
-
-    The same rule the market-data loaders apply to their ``tickers`` argument: order kept,
-    duplicates dropped; an empty list or a non-string item is an error naming ``name``.
-    """
-    from aipolicy.marketdata.provenance import symbol_list
-
-    return symbol_list(name, value)
-
-
-def as_choice(name: str, value: Any, choices: Iterable[str]) -> str:
-    """Check that ``value`` is one of ``choices``."""
-    options = list(choices)
-    if value not in options:
-        raise InvalidInputError(f"parameter {name!r}: {value!r} is not one of {options}")
-    return str(value)
-
-
-def as_number(
-    name: str,
-    value: Any,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    low_inclusive: bool = True,
-    integer: bool = False,
-) -> float | int:
-    """Parse a numeric parameter and check it lies in [low, high] (or (low, high] if not inclusive)."""
-    try:
-        num = float(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"parameter {name!r}: {value!r} is not a number") from exc
-    if num != num:
-        raise InvalidInputError(f"parameter {name!r}: NaN is not allowed")
-    if low is not None and (num < low or (num == low and not low_inclusive)):
-        bound = "at least" if low_inclusive else "greater than"
-        raise InvalidInputError(f"parameter {name!r}: {value!r} must be {bound} {low}")
-    if high is not None and num > high:
-        raise InvalidInputError(f"parameter {name!r}: {value!r} must be at most {high}")
-    if integer:
-        if num != int(num):
-            raise InvalidInputError(f"parameter {name!r}: {value!r} must be a whole number")
-        return int(num)
-    return num
 
 
 def banner_text(attrs: Mapping[str, Any]) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.errors import AipolicyError, InvalidInputError
+from aipolicy.nb.format import fmt_usd, rounded
 
 __all__ = [
     "COMPONENT_LABELS",
@@ -112,7 +113,7 @@ def validate_cost_parameters(
     out["gpu"] = None if gpu is None else _known("gpu", gpu, gpus(), "GPU")
     out["acquisition"] = None if acquisition is None else _known(
         "acquisition", acquisition, ["rent", "buy"], "acquisition mode")
-    from aipolicy.notebook import as_number
+    from aipolicy.nb.params import as_number
 
     out["draws"] = as_number("draws", draws, low=0, high=5_000_000, integer=True)
     out["seed"] = as_number("seed", seed, low=0, integer=True)
@@ -138,25 +139,6 @@ def scenario_for(params: Mapping[str, Any], **changes: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- tables
-def rounded(frame: pd.DataFrame, digits: int | Mapping[str, int] = 0) -> pd.DataFrame:
-    """Copy of ``frame`` with float columns rounded (stable plain-text output).
-
-    ``-0.0`` becomes ``0.0`` so a sign never flickers between runs.
-    """
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            d = digits.get(col, 0) if isinstance(digits, Mapping) else digits
-            out[col] = out[col].round(d) + 0.0
-    return out
-
-
-def fmt_usd(value: float | None, *, digits: int = 0) -> str:
-    """``$12,345`` (``n/a`` for None/NaN; negative as ``-$12,345``)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{digits}f}"
 
 
 def _short_source(src: str) -> str:
@@ -414,7 +396,7 @@ def _source(ax: Any, text: str) -> None:
     """Source line under the axes, wrapped so it never widens the figure."""
     import textwrap
 
-    from aipolicy.plotting import source_line
+    from aipolicy.nb.theme import source_line
 
     source_line(ax, "\n".join(textwrap.wrap(text, 150)))
 

@@ -1,7 +1,10 @@
-"""``aipolicy`` command line: one sub-command per job, each defined in its own module.
+"""``aipolicy`` command line: the argparse front-ends, one module per sub-command.
 
-Sub-command modules are imported only when chosen, so ``aipolicy --help`` stays fast. Each
-module exposes ``add_arguments(parser)`` and ``run(args) -> int``.
+The domain packages (``costs``, ``marketdata``, ``signals``, ``report``) hold no argparse; each
+module here turns flags into a call of theirs and an :class:`~aipolicy.errors.AipolicyError`
+into a one-line message. Sub-command modules are imported only when chosen, so
+``aipolicy --help`` stays fast. Each module exposes ``add_arguments(parser)`` and
+``run(args) -> int``.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from aipolicy.errors import AipolicyError
 
 #: name -> (module path, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "breakeven": ("aipolicy.costs.cli", "self-host or pay per token: break-even, hybrid, Monte Carlo"),
-    "fetch": ("aipolicy.marketdata.cli", "refresh the local cache from Yahoo Finance and FRED"),
-    "sample": ("aipolicy.marketdata.synthetic", "regenerate the synthetic sample data set"),
-    "report": ("aipolicy.report.cli", "run the notebooks with papermill and render the reports"),
+    "breakeven": ("aipolicy.commands.breakeven",
+                  "self-host or pay per token: break-even, hybrid, Monte Carlo"),
+    "fetch": ("aipolicy.commands.fetch", "refresh the local cache from Yahoo Finance and FRED"),
+    "sample": ("aipolicy.commands.sample", "regenerate the synthetic sample data set"),
+    "report": ("aipolicy.commands.report", "run the notebooks with papermill and render the reports"),
 }
 
 

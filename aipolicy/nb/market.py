@@ -24,10 +24,8 @@ from typing import Any
 import pandas as pd
 
 from aipolicy.errors import InvalidInputError
-from aipolicy.notebook import as_choice, as_date, as_number, as_ticker_list
-
-#: Data sources a market notebook accepts (``auto`` = live, then the cache).
-MARKET_SOURCES: tuple[str, ...] = ("sample", "csv", "live", "cache", "auto")
+from aipolicy.marketdata.provenance import SOURCES
+from aipolicy.nb.params import as_choice, as_date, as_number, as_ticker_list
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def validate_market_params(
     InvalidInputError
         Naming the parameter and what it accepts.
     """
-    source = as_choice("data_source", data_source, MARKET_SOURCES)
+    source = as_choice("data_source", data_source, SOURCES)
     if data_dir in ("", "None"):
         data_dir = None
     if data_dir is not None and not isinstance(data_dir, str):
@@ -251,24 +249,8 @@ def source_label(frame: pd.DataFrame, extra: str = "") -> str:
     return f"{text}; {extra}" if extra else text
 
 
-def percent_table(
-    table: pd.DataFrame, columns: Sequence[str], *, decimals: int = 1, other_decimals: int = 2
-) -> pd.DataFrame:
-    """Copy of ``table`` with ``columns`` (fractions) shown in percent, renamed ``"<col> (%)"``.
-
-    Other float columns are rounded to ``other_decimals``, so the plain-text repr is stable.
-    """
-    out = table.copy()
-    for c in out.columns:
-        if c in columns:
-            out[c] = (out[c].astype(float) * 100.0).round(decimals) + 0.0
-        elif pd.api.types.is_float_dtype(out[c]):
-            out[c] = out[c].round(other_decimals) + 0.0
-    return out.rename(columns={c: f"{c} (%)" for c in columns if c in out.columns})
-
-
 def _finish(ax: Any, title: str, ylabel: str, source: str, synthetic: bool) -> Any:
-    from aipolicy.plotting import source_line
+    from aipolicy.nb.theme import source_line
 
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -379,13 +361,6 @@ def basket_members(
     return {k: v for k, v in out.items() if v}
 
 
-def fmt_pct(x: float | None, decimals: int = 1, signed: bool = True) -> str:
-    """``0.1234`` -> ``'+12.3%'``; NaN/None -> ``'n/a'`` (for printed interpretations)."""
-    if x is None or pd.isna(x):
-        return "n/a"
-    return f"{x * 100:{'+' if signed else ''}.{decimals}f}%"
-
-
 def basket_return_frame(
     returns: pd.DataFrame,
     baskets: Mapping[str, Sequence[str]],
@@ -449,14 +424,6 @@ def cpi_high_summary(cpi: pd.Series, years: int = 3) -> dict[str, Any]:
         "at_least": at_least,
         "is_high": info.is_highest_in_window,
     }
-
-
-def fmt_usd(x: float | None, decimals: int = 0) -> str:
-    """``-4572.3`` -> ``'-$4,572'``; NaN/None -> ``'n/a'``."""
-    if x is None or pd.isna(x):
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    return f"{sign}${abs(x):,.{decimals}f}"
 
 
 def ipo_coverage(prices: pd.DataFrame, ipos: pd.DataFrame, slack_days: int = 7) -> pd.DataFrame:
