@@ -1,8 +1,9 @@
 """``aipolicy breakeven``: API vs self-hosting, break-even, hybrid split and Monte Carlo.
 
 Argument parsing imports nothing heavy; the cost models (pandas, NumPy) load in :func:`run`.
-Flag values are checked by argparse (the error names the flag); unknown catalog names are
-reported by :func:`run` with the flag and the known names.
+Flag values are checked by argparse (the error names the flag); anything the cost models
+reject (unknown catalog names, missing catalog figures) is reported by :func:`run` with the
+flag of the error's ``field`` (:data:`FIELD_FLAGS`) and, for names, the known values.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from aipolicy.errors import CatalogError, InvalidInputError
-
-PRESET_NAMES = ("startup", "midmarket", "financial")
+from aipolicy.costs.presets import list_presets
+from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
 
 
 def _number(kind: str) -> Callable[[str], float]:
@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = ("Catalog names: aipolicy.costs.api_models(), open_models(), gpus(). "
                      "Explicit values win over the catalog and the preset.")
     g = parser.add_argument_group("scenario")
-    g.add_argument("--preset", choices=PRESET_NAMES, default="midmarket",
+    g.add_argument("--preset", choices=list_presets(), default="midmarket",
                    help="organisation profile to start from (default: midmarket)")
     g.add_argument("--api-model", help="API model slug, e.g. gpt-4o, or llama-3.3-70b@groq")
     g.add_argument("--open-model", help="open-weight model slug, e.g. llama-3.3-70b")
@@ -104,98 +104,67 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     m.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-_FIELD_FLAGS: dict[str, str] = {
+#: Scenario field or build_scenario argument -> its flag. Values of set flags are passed to
+#: ``scenario_from_preset`` under the field's name, and an error about a field (``exc.field``)
+#: is reported with its flag.
+FIELD_FLAGS: dict[str, str] = {
+    "api_model": "--api-model", "open_model": "--open-model", "gpu": "--gpu",
+    "acquisition": "--acquisition", "rental_provider": "--rental-provider", "as_of": "--as-of",
+    "rent_mode": "--rent-mode",
     "requests_per_day": "--requests-per-day", "input_tokens": "--input-tokens",
     "output_tokens": "--output-tokens", "cached_input_share": "--cached-share",
-    "batch_share": "--batch-share", "gpu_hour_usd": "--gpu-hourly",
-    "gpus_per_replica": "--gpus-per-replica", "throughput_tok_s": "--throughput",
-    "planning_utilization": "--utilization", "staff_fte": "--staff-fte",
-    "platform_monthly_usd": "--platform-monthly", "implementation_usd": "--implementation",
-    "horizon_months": "--horizon-months", "load_profile": "--load-profile",
-    "rent_mode": "--rent-mode",
+    "batch_share": "--batch-share", "load_profile": "--load-profile",
+    "api_input_per_mtok_usd": "--api-input-price", "api_output_per_mtok_usd": "--api-output-price",
+    "gpu_hour_usd": "--gpu-hourly", "gpus_per_replica": "--gpus-per-replica",
+    "throughput_tok_s": "--throughput", "planning_utilization": "--utilization",
+    "staff_fte": "--staff-fte", "platform_monthly_usd": "--platform-monthly",
+    "implementation_usd": "--implementation", "horizon_months": "--horizon-months",
 }
-_NAME_FLAGS = {"api_model": "--api-model", "open_model": "--open-model", "gpu": "--gpu",
-               "acquisition": "--acquisition", "rental_provider": "--rental-provider",
-               "as_of": "--as-of"}
+#: Errors about a field no flag sets: the flag that helps instead.
+_OTHER_FLAGS: dict[str, str] = {
+    "preset": "--preset", "server_price_usd": "--acquisition", "gpus_per_server": "--acquisition",
+    "installation_usd": "--acquisition",
+}
+#: A catalog figure is missing: what else the user can do.
+_MISSING_HINTS: dict[str, str] = {
+    "gpu_hour_usd": " (or --acquisition buy)",
+    "server_price_usd": " (or --acquisition rent with --gpu-hourly)",
+    "api_input_per_mtok_usd": " (flags --api-input-price and --api-output-price, or another "
+                              "--api-model)",
+}
 
 
-def _check_names(args: argparse.Namespace) -> None:
-    from aipolicy.costs import catalog
+def _dest(flag: str) -> str:
+    return flag[2:].replace("-", "_")
 
-    checks = (("api_model", lambda v: catalog.api_price(v, input_tokens=10**9)),
-              ("open_model", catalog.open_model), ("gpu", catalog.gpu_spec))
-    for attr, fn in checks:
-        value = getattr(args, attr)
-        if value is None:
-            continue
-        try:
-            fn(value)
-        except CatalogError as exc:
-            if "unknown" in str(exc):
-                raise InvalidInputError(f"{_NAME_FLAGS[attr]}: {exc}") from None
+
+def flag_error(exc: AipolicyError) -> InvalidInputError:
+    """The error re-worded for the command line: prefixed with the flag of ``exc.field``."""
+    flag = FIELD_FLAGS.get(exc.field or "") or _OTHER_FLAGS.get(exc.field or "")
+    msg = str(exc)
+    if flag is None:
+        return InvalidInputError(msg, field=exc.field)
+    if isinstance(exc, CatalogError):
+        msg += _MISSING_HINTS.get(exc.field or "", "")
+    return InvalidInputError(f"{flag}: {msg}", field=exc.field)
 
 
 def build_from_args(args: argparse.Namespace):  # -> Scenario
-    """Scenario from the preset, catalog names and explicit flag values."""
-    from aipolicy.costs import catalog
+    """Scenario from the preset, catalog names and explicit flag values.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the flag of the input at fault (looked up from the error's ``field``).
+    """
     from aipolicy.costs.presets import scenario_from_preset
 
-    _check_names(args)
-    kw: dict[str, Any] = {}
-    for attr in _NAME_FLAGS:
-        if getattr(args, attr) is not None:
-            kw[attr] = getattr(args, attr)
-    for field, flag in _FIELD_FLAGS.items():
-        value = getattr(args, flag[2:].replace("-", "_"))
-        if value is not None:
-            kw[field] = value
-    if args.api_input_price is not None or args.api_output_price is not None:
-        from aipolicy.costs.presets import PRESETS
-
-        model = kw.get("api_model", PRESETS[args.preset].build["api_model"])
-        try:
-            base = catalog.api_price(model, as_of=kw.get("as_of"))
-        except CatalogError:
-            base = None
-        pin = args.api_input_price
-        pout = args.api_output_price
-        if pin is not None:
-            kw["api_input_per_mtok_usd"] = pin
-            ratio = lambda v: (v / base.input_per_mtok_usd  # noqa: E731
-                               if base and v is not None and base.input_per_mtok_usd else 1.0)
-            kw["api_cached_input_per_mtok_usd"] = pin * ratio(
-                base.cached_input_per_mtok_usd if base else None)
-            kw["api_batch_input_per_mtok_usd"] = pin * ratio(
-                base.batch_input_per_mtok_usd if base else None)
-        if pout is not None:
-            kw["api_output_per_mtok_usd"] = pout
-            b = base.batch_output_per_mtok_usd if base else None
-            kw["api_batch_output_per_mtok_usd"] = pout * (
-                b / base.output_per_mtok_usd if base and b is not None
-                and base.output_per_mtok_usd else 1.0)
+    kw = {field: getattr(args, _dest(flag)) for field, flag in FIELD_FLAGS.items()
+          if getattr(args, _dest(flag)) is not None}
     try:
         return scenario_from_preset(args.preset, **kw)
-    except CatalogError as exc:
-        msg = str(exc)
-        if "unknown rental provider" in msg:
-            msg = f"--rental-provider: {msg}"
-        elif msg.startswith("as_of=") or "no price valid on" in msg:
-            msg = f"--as-of: {msg}"
-        elif "rental price" in msg:
-            msg += " (flag --gpu-hourly, or --acquisition buy)"
-        elif "server" in msg:
-            msg += " (or --acquisition rent with --gpu-hourly)"
-        elif "price tier" in msg or "API model" in msg:
-            msg += " (flags --api-input-price / --api-output-price, or another --api-model)"
-        elif "throughput" in msg or "estimate" in msg:
-            msg += " (flag --throughput)"
-        raise InvalidInputError(msg) from None
-    except InvalidInputError as exc:
-        msg = str(exc)
-        for field, flag in _FIELD_FLAGS.items():
-            if msg.startswith(field):
-                raise InvalidInputError(f"{flag}: {msg}") from None
-        raise
+    except (CatalogError, InvalidInputError) as exc:
+        raise flag_error(exc) from None
 
 
 def compute(args: argparse.Namespace) -> dict[str, Any]:

@@ -6,6 +6,11 @@ Every number comes from a catalog row with ``source`` and ``as_of`` (package dat
 month of 365/12 days (730 hours); prices are USD per 1M tokens; throughput is output
 tokens/s for a whole replica (``gpus_per_replica`` GPUs).
 
+Layering: ``aipolicy.costs`` imports only the standard library, NumPy/pandas and, of aipolicy,
+``aipolicy.errors``, ``aipolicy.config`` and ``aipolicy.record`` at most. It never imports
+``aipolicy.nb``, ``aipolicy.signals``, ``aipolicy.marketdata``, ``aipolicy.report`` or
+``aipolicy.commands``; those build on it.
+
 Public API (imported lazily, so ``import aipolicy.costs`` is cheap)
 --------------------------------------------------------------------
 Scenario
@@ -23,6 +28,14 @@ Monthly cost
     implementation, replicas, gpus, servers, cost_per_mtok_usd, ...; ``.breakdown_frame()``).
     ``rent_vs_buy(scenario) -> DataFrame`` (index components + total/replicas/gpus/servers;
     columns rent_usd, buy_usd).
+    ``with_acquisition(scenario, "rent"|"buy") -> Scenario`` -- the one way to price the other
+    acquisition mode (staff and implementation switch to that mode's catalog defaults).
+Options side by side
+    ``compare_options(scenario) -> OptionCosts`` (api, selfhost, hybrid, modes, unavailable,
+    cheapest; ``.frame()`` -> [monthly_usd, usd_per_mtok, horizon_total_usd, replicas, gpus,
+    servers] by option).
+    ``explore(scenario, requests_per_day=, gpu_hour_usd=, planning_utilization=, staff_fte=,
+    api_price_factor=) -> dict`` -- the interactive explorer's recomputation.
 Break-even
     ``breakeven(scenario) -> BreakEven`` (reached, requests_per_day, tokens_per_day,
     tokens_per_month, monthly_usd, replicas, message).
@@ -76,6 +89,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from aipolicy.costs.api import ApiResult, api_monthly
+    from aipolicy.costs.assumptions import describe_assumptions
     from aipolicy.costs.catalog import (
         api_models,
         api_price,
@@ -101,9 +115,15 @@ if TYPE_CHECKING:  # pragma: no cover
         payback_month,
     )
     from aipolicy.costs.judgment import scorecard
+    from aipolicy.costs.options import OptionCosts, compare_options, explore
     from aipolicy.costs.presets import PRESETS, list_presets, scenario_from_preset
-    from aipolicy.costs.scenario import Scenario, build_scenario, describe_assumptions
-    from aipolicy.costs.selfhost import SelfHostResult, rent_vs_buy, selfhost_monthly
+    from aipolicy.costs.scenario import Scenario, build_scenario
+    from aipolicy.costs.selfhost import (
+        SelfHostResult,
+        rent_vs_buy,
+        selfhost_monthly,
+        with_acquisition,
+    )
     from aipolicy.costs.throughput import estimate_throughput, replica_throughput
     from aipolicy.costs.uncertainty import (
         MonteCarloResult,
@@ -134,9 +154,11 @@ _EXPORTS: dict[str, str] = {
     "investor_cashflows": "investor", "investor_scenarios": "investor", "irr": "investor",
     "npv": "investor", "payback_month": "investor",
     "PRESETS": "presets", "list_presets": "presets", "scenario_from_preset": "presets",
-    "Scenario": "scenario", "build_scenario": "scenario", "describe_assumptions": "scenario",
+    "Scenario": "scenario", "build_scenario": "scenario", "describe_assumptions": "assumptions",
     "scorecard": "judgment",
     "SelfHostResult": "selfhost", "rent_vs_buy": "selfhost", "selfhost_monthly": "selfhost",
+    "with_acquisition": "selfhost",
+    "OptionCosts": "options", "compare_options": "options", "explore": "options",
     "estimate_throughput": "throughput", "replica_throughput": "throughput",
     "MonteCarloResult": "uncertainty", "UncertainInput": "uncertainty",
     "default_uncertainties": "uncertainty", "monte_carlo": "uncertainty",
@@ -147,14 +169,16 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "ApiResult", "BreakEven", "CostCurve", "DAYS_PER_MONTH", "HOURS_PER_MONTH", "HybridResult",
-    "InvestorResult", "LOAD_PROFILES", "MonteCarloResult", "PRESETS", "Scenario", "SelfHostResult",
-    "UncertainInput", "Workload", "api_models", "api_monthly", "api_price", "breakeven",
-    "build_scenario", "cost_curve", "cost_defaults", "cpi_growth_annual", "default_uncertainties",
-    "describe_assumptions", "estimate_throughput", "gpu_rental", "gpu_rental_table", "gpu_spec",
+    "InvestorResult", "LOAD_PROFILES", "MonteCarloResult", "OptionCosts", "PRESETS", "Scenario",
+    "SelfHostResult", "UncertainInput", "Workload", "api_models", "api_monthly", "api_price",
+    "breakeven", "build_scenario", "compare_options", "cost_curve", "cost_defaults",
+    "cpi_growth_annual", "default_uncertainties", "describe_assumptions", "estimate_throughput",
+    "explore", "gpu_rental", "gpu_rental_table", "gpu_spec",
     "gpus", "hybrid_split", "hybrid_table", "investor_cashflows", "investor_scenarios", "irr",
     "list_presets", "load_catalog", "load_profile", "monte_carlo", "npv", "open_model",
     "open_models", "optimise_hybrid", "payback_month", "rent_vs_buy", "replica_throughput",
     "scenario_from_preset", "scorecard", "selfhost_monthly", "server_for", "tornado",
+    "with_acquisition",
 ]
 
 

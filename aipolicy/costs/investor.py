@@ -45,7 +45,8 @@ def npv(cashflows: np.ndarray | pd.Series, discount_rate_annual: float) -> float
     """
     cf = np.asarray(cashflows, dtype=float)
     if discount_rate_annual <= -1:
-        raise InvalidInputError(f"discount_rate_annual must be > -1, got {discount_rate_annual}")
+        raise InvalidInputError(f"discount_rate_annual must be > -1, got {discount_rate_annual}",
+                                field="discount_rate_annual", value=discount_rate_annual)
     r = (1.0 + discount_rate_annual) ** (1.0 / 12.0) - 1.0
     return float(np.sum(cf / (1.0 + r) ** np.arange(cf.size)))
 
@@ -163,17 +164,19 @@ def investor_cashflows(scenario: Scenario, *, discount_rate_annual: float | None
     for name, v in (("api_price_decline_annual", api_price_decline_annual),
                     ("gpu_price_decline_annual", gpu_price_decline_annual)):
         if not 0.0 <= v < 1.0:
-            raise InvalidInputError(f"{name} must be in [0, 1), got {v!r}")
+            raise InvalidInputError(f"{name} must be in [0, 1), got {v!r}", field=name, value=v)
     if cpi is not None:
         opex_inflation_annual = cpi_growth_annual(cpi)
     if opex_inflation_annual <= -1:
-        raise InvalidInputError(f"opex_inflation_annual must be > -1, got {opex_inflation_annual}")
+        raise InvalidInputError(f"opex_inflation_annual must be > -1, got {opex_inflation_annual}",
+                                field="opex_inflation_annual", value=opex_inflation_annual)
     rate = scenario.cost_of_capital_annual if discount_rate_annual is None else \
         float(discount_rate_annual)
     p = scenario_params(scenario)
     h = int(round(scenario.horizon_months))
     if h < 1:
-        raise InvalidInputError(f"horizon_months must be >= 1, got {scenario.horizon_months}")
+        raise InvalidInputError(f"horizon_months must be >= 1, got {scenario.horizon_months}",
+                                field="horizon_months", value=scenario.horizon_months)
     sh = selfhost_components(p, scenario.acquisition, scenario.rent_mode, scenario.load_profile)
     m = np.arange(h + 1, dtype=float)
     t = np.where(m >= 1, (m - 1.0) / 12.0, 0.0)

@@ -8,10 +8,12 @@ preset. Show the scorecard *beside* the cost result, never folded into it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from aipolicy.errors import InvalidInputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["FACTORS", "JUDGMENT_LABEL", "PRESET_WEIGHTS", "SCORES", "scorecard"]
 
@@ -100,21 +102,25 @@ def scorecard(preset: str | None = None, *, acquisition: str = "rent",
         ``weight``, ``api``, ``selfhost``, ``hybrid`` (scores 1-5), ``rationale``, ``kind``
         (always ``"judgment, not measurement"``). ``attrs["label"]`` says the same.
     """
+    import pandas as pd
+
     if acquisition not in ("rent", "buy"):
-        raise InvalidInputError(f"acquisition must be 'rent' or 'buy', got {acquisition!r}")
+        raise InvalidInputError(f"acquisition must be 'rent' or 'buy', got {acquisition!r}",
+                                field="acquisition", value=acquisition)
     key = preset or "balanced"
     if key not in PRESET_WEIGHTS:
         raise InvalidInputError(f"unknown preset {preset!r} for the scorecard; known: "
-                                f"{', '.join(PRESET_WEIGHTS)}")
+                                f"{', '.join(PRESET_WEIGHTS)}", field="preset", value=preset)
     w = dict(PRESET_WEIGHTS[key])
     if weights is not None:
         unknown = set(weights) - set(FACTORS)
         if unknown:
             raise InvalidInputError(f"unknown scorecard factor(s) {sorted(unknown)}; known: "
-                                    f"{', '.join(FACTORS)}")
+                                    f"{', '.join(FACTORS)}", field="weights")
         w.update({k: float(v) for k, v in weights.items()})
     if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
-        raise InvalidInputError("scorecard weights must be >= 0 and not all zero")
+        raise InvalidInputError("scorecard weights must be >= 0 and not all zero",
+                                field="weights")
     total = sum(w.values())
     sh = f"selfhost_{acquisition}"
     rows = []

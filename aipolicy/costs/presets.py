@@ -19,16 +19,22 @@ from the catalogs.
     capacity for headroom), 30% of input cached (shared instructions), business hours;
     GPT-4o against Llama 3.3 70B on owned 8xH100 servers; 2 FTE platform team, USD 10,000
     a month of platform and USD 250,000 implementation. Expected: self-host or hybrid cheaper.
+
+This module is the one list of presets: :data:`PRESETS` (and :func:`list_presets`) is what
+``aipolicy breakeven --preset``, the notebooks' ``preset`` parameter and the scorecard read. It
+imports nothing heavy, so the command line can list the names without loading pandas.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aipolicy.costs.judgment import PRESET_WEIGHTS
-from aipolicy.costs.scenario import Provenance, Scenario, build_scenario
 from aipolicy.errors import InvalidInputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aipolicy.costs.scenario import Scenario
 
 __all__ = ["PRESETS", "Preset", "list_presets", "scenario_from_preset"]
 
@@ -122,8 +128,12 @@ def scenario_from_preset(name: str, **overrides: Any) -> Scenario:
     --------
     >>> s = scenario_from_preset("financial", acquisition="rent", requests_per_day=1e6)
     """
+    from aipolicy.costs.fields import Provenance
+    from aipolicy.costs.scenario import build_scenario
+
     if name not in PRESETS:
-        raise InvalidInputError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}")
+        raise InvalidInputError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}",
+                                field="preset", value=name)
     preset = PRESETS[name]
     build = dict(preset.build)
     build.update({k: v for k, v in overrides.items() if k in _BUILD_ARGS})

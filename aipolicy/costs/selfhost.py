@@ -24,19 +24,22 @@ Monthly cost (USD per month) is ``fixed + per_replica * replicas + per_server * 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from aipolicy.costs import catalog
 from aipolicy.costs.api import breakdown_frame, growth_of
-from aipolicy.costs.scenario import Scenario, scenario_params
+from aipolicy.costs.fields import MODE_DEPENDENT, Provenance
+from aipolicy.costs.scenario import Scenario, catalog_default, scenario_params
 from aipolicy.costs.workload import DAYS_PER_MONTH, HOURS_PER_MONTH
+from aipolicy.errors import InvalidInputError
 
 __all__ = ["COMPONENTS", "SelfHostResult", "ceil_safe", "rent_vs_buy", "replica_capacity_rps",
-           "selfhost_components", "selfhost_monthly", "servers_for", "unit_costs"]
+           "selfhost_components", "selfhost_monthly", "servers_for", "unit_costs",
+           "with_acquisition"]
 
 ArrayLike = float | np.ndarray
 #: Monthly cost components, in breakdown order.
@@ -226,11 +229,44 @@ def selfhost_monthly(scenario: Scenario) -> SelfHostResult:
                "days_per_month": DAYS_PER_MONTH})
 
 
+def with_acquisition(scenario: Scenario, acquisition: str) -> Scenario:
+    """The same scenario with rented (``"rent"``) or bought (``"buy"``) GPUs.
+
+    This is the one place that prices "the other acquisition mode": ``staff_fte`` and
+    ``implementation_usd`` switch to the catalog default of the new mode (``staff_fte_buy``,
+    ``implementation_usd_buy``, ...) unless a preset or the caller set them, i.e. unless their
+    provenance is something other than the catalog row of the scenario's own mode. Every
+    other value is kept.
+
+    Raises
+    ------
+    InvalidInputError
+        ``field="acquisition"`` for a mode other than rent/buy, or the field the new mode
+        needs and the scenario lacks (``gpu_hour_usd`` or ``server_price_usd`` when the
+        catalog has no rental price or server for the GPU).
+    """
+    if acquisition not in ("rent", "buy"):
+        raise InvalidInputError(f"acquisition must be 'rent' or 'buy', got {acquisition!r}",
+                                field="acquisition", value=acquisition)
+    if acquisition == scenario.acquisition:
+        return scenario
+    changes: dict[str, object] = {"acquisition": acquisition}
+    prov = dict(scenario.provenance)
+    prov["acquisition"] = Provenance("caller override",
+                                     note=f"switched from {scenario.acquisition}")
+    for name in MODE_DEPENDENT:
+        _, own = catalog_default(name, scenario.acquisition)
+        if scenario.provenance.get(name) in (None, own):
+            changes[name], prov[name] = catalog_default(name, acquisition)
+    return dataclasses.replace(scenario, **changes, provenance=prov)
+
+
 def rent_vs_buy(scenario: Scenario) -> pd.DataFrame:
     """Monthly breakdown for renting and for buying, side by side.
 
-    Staff FTE and implementation switch to the catalog default of the other acquisition mode
-    unless the caller or a preset set them.
+    The other acquisition mode is priced by :func:`with_acquisition` (staff FTE and
+    implementation switch to that mode's catalog default unless the caller or a preset set
+    them).
 
     Returns
     -------
@@ -238,17 +274,9 @@ def rent_vs_buy(scenario: Scenario) -> pd.DataFrame:
         Index: components plus ``total``, ``replicas``, ``gpus``, ``servers``; columns
         ``rent_usd`` and ``buy_usd`` (USD per month; counts for the last three rows).
     """
-    d = catalog.cost_defaults()
     cols = {}
     for mode in ("rent", "buy"):
-        changes: dict[str, object] = {"acquisition": mode}
-        for key, dkey in (("staff_fte", f"staff_fte_{mode}"),
-                          ("implementation_usd", f"implementation_usd_{mode}")):
-            prov = scenario.provenance.get(key)
-            if prov is None or prov.source == d[dkey].source:
-                changes[key] = d[dkey].value
-        s = scenario.replace(**changes)
-        r = selfhost_monthly(s)
+        r = selfhost_monthly(with_acquisition(scenario, mode))
         cols[f"{mode}_usd"] = {**r.breakdown, "total": r.monthly_usd, "replicas": r.replicas,
                                "gpus": r.gpus, "servers": r.servers}
     return pd.DataFrame(cols)

@@ -107,7 +107,8 @@ def min_gpus_for(model: str, gpu: str, precision: str) -> int:
     while weights * 1.2 > mem * n:
         n *= 2
         if n > 64:
-            raise InvalidInputError(f"{model} at {precision} does not fit on 64 x {gpu}")
+            raise InvalidInputError(f"{model} at {precision} does not fit on 64 x {gpu}",
+                                    field="gpus_per_replica")
     return n
 
 
@@ -122,7 +123,8 @@ def estimate_throughput(model: str, gpu: str, input_tokens: float, output_tokens
     precision = precision or default_precision(gpu)
     if precision not in BYTES_PER_PARAM:
         raise InvalidInputError(f"precision {precision!r} unknown; use one of "
-                                f"{', '.join(BYTES_PER_PARAM)}")
+                                f"{', '.join(BYTES_PER_PARAM)}", field="precision",
+                                value=precision)
     purpose = "the throughput estimate"
     spec = catalog.gpu_spec(gpu)
     mdl = catalog.open_model(model)
@@ -138,13 +140,15 @@ def estimate_throughput(model: str, gpu: str, input_tokens: float, output_tokens
     for f in ("n_layers", "n_kv_heads", "head_dim"):
         if getattr(mdl, f) is None:
             raise CatalogError(f"open model {model!r} has no {f} in the catalog; {purpose} "
-                               "needs it: pass throughput_tok_s explicitly")
+                               "needs it: pass throughput_tok_s explicitly",
+                               field="throughput_tok_s")
     kv_per_token = 2 * mdl.n_layers.value * mdl.n_kv_heads.value * mdl.head_dim.value * bpp
     free = mem - weights
     per_seq = kv_per_token * (input_tokens + output_tokens)
     if free <= 0 or per_seq > free:
         raise InvalidInputError(f"{model} at {precision} with {input_tokens:g}+{output_tokens:g} "
-                                f"tokens does not fit on {tp} x {gpu}; raise gpus_per_replica")
+                                f"tokens does not fit on {tp} x {gpu}; raise gpus_per_replica",
+                                field="gpus_per_replica", value=tp)
     batch = min(d["max_batch_size"].value, math.floor(free / per_seq))
     step = max((weights + batch * kv_per_token * (input_tokens + output_tokens / 2)) / bw,
                2 * active * batch / flops)
@@ -171,7 +175,8 @@ def replica_throughput(model: str, gpu: str, input_tokens: float, output_tokens:
     if gpus_per_replica is not None and (gpus_per_replica < 1
                                          or gpus_per_replica != int(gpus_per_replica)):
         raise InvalidInputError(f"gpus_per_replica must be a whole number >= 1, got "
-                                f"{gpus_per_replica!r}")
+                                f"{gpus_per_replica!r}", field="gpus_per_replica",
+                                value=gpus_per_replica)
     found = None
     if gpus_per_replica is None:
         table = catalog.throughput_table()

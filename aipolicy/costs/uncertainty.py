@@ -48,11 +48,12 @@ class UncertainInput:
     def __post_init__(self) -> None:
         if self.name not in FIELD_UNITS:
             raise InvalidInputError(f"unknown uncertain input {self.name!r}; use a numeric "
-                                    f"scenario field: {', '.join(FIELD_UNITS)}")
+                                    f"scenario field: {', '.join(FIELD_UNITS)}", field="name",
+                                    value=self.name)
         if not (np.isfinite([self.low, self.base, self.high]).all()
                 and self.low <= self.base <= self.high):
             raise InvalidInputError(f"uncertain input {self.name!r} needs low <= base <= high, "
-                                    f"got {self.low}, {self.base}, {self.high}")
+                                    f"got {self.low}, {self.base}, {self.high}", field=self.name)
 
     @property
     def unit(self) -> str:

@@ -41,9 +41,11 @@ def normalise_profile(profile: Sequence[float], *, name: str = "load_profile") -
     """
     values = [float(x) for x in profile]
     if len(values) != 24:
-        raise InvalidInputError(f"{name} must have 24 hourly weights, got {len(values)}")
+        raise InvalidInputError(f"{name} must have 24 hourly weights, got {len(values)}",
+                                field=name)
     if any(not math.isfinite(x) or x < 0 for x in values) or sum(values) <= 0:
-        raise InvalidInputError(f"{name} weights must be finite, >= 0 and not all zero")
+        raise InvalidInputError(f"{name} weights must be finite, >= 0 and not all zero",
+                                field=name)
     mean = sum(values) / 24.0
     return tuple(x / mean for x in values)
 
@@ -53,7 +55,8 @@ def load_profile(name_or_values: str | Sequence[float]) -> tuple[float, ...]:
     if isinstance(name_or_values, str):
         if name_or_values not in LOAD_PROFILES:
             raise InvalidInputError(f"unknown load profile {name_or_values!r}; known: "
-                                    f"{', '.join(LOAD_PROFILES)}")
+                                    f"{', '.join(LOAD_PROFILES)}", field="load_profile",
+                                    value=name_or_values)
         return normalise_profile(LOAD_PROFILES[name_or_values])
     return normalise_profile(name_or_values)
 
@@ -87,13 +90,16 @@ class Workload:
         for name in ("requests_per_day", "input_tokens"):
             v = getattr(self, name)
             if not math.isfinite(v) or v < 0:
-                raise InvalidInputError(f"{name} must be a finite number >= 0, got {v!r}")
+                raise InvalidInputError(f"{name} must be a finite number >= 0, got {v!r}",
+                                        field=name, value=v)
         if not math.isfinite(self.output_tokens) or self.output_tokens <= 0:
-            raise InvalidInputError(f"output_tokens must be > 0, got {self.output_tokens!r}")
+            raise InvalidInputError(f"output_tokens must be > 0, got {self.output_tokens!r}",
+                                    field="output_tokens", value=self.output_tokens)
         for name in ("cached_input_share", "batch_share"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
-                raise InvalidInputError(f"{name} must be between 0 and 1, got {v!r}")
+                raise InvalidInputError(f"{name} must be between 0 and 1, got {v!r}", field=name,
+                                        value=v)
         object.__setattr__(self, "profile", normalise_profile(self.profile))
 
     @property

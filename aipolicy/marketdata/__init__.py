@@ -16,7 +16,13 @@ Each loader takes ``source`` in ``{"sample", "csv", "live", "cache", "auto"}``:
 
 Every returned frame carries ``attrs``: ``source``, ``as_of`` (last observation,
 ``YYYY-MM-DD``), ``fetched_at`` (ISO UTC or None), ``missing``, ``requested``, ``synthetic``,
-``data_dir`` and ``provenance`` (a short human string).
+``data_dir`` and ``provenance`` (a short human string), written from a
+:class:`~aipolicy.marketdata.provenance.Provenance`; after slicing a loaded frame, re-attach
+them with :func:`~aipolicy.marketdata.provenance.keep_provenance`.
+
+Layering: this package may import only :mod:`aipolicy.errors` and :mod:`aipolicy.config`
+(besides its own modules and third-party libraries); it imports none of ``costs``,
+``signals``, ``nb``, ``report`` or ``commands``.
 
 Heavy libraries are imported lazily: importing this package imports neither pandas nor
 yfinance; the loaders are resolved on first use.

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from aipolicy.errors import InvalidInputError
 from aipolicy.marketdata.provenance import (
     MISSING_MODES,
+    Provenance,
     as_timestamp,
     check_choice,
     check_source,
-    make_attrs,
     symbol_list,
 )
 
@@ -92,9 +92,15 @@ def load_fred(
         )
         if "cache" in got.used:
             prov += " (some from the local cache)"
-    frame.attrs = make_attrs(
-        frame, source=used, requested=ids, missing=got.missing + empty, synthetic=synthetic,
-        provenance=prov, fetched_at=min(got.fetched_at) if got.fetched_at else None,
-        data_dir=str(sample_mod.sample_root(data_dir)) if synthetic else (str(data_dir) if data_dir is not None else None),
-    )  # fmt: skip
+    data_root = sample_mod.sample_root(data_dir) if synthetic else data_dir
+    Provenance.of_frame(
+        frame,
+        source=used,
+        provenance=prov,
+        requested=ids,
+        missing=got.missing + empty,
+        synthetic=synthetic,
+        fetched_at=min(got.fetched_at) if got.fetched_at else None,
+        data_dir=None if data_root is None else str(data_root),
+    ).attach(frame)
     return frame

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aipolicy.errors import DataUnavailableError, MalformedDataError
-from aipolicy.marketdata.provenance import check_source
+from aipolicy.marketdata.provenance import Provenance, check_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,15 +206,14 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
         if len(extra):
             table = pd.concat([table, extra[table.columns]], ignore_index=True)
         provenance += " + Yahoo Finance IPO calendar via yfinance"
-    table.attrs = {
-        "source": used,
-        "as_of": table["as_of"].max().strftime("%Y-%m-%d"),
-        "fetched_at": fetched_at,
-        "missing": missing,
-        "requested": ["IPO_TABLE"]
-        + (["IPO_CALENDAR"] if source != "sample" and source != "csv" else []),
-        "synthetic": False,
-        "data_dir": None,
-        "provenance": provenance,
-    }
+    Provenance(
+        source=used,
+        provenance=provenance,
+        as_of=table["as_of"].max().strftime("%Y-%m-%d"),
+        fetched_at=fetched_at,
+        missing=missing,
+        requested=["IPO_TABLE"] + (["IPO_CALENDAR"] if source not in ("sample", "csv") else []),
+        synthetic=False,
+        data_dir=None,
+    ).attach(table)
     return table

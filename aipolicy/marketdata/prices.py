@@ -12,10 +12,10 @@ from aipolicy.marketdata.provenance import (
     INTERVALS,
     MISSING_MODES,
     OHLCV,
+    Provenance,
     as_timestamp,
     check_choice,
     check_source,
-    make_attrs,
     symbol_list,
 )
 
@@ -147,11 +147,17 @@ def load_prices(
         prov = f"Yahoo Finance via yfinance {yfinance_version()}" + (
             " (some from the local cache)" if "cache" in got.used else ""
         )
-    frame.attrs = make_attrs(
-        frame, source=used, requested=syms, missing=got.missing + empty, synthetic=synthetic,
-        provenance=prov, fetched_at=min(got.fetched_at) if got.fetched_at else None,
-        data_dir=str(sample_mod.sample_root(data_dir)) if synthetic else (str(data_dir) if data_dir is not None else None),
-    )  # fmt: skip
+    data_root = sample_mod.sample_root(data_dir) if synthetic else data_dir
+    Provenance.of_frame(
+        frame,
+        source=used,
+        provenance=prov,
+        requested=syms,
+        missing=got.missing + empty,
+        synthetic=synthetic,
+        fetched_at=min(got.fetched_at) if got.fetched_at else None,
+        data_dir=None if data_root is None else str(data_root),
+    ).attach(frame)
     return frame
 
 

@@ -1,8 +1,15 @@
-"""Argument checks and the provenance ``attrs`` every loader attaches (no heavy imports)."""
+"""Argument checks and the provenance every loader attaches (no heavy imports).
+
+:class:`Provenance` is the typed record of where a frame comes from; frames carry it in
+``DataFrame.attrs`` as :meth:`Provenance.to_attrs` (a plain dict with the keys
+:data:`ATTR_KEYS`). :func:`keep_provenance` re-attaches it after slicing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,26 +83,137 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def make_attrs(
-    frame: Any,
-    *,
-    source: str,
-    requested: list[str],
-    missing: list[str],
-    synthetic: bool,
-    provenance: str,
-    fetched_at: str | None = None,
-    data_dir: str | None = None,
-) -> dict[str, Any]:
-    """The ``attrs`` dict of a loaded frame (keys documented in :mod:`aipolicy.marketdata`)."""
-    as_of = frame.index.max().strftime("%Y-%m-%d") if len(frame.index) else None
-    return {
-        "source": source,
-        "as_of": as_of,
-        "fetched_at": fetched_at,
-        "missing": list(missing),
-        "requested": list(requested),
-        "synthetic": bool(synthetic),
-        "data_dir": data_dir,
-        "provenance": provenance,
-    }
+#: The ``attrs`` keys of a loaded frame, in the order they are written.
+ATTR_KEYS: tuple[str, ...] = (
+    "source", "as_of", "fetched_at", "missing", "requested", "synthetic", "data_dir", "provenance",
+)  # fmt: skip
+
+
+def last_date(frame: Any) -> str | None:
+    """``YYYY-MM-DD`` of the last index entry of a date-indexed frame, or None when empty."""
+    return frame.index.max().strftime("%Y-%m-%d") if len(frame.index) else None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a loaded frame comes from; stored in ``DataFrame.attrs`` as a plain dict.
+
+    Attributes
+    ----------
+    source : str
+        The source actually used: ``"sample"``, ``"csv"``, ``"live"``, ``"cache"`` or a
+        combination such as ``"live+cache"``.
+    provenance : str
+        Short human description (``"Yahoo Finance via yfinance 0.2.54"``).
+    as_of : str or None
+        Last observation, ``YYYY-MM-DD``.
+    fetched_at : str or None
+        When the data was downloaded (ISO UTC), None for files.
+    missing : tuple of str
+        Requested symbols left out (unknown, failed or without data in the window).
+    requested : tuple of str
+        Symbols asked for, in request order.
+    synthetic : bool
+        True for the generated sample.
+    data_dir : str or None
+        Folder read (the sample folder or the user's CSV folder).
+
+    ``attrs`` hold plain types (lists, not tuples) so that frames pickle and compare as before:
+    use :meth:`to_attrs` / :meth:`from_attrs` at the boundary, and :func:`keep_provenance` after
+    slicing a frame.
+    """
+
+    source: str
+    provenance: str
+    as_of: str | None = None
+    fetched_at: str | None = None
+    missing: tuple[str, ...] = ()
+    requested: tuple[str, ...] = ()
+    synthetic: bool = False
+    data_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "missing", tuple(self.missing or ()))
+        object.__setattr__(self, "requested", tuple(self.requested or ()))
+        object.__setattr__(self, "synthetic", bool(self.synthetic))
+        if self.data_dir is not None:
+            object.__setattr__(self, "data_dir", str(self.data_dir))
+
+    @classmethod
+    def of_frame(cls, frame: Any, **fields: Any) -> Provenance:
+        """Provenance of a freshly loaded ``frame``: ``as_of`` is its last date."""
+        return cls(as_of=last_date(frame), **fields)
+
+    @classmethod
+    def from_attrs(cls, attrs: Mapping[str, Any] | None) -> Provenance:
+        """Read the provenance keys of ``attrs`` (absent keys take their defaults).
+
+        Keys that are not provenance (e.g. ``yf_errors``) are ignored.
+        """
+        a = dict(attrs or {})
+        return cls(
+            source=str(a.get("source") or "unknown"),
+            provenance=str(a.get("provenance") or ""),
+            as_of=None if a.get("as_of") is None else str(a["as_of"]),
+            fetched_at=a.get("fetched_at"),
+            missing=tuple(a.get("missing") or ()),
+            requested=tuple(a.get("requested") or ()),
+            synthetic=bool(a.get("synthetic")),
+            data_dir=a.get("data_dir"),
+        )
+
+    def to_attrs(self) -> dict[str, Any]:
+        """The ``attrs`` dict (keys :data:`ATTR_KEYS`, lists for the symbol tuples)."""
+        return {
+            "source": self.source,
+            "as_of": self.as_of,
+            "fetched_at": self.fetched_at,
+            "missing": list(self.missing),
+            "requested": list(self.requested),
+            "synthetic": self.synthetic,
+            "data_dir": self.data_dir,
+            "provenance": self.provenance,
+        }
+
+    def replace(self, **changes: Any) -> Provenance:
+        """A copy with ``changes`` applied (field names as the attributes)."""
+        return dataclasses.replace(self, **changes)
+
+    def with_missing(self, symbols: Iterable[str]) -> Provenance:
+        """A copy whose ``missing`` also lists ``symbols`` (order kept, no duplicates)."""
+        return self.replace(missing=tuple(dict.fromkeys([*self.missing, *symbols])))
+
+    def attach(self, frame: Any) -> Any:
+        """Set ``frame.attrs`` to this provenance and return ``frame``."""
+        frame.attrs = self.to_attrs()
+        return frame
+
+
+def keep_provenance(frame: Any, origin: Any, **changes: Any) -> Any:
+    """Give ``frame`` (sliced or derived from ``origin``) the provenance of ``origin``.
+
+    pandas keeps ``attrs`` through some operations and drops them in others (``concat`` of
+    frames with different attrs, ``groupby``, NumPy round trips); call this after slicing a
+    loaded frame instead of copying ``attrs`` by hand.
+
+    Parameters
+    ----------
+    frame : DataFrame or Series
+        The slice; its ``attrs`` are replaced (the object is modified and returned).
+    origin : DataFrame, Series, Provenance or mapping
+        The loaded frame (or its provenance / attrs).
+    **changes
+        Provenance fields to change, e.g. ``missing=[...]``. ``as_of`` stays the loaded
+        frame's (the last date loaded) unless given here.
+
+    Returns
+    -------
+    ``frame``, with ``attrs`` from :meth:`Provenance.to_attrs`.
+    """
+    if isinstance(origin, Provenance):
+        prov = origin
+    elif isinstance(origin, Mapping):
+        prov = Provenance.from_attrs(origin)
+    else:
+        prov = Provenance.from_attrs(getattr(origin, "attrs", None))
+    return (prov.replace(**changes) if changes else prov).attach(frame)

@@ -2,8 +2,12 @@
 
 Groups
 ------
+``CHIP_TICKERS``
+    Chip designers, foundries, memory and lithography (the "chips" basket).
+``HARDWARE_TICKERS``
+    AI data-centre hardware: servers and networking.
 ``INFRA_TICKERS``
-    Chips and AI-infrastructure hardware.
+    Chips then hardware: the market notebooks' default ``infra_tickers``.
 ``PLATFORM_TICKERS``
     Cloud and model platforms (hyperscalers and Oracle).
 ``IPO_TICKERS``
@@ -17,13 +21,17 @@ Groups
     30 symbols (the benchmark loads 30 tickers).
 ``FRED_SERIES``
     Macro series by FRED id.
+
+Everything else that lists tickers is built from these tuples: the baskets
+(:data:`aipolicy.signals.BASKETS`) and the market notebooks' default ticker parameters
+(``None`` there means the list here), so one edit here changes them all.
 """
 
 from __future__ import annotations
 
-INFRA_TICKERS: tuple[str, ...] = (
-    "NVDA", "AMD", "AVGO", "TSM", "MU", "ASML", "INTC", "ARM", "MRVL", "SMCI", "ANET",
-)  # fmt: skip
+CHIP_TICKERS: tuple[str, ...] = ("NVDA", "AMD", "AVGO", "TSM", "MU", "ASML", "INTC", "ARM", "MRVL")
+HARDWARE_TICKERS: tuple[str, ...] = ("SMCI", "ANET")
+INFRA_TICKERS: tuple[str, ...] = CHIP_TICKERS + HARDWARE_TICKERS
 PLATFORM_TICKERS: tuple[str, ...] = ("MSFT", "GOOGL", "META", "AMZN", "ORCL")
 IPO_TICKERS: tuple[str, ...] = ("ARM", "ALAB", "CRWV", "CBRS")
 INDEX_TICKERS: tuple[str, ...] = ("SMH", "^SOX", "^GSPC", "^IXIC")

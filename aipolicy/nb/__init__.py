@@ -3,8 +3,9 @@
 It validates notebook parameters (:mod:`~aipolicy.nb.params`), loads data with provenance for the
 banner (:mod:`~aipolicy.nb.banner`, :mod:`~aipolicy.nb.market`), formats figures and tables for
 readers (:mod:`~aipolicy.nb.format`), applies the one seaborn theme (:mod:`~aipolicy.nb.theme`),
-draws the cost and market plots (:mod:`~aipolicy.nb.costs`, :mod:`~aipolicy.nb.market`) and
-builds the widget explorer (:mod:`~aipolicy.nb.explorer`).
+lays out the cost tables (:mod:`~aipolicy.nb.costs`), draws the cost and market charts
+(:mod:`~aipolicy.nb.cost_plots`, :mod:`~aipolicy.nb.market`) and builds the widget explorer
+(:mod:`~aipolicy.nb.explorer`, only when a JupyterLab frontend is attached).
 
 Layering: this package may import everything below it (``costs``, ``marketdata``, ``signals``,
 ``record``, ``errors``, ``config``); nothing below imports it, and the report runner

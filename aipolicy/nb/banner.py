@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from aipolicy.marketdata.provenance import Provenance
+
 
 def banner_text(attrs: Mapping[str, Any]) -> str:
     """One-paragraph plain-text banner from a loaded frame's provenance ``attrs``.
@@ -30,29 +32,37 @@ def banner_text(attrs: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def merge_provenance(*frames: Any) -> Provenance:
+    """One provenance for several loaded frames (or their ``attrs`` dicts), for the banner.
+
+    ``source``: the distinct sources joined with " + " ("unknown" if none); ``as_of``: the
+    latest ("unknown" if none); ``missing``: all, in order; ``synthetic``: any; ``fetched_at``
+    and ``data_dir``: the last frame's that has one.
+    """
+    provs = [Provenance.from_attrs(getattr(f, "attrs", f)) for f in frames]
+    sources = list(dict.fromkeys(p.source for p in provs if p.source != "unknown"))
+    as_ofs = [p.as_of for p in provs if p.as_of]
+    fetched = [p.fetched_at for p in provs if p.fetched_at]
+    dirs = [p.data_dir for p in provs if p.data_dir]
+    return Provenance(
+        source=" + ".join(sources) or "unknown",
+        provenance="; ".join(dict.fromkeys(p.provenance for p in provs if p.provenance)),
+        as_of=max(as_ofs) if as_ofs else "unknown",
+        fetched_at=fetched[-1] if fetched else None,
+        missing=tuple(m for p in provs for m in p.missing),
+        synthetic=any(p.synthetic for p in provs),
+        data_dir=dirs[-1] if dirs else None,
+    )
+
+
 def show_banner(*frames: Any) -> str:
     """Display the data banner for one or more loaded frames (merged) and return its text.
 
     In a notebook the banner is shown as plain text (compared by nbval) and as a styled HTML
     box; elsewhere it is printed.
     """
-    merged: dict[str, Any] = {"missing": []}
-    sources: list[str] = []
-    as_ofs: list[str] = []
-    for f in frames:
-        attrs = dict(getattr(f, "attrs", f) or {})
-        if attrs.get("source") and attrs["source"] not in sources:
-            sources.append(str(attrs["source"]))
-        if attrs.get("as_of"):
-            as_ofs.append(str(attrs["as_of"]))
-        merged["missing"] += list(attrs.get("missing") or [])
-        merged["synthetic"] = merged.get("synthetic", False) or bool(attrs.get("synthetic"))
-        for key in ("fetched_at", "data_dir"):
-            if attrs.get(key):
-                merged[key] = attrs[key]
-    merged["source"] = " + ".join(sources) or "unknown"
-    merged["as_of"] = max(as_ofs) if as_ofs else "unknown"
-    text = banner_text(merged)
+    merged = merge_provenance(*frames)
+    text = banner_text(merged.to_attrs())
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -60,7 +70,7 @@ def show_banner(*frames: Any) -> str:
         if get_ipython() is not None:
             import html
 
-            colour = "#b00020" if merged.get("synthetic") else "#1b5e20"
+            colour = "#b00020" if merged.synthetic else "#1b5e20"
             body = "<br>".join(html.escape(line) for line in text.splitlines())
             display(
                 {

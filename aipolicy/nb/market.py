@@ -4,7 +4,9 @@ The notebooks hold narrative, parameters and calls; everything two of them need 
 
 - :func:`validate_market_params` checks the shared parameters (``data_source``, ``data_dir``,
   ``start``, ``end``, ``benchmark``, ``infra_tickers``, ``platform_tickers``, ``rf_annual``)
-  and returns a :class:`MarketParams`; every error names the parameter.
+  and returns a :class:`MarketParams`; every error names the parameter. A ticker list left at
+  ``None`` is the universe's (:func:`default_tickers`, from
+  :mod:`aipolicy.marketdata.universe`), so the notebooks repeat no ticker.
 - :func:`load_market_prices` / :func:`load_market_fred` load with ``missing="drop"``: unknown
   tickers are reported (``attrs['missing']``) and left out; a missing benchmark is an error
   naming the ``benchmark`` parameter.
@@ -12,19 +14,23 @@ The notebooks hold narrative, parameters and calls; everything two of them need 
 - :func:`source_label`, :func:`percent_table` and the plot helpers (:func:`plot_lines`,
   :func:`plot_heatmap`, :func:`plot_bars`) give every chart units and a source line.
 
+The statistics the notebooks show (basket returns, "CPI highest in N years", IPO coverage and
+BHAR paths) are in :mod:`aipolicy.signals`; nothing here computes a figure a test would check.
+
 Units: returns and rates are fractions unless a column name ends in ``(%)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from aipolicy.errors import InvalidInputError
-from aipolicy.marketdata.provenance import SOURCES
+from aipolicy.marketdata import universe
+from aipolicy.marketdata.provenance import SOURCES, Provenance, keep_provenance
 from aipolicy.nb.params import as_choice, as_date, as_number, as_ticker_list
 
 
@@ -57,18 +63,47 @@ class MarketParams:
         return {"source": self.data_source, "data_dir": self.data_dir}
 
 
+#: Ticker-list parameter -> the universe's list used when the parameter is None.
+DEFAULT_TICKERS: dict[str, tuple[str, ...]] = {
+    "infra_tickers": universe.INFRA_TICKERS,
+    "platform_tickers": universe.PLATFORM_TICKERS,
+    "ipo_tickers": universe.IPO_TICKERS,
+}
+
+
+def default_tickers(name: str, value: Any) -> list[str]:
+    """A ticker-list parameter: ``None`` (or ``"None"``/``""`` from papermill) is the universe's
+    list for ``name`` (:data:`DEFAULT_TICKERS`); anything else is checked as a ticker list.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming ``name``: an empty list, a non-string item, or no default for ``name``.
+    """
+    if value is None or (isinstance(value, str) and value.strip() in ("", "None")):
+        if name not in DEFAULT_TICKERS:
+            raise InvalidInputError(
+                f"parameter {name!r}: a list of tickers is required", field=name, value=value
+            )
+        return list(DEFAULT_TICKERS[name])
+    return as_ticker_list(name, value)
+
+
 def validate_market_params(
     *,
     data_source: Any,
     data_dir: Any = None,
     start: Any = None,
     end: Any = None,
-    benchmark: Any = "^GSPC",
-    infra_tickers: Any = (),
-    platform_tickers: Any = (),
+    benchmark: Any = universe.MARKET_INDEX,
+    infra_tickers: Any = None,
+    platform_tickers: Any = None,
     rf_annual: Any = 0.0,
 ) -> MarketParams:
     """Validate the shared market parameters (papermill passes dates and lists as strings).
+
+    ``infra_tickers`` / ``platform_tickers`` left at None are the universe's lists
+    (:data:`DEFAULT_TICKERS`).
 
     Raises
     ------
@@ -95,8 +130,8 @@ def validate_market_params(
         raise InvalidInputError(
             f"parameter 'benchmark': one ticker such as '^GSPC' expected, got {benchmark!r}"
         )
-    infra = as_ticker_list("infra_tickers", infra_tickers)
-    platforms = as_ticker_list("platform_tickers", platform_tickers)
+    infra = default_tickers("infra_tickers", infra_tickers)
+    platforms = default_tickers("platform_tickers", platform_tickers)
     rf = float(as_number("rf_annual", rf_annual, low=-0.05, high=0.5))
     return MarketParams(source, data_dir, start_ts, end_ts, bench[0], infra, platforms, rf)
 
@@ -151,7 +186,6 @@ def load_market_prices(
             f"parameter 'benchmark' / tickers: nothing could be loaded from "
             f"data_source={params.data_source!r}: {exc}"
         ) from exc
-    attrs = dict(frame.attrs)
     if params.benchmark not in _present(frame, [params.benchmark]):
         raise InvalidInputError(
             f"parameter 'benchmark': {params.benchmark!r} has no prices in "
@@ -163,13 +197,8 @@ def load_market_prices(
             "e.g. '^GSPC'"
         )
     present = _present(frame, wanted)
-    frame = frame[present]
-    missing = list(
-        dict.fromkeys(list(attrs.get("missing") or []) + [t for t in wanted if t not in present])
-    )
-    attrs["missing"] = missing
-    frame.attrs = attrs
-    return frame
+    prov = Provenance.from_attrs(frame.attrs)
+    return keep_provenance(frame[present], prov.with_missing(t for t in wanted if t not in present))
 
 
 def load_market_fred(
@@ -187,26 +216,19 @@ def load_market_fred(
     try:
         frame = load_fred(list(series_ids), start, e, missing="drop", **params.loader_kwargs())
     except (DataUnavailableError, UnknownTickerError) as exc:
-        frame = pd.DataFrame(index=pd.DatetimeIndex([], name="Date"))
-        frame.attrs = {
-            "source": params.data_source,
-            "as_of": None,
-            "missing": list(series_ids),
-            "synthetic": params.data_source == "sample",
-            "data_dir": params.data_dir,
-            "provenance": f"FRED series not available: {exc}",
-        }
-        return frame
-    attrs = dict(frame.attrs)
+        return Provenance(
+            source=params.data_source,
+            provenance=f"FRED series not available: {exc}",
+            missing=tuple(series_ids),
+            requested=tuple(series_ids),
+            synthetic=params.data_source == "sample",
+            data_dir=params.data_dir,
+        ).attach(pd.DataFrame(index=pd.DatetimeIndex([], name="Date")))
     present = _present(frame, series_ids)
-    frame = frame[present]
-    attrs["missing"] = list(
-        dict.fromkeys(
-            list(attrs.get("missing") or []) + [s for s in series_ids if s not in present]
-        )
+    prov = Provenance.from_attrs(frame.attrs)
+    return keep_provenance(
+        frame[present], prov.with_missing(s for s in series_ids if s not in present)
     )
-    frame.attrs = attrs
-    return frame
 
 
 def data_as_of(*frames: pd.DataFrame) -> str | None:
@@ -351,153 +373,6 @@ def plot_bars(
     ax.axhline(0.0, color="0.3", linewidth=0.8)
     ax.tick_params(axis="x", rotation=45)
     return _finish(ax, title, ylabel, source, synthetic)
-
-
-def basket_members(
-    frame: pd.DataFrame, baskets: Mapping[str, Sequence[str]]
-) -> dict[str, list[str]]:
-    """Each basket's members that have prices in ``frame`` (empty baskets are dropped)."""
-    out = {name: _present(frame, members) for name, members in baskets.items()}
-    return {k: v for k, v in out.items() if v}
-
-
-def basket_return_frame(
-    returns: pd.DataFrame,
-    baskets: Mapping[str, Sequence[str]],
-    benchmark: str | None = None,
-    *,
-    rebalance: str | None = "M",
-) -> pd.DataFrame:
-    """Daily returns of equal-weight baskets (monthly rebalanced), plus the benchmark column.
-
-    Members absent from ``returns`` are skipped; a basket with no member present is left out.
-    Returns a DataFrame (dates x basket names [+ benchmark]), fractions per day.
-    """
-    from aipolicy.signals import basket_returns
-
-    out = pd.DataFrame(index=returns.index)
-    for name, members in basket_members(returns, baskets).items():
-        out[name] = basket_returns(returns[members], rebalance=rebalance, name=name)
-    if benchmark is not None:
-        out[benchmark] = returns[benchmark]
-    return out
-
-
-def cpi_high_summary(cpi: pd.Series, years: int = 3) -> dict[str, Any]:
-    """How exceptional the latest CPI year-over-year inflation is.
-
-    Parameters
-    ----------
-    cpi : Series
-        Monthly CPI index levels (e.g. ``fred['CPIAUCSL']``).
-    years : int
-        Window for the "highest in N years" flag.
-
-    Returns
-    -------
-    dict with ``month`` (YYYY-MM of the latest YoY), ``yoy`` (fraction), ``months_since_higher``
-    (months back to the last month with YoY at least as high; None if none in the history),
-    ``history_months`` (months of YoY history before it), ``highest_in_months`` (the latest YoY
-    is the highest for this many months: months_since_higher, or history_months when no earlier
-    month is as high), ``highest_in_years`` (the same span in years, rounded to 2 decimals),
-    ``last_higher`` (YYYY-MM of the last month at least as high, or None), ``at_least`` (True
-    when no earlier month is as high: the history is shorter than the true span) and ``is_high``
-    (highest of the last ``years`` years).
-    """
-    from aipolicy.signals import cpi_yoy, highest_in_n_months
-
-    yoy = cpi_yoy(cpi)
-    last = yoy.last_valid_index()
-    if last is None:
-        raise InvalidInputError("cpi: fewer than 13 months of CPI, no year-over-year value")
-    info = highest_in_n_months(yoy, last, int(years) * 12)
-    at_least = info.months_since_higher is None
-    months = info.history_months if at_least else info.months_since_higher
-    return {
-        "month": f"{last:%Y-%m}",
-        "yoy": info.value,
-        "months_since_higher": info.months_since_higher,
-        "history_months": info.history_months,
-        "highest_in_months": int(months),
-        "highest_in_years": round(months / 12.0, 2),
-        "last_higher": None if at_least else f"{info.last_higher_date:%Y-%m}",
-        "at_least": at_least,
-        "is_high": info.is_highest_in_window,
-    }
-
-
-def ipo_coverage(prices: pd.DataFrame, ipos: pd.DataFrame, slack_days: int = 7) -> pd.DataFrame:
-    """Which IPOs the price data covers from their listing on.
-
-    Parameters
-    ----------
-    prices : DataFrame
-        Daily prices (columns = tickers).
-    ipos : DataFrame
-        IPO table with ``ticker`` and ``first_trade_date``.
-    slack_days : int
-        A ticker counts as covered when its first price falls within this many calendar days
-        of its first trade date (a frame that starts later would measure from the wrong date).
-
-    Returns
-    -------
-    DataFrame indexed by ticker: first_trade_date, first_price_date (NaT if no price),
-    in_calendar (the first trade date lies inside the data's date span, for event studies),
-    covered (bool) and note (why not covered, else "").
-    """
-    rows = {}
-    span_lo, span_hi = (prices.index[0], prices.index[-1]) if len(prices) else (None, None)
-    for _, ipo in ipos.iterrows():
-        t, d = str(ipo["ticker"]), pd.Timestamp(ipo["first_trade_date"])
-        s = prices[t].dropna() if t in prices.columns else pd.Series(dtype=float)
-        first = s.index[0] if len(s) else pd.NaT
-        in_cal = span_lo is not None and span_lo <= d <= span_hi
-        if not len(s):
-            note = "no prices in the data"
-        elif first > d + pd.Timedelta(days=slack_days):
-            note = f"prices start {first.date()}, after the listing on {d.date()}"
-        elif first < d - pd.Timedelta(days=slack_days):
-            note = f"prices start {first.date()}, before the listing on {d.date()}"
-        else:
-            note = ""
-        if not in_cal and span_lo is not None:
-            note = (note + "; " if note else "") + (
-                f"listing date outside the data ({span_lo.date()} to {span_hi.date()})"
-            )
-        rows[t] = {
-            "first_trade_date": d,
-            "first_price_date": first,
-            "in_calendar": in_cal,
-            "covered": note == "",
-            "note": note,
-        }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "ticker"
-    return out
-
-
-def ipo_paths(
-    prices: pd.DataFrame, first_dates: Mapping[str, Any], benchmark: str, max_sessions: int
-) -> pd.DataFrame:
-    """Buy-and-hold abnormal return path of each IPO from its first close.
-
-    ``(P_t / P_0 - 1) - (B_t / B_0 - 1)`` for sessions 0..max_sessions after the first close
-    (fractions), index ``session``, one column per ticker; NaN past the data's end.
-    """
-    out = {}
-    for t, d0 in first_dates.items():
-        if t not in prices.columns:
-            continue
-        s = prices[t].loc[pd.Timestamp(d0) :].dropna()
-        if s.empty:
-            continue
-        pos0 = prices.index.get_loc(s.index[0])
-        sub = prices.iloc[pos0 : pos0 + max_sessions + 1]
-        path = (sub[t] / sub[t].iloc[0] - 1.0) - (sub[benchmark] / sub[benchmark].iloc[0] - 1.0)
-        out[t] = pd.Series(path.to_numpy(), index=range(len(path)))
-    frame = pd.DataFrame(out).reindex(range(max_sessions + 1))
-    frame.index.name = "session"
-    return frame
 
 
 def plot_grouped_bars(

@@ -4,6 +4,12 @@ Units: returns and rates are fractions (0.12 = 12 %); ``ann_*`` figures are per 
 annual rates (risk-free) are annual fractions, converted to per period inside. Frames are
 date-indexed (``DatetimeIndex`` named "Date"), one column per ticker. Nothing here loads data.
 
+Layering: this package may import :mod:`aipolicy.errors`, :mod:`aipolicy.config` and, where it
+must, :mod:`aipolicy.marketdata` for its types and constants (the ticker universe in
+:mod:`aipolicy.marketdata.universe`, from which :data:`BASKETS` is built). It does not import
+``costs`` (the break-even trends are :func:`aipolicy.costs.trends.breakeven_trends`), ``nb``,
+``report`` or ``commands``.
+
 Public API
 ----------
 Returns (:mod:`.returns`)
@@ -17,16 +23,21 @@ Regression (:mod:`.regression`)
     capm, capm_table, CapmResult, ols_hac, newey_west_lags, rolling_beta,
     rolling_correlation, rolling_capm_ols
 Baskets and momentum (:mod:`.baskets`, :mod:`.momentum`)
-    BASKETS, basket_returns, basket_index, weight_targets, run_weights, PortfolioRun,
-    relative_strength, momentum, momentum_scores
+    BASKETS, basket_returns, basket_index, basket_members, basket_return_frame,
+    weight_targets, run_weights, PortfolioRun, relative_strength, momentum, momentum_scores
 Inflation (:mod:`.inflation`)
-    cpi_yoy, highest_in_n_months, HighInfo, rolling_high_flags, inflation_surprise,
-    inflation_regime, inflation_regression, monthly_inflation, real_returns, deflate_prices
-Events and IPOs (:mod:`.events`)
-    event_study, EventStudyResult, next_session, ipo_bhar, ipo_peer_car, IpoPeerResult
+    cpi_yoy, highest_in_n_months, HighInfo, cpi_yoy_high, CpiHigh, cpi_high_summary,
+    rolling_high_flags, inflation_surprise, inflation_regime, inflation_regression,
+    monthly_inflation, real_returns, deflate_prices
+Events (:mod:`.events`)
+    event_study, EventStudyResult, next_session
+IPOs (:mod:`.ipos`)
+    ipo_bhar, ipo_paths, ipo_coverage, first_close, buy_and_hold, ipo_peer_car, IpoPeerResult
 Passive vs active (:mod:`.strategies`)
     momentum_rotation, RotationResult, passive_vs_active
-Claims (:mod:`.claims`)
+Scorecard (:mod:`.scorecard`)
+    basket_scorecard
+Claims (:mod:`.claims`, metrics in :mod:`.claim_metrics`)
     check_claims, load_claims, validate_claim, verdict, VERDICTS, DEFAULT_CLAIMS_FILE
 
 statsmodels is imported only inside the regression functions.
@@ -38,6 +49,8 @@ from .baskets import (
     BASKETS,
     PortfolioRun,
     basket_index,
+    basket_members,
+    basket_return_frame,
     basket_returns,
     relative_strength,
     run_weights,
@@ -51,17 +64,13 @@ from .claims import (
     validate_claim,
     verdict,
 )
-from .events import (
-    EventStudyResult,
-    IpoPeerResult,
-    event_study,
-    ipo_bhar,
-    ipo_peer_car,
-    next_session,
-)
+from .events import EventStudyResult, event_study, next_session
 from .inflation import (
+    CpiHigh,
     HighInfo,
+    cpi_high_summary,
     cpi_yoy,
+    cpi_yoy_high,
     deflate_prices,
     highest_in_n_months,
     inflation_regime,
@@ -70,6 +79,15 @@ from .inflation import (
     monthly_inflation,
     real_returns,
     rolling_high_flags,
+)
+from .ipos import (
+    IpoPeerResult,
+    buy_and_hold,
+    first_close,
+    ipo_bhar,
+    ipo_coverage,
+    ipo_paths,
+    ipo_peer_car,
 )
 from .momentum import momentum, momentum_scores
 from .performance import (
@@ -105,6 +123,7 @@ from .returns import (
     simple_returns,
     total_return,
 )
+from .scorecard import basket_scorecard
 from .strategies import RotationResult, momentum_rotation, passive_vs_active
 
 __all__ = [
@@ -114,6 +133,7 @@ __all__ = [
     "PERFORMANCE_RECORD_COLUMNS",
     "VERDICTS",
     "CapmResult",
+    "CpiHigh",
     "Drawdown",
     "EventStudyResult",
     "HighInfo",
@@ -122,21 +142,30 @@ __all__ = [
     "RotationResult",
     "annual_rate_to_per_period",
     "basket_index",
+    "basket_members",
+    "basket_return_frame",
     "basket_returns",
+    "basket_scorecard",
+    "buy_and_hold",
     "capm",
     "capm_table",
     "check_claims",
+    "cpi_high_summary",
     "cpi_yoy",
+    "cpi_yoy_high",
     "cumulative_returns",
     "deflate_prices",
     "drawdown_series",
     "event_study",
     "excess_returns",
+    "first_close",
     "highest_in_n_months",
     "inflation_regime",
     "inflation_regression",
     "inflation_surprise",
     "ipo_bhar",
+    "ipo_coverage",
+    "ipo_paths",
     "ipo_peer_car",
     "load_claims",
     "log_returns",

@@ -1,6 +1,9 @@
 """Baskets: equal-weight or weighted portfolios with periodic rebalancing, relative strength.
 
-Default basket definitions for the AI-infrastructure story are in :data:`BASKETS`.
+Default basket definitions for the AI-infrastructure story are in :data:`BASKETS`, built from
+the ticker universe (:mod:`aipolicy.marketdata.universe`). :func:`basket_members` keeps the
+members a price frame holds; :func:`basket_return_frame` turns named baskets into one frame of
+basket returns.
 
 Conventions: returns are simple, fractions per period. A basket is rebalanced to its target
 weights at the close of the last session of each period (month by default), so the weights
@@ -16,34 +19,29 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.errors import InvalidInputError
+from aipolicy.marketdata import universe as U
 
 from ._checks import as_frame, freq_alias, require_columns
 
-#: Named baskets used by notebooks 03-06 (tickers absent from the data are skipped by callers).
+
+def _union(*groups: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(t for g in groups for t in g))
+
+
+#: IPO names that are not chip designers: AI hardware and GPU clouds.
+_IPO_HARDWARE = [t for t in U.IPO_TICKERS if t not in U.CHIP_TICKERS]
+
+#: Named baskets used by notebooks 03-06, built from :mod:`aipolicy.marketdata.universe`
+#: (tickers absent from the data are skipped by callers).
 BASKETS: dict[str, list[str]] = {
     # "picks and shovels": chip designers, foundries, memory, equipment
-    "chips": ["NVDA", "AMD", "AVGO", "TSM", "MU", "ASML", "INTC", "ARM", "MRVL"],
+    "chips": list(U.CHIP_TICKERS),
     # AI data-centre hardware and neoclouds
-    "infrastructure": ["SMCI", "ANET", "ALAB", "CRWV", "CBRS"],
+    "infrastructure": _union(U.HARDWARE_TICKERS, _IPO_HARDWARE),
     # platform companies that buy the chips and sell AI services
-    "platforms": ["MSFT", "GOOGL", "META", "AMZN", "ORCL"],
+    "platforms": list(U.PLATFORM_TICKERS),
     # everything above that is AI infrastructure (chips + hardware)
-    "ai_infrastructure": [
-        "NVDA",
-        "AMD",
-        "AVGO",
-        "TSM",
-        "MU",
-        "ASML",
-        "INTC",
-        "ARM",
-        "MRVL",
-        "SMCI",
-        "ANET",
-        "ALAB",
-        "CRWV",
-        "CBRS",
-    ],
+    "ai_infrastructure": _union(U.CHIP_TICKERS, U.HARDWARE_TICKERS, _IPO_HARDWARE),
 }
 
 
@@ -297,3 +295,59 @@ def relative_strength(
     if isinstance(returns, pd.Series):
         return result.iloc[:, 0].rename(returns.name)
     return result
+
+
+def basket_members(
+    frame: pd.DataFrame, baskets: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """Each basket's members that have at least one non-NaN value in ``frame``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Prices or returns, one column per ticker.
+    baskets : mapping
+        Basket name -> member tickers.
+
+    Returns
+    -------
+    dict basket name -> members present (order kept); baskets with no member are dropped.
+    """
+    out = {
+        name: [t for t in members if t in frame.columns and frame[t].notna().any()]
+        for name, members in baskets.items()
+    }
+    return {k: v for k, v in out.items() if v}
+
+
+def basket_return_frame(
+    returns: pd.DataFrame,
+    baskets: Mapping[str, Sequence[str]],
+    benchmark: str | None = None,
+    *,
+    rebalance: str | None = "M",
+) -> pd.DataFrame:
+    """Daily returns of equal-weight baskets (monthly rebalanced), plus the benchmark column.
+
+    Parameters
+    ----------
+    returns : DataFrame
+        Simple daily returns (fractions), dates x tickers.
+    baskets : mapping
+        Basket name -> member tickers; members absent from ``returns`` are skipped and a
+        basket with no member present is left out.
+    benchmark : str, optional
+        Column of ``returns`` appended unchanged as the last column.
+    rebalance : str or None
+        As :func:`basket_returns`.
+
+    Returns
+    -------
+    DataFrame (dates x basket names [+ benchmark]), fractions per day.
+    """
+    out = pd.DataFrame(index=returns.index)
+    for name, members in basket_members(returns, baskets).items():
+        out[name] = basket_returns(returns[members], rebalance=rebalance, name=name)
+    if benchmark is not None:
+        out[benchmark] = returns[benchmark]
+    return out

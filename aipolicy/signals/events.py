@@ -1,4 +1,4 @@
-"""Event studies (market model) and IPO studies.
+"""Event studies (market model); the IPO studies built on them are in :mod:`.ipos`.
 
 Market-model event study (MacKinlay 1997): for each event, ``alpha`` and ``beta`` are
 estimated by OLS of the asset's returns on the market's over an *estimation window* of
@@ -166,13 +166,41 @@ def event_study(
         require_columns(frame, [market], "returns")
     check_time_index(mkt, "market")
     mkt = mkt.astype(float).reindex(frame.index)
-    windows = [tuple(int(v) for v in w) for w in windows]
-    if not windows or any(a > b for a, b in windows):
-        raise InvalidInputError(
-            f"windows must be (start, end) pairs with start <= end, got {windows}"
-        )
+    windows = _check_windows(windows, gap, estimation_window)
+    min_est = estimation_window // 2 if min_estimation is None else int(min_estimation)
     lo = min(a for a, _ in windows)
     hi = max(b for _, b in windows)
+    rel_days = np.arange(lo, hi + 1)
+    design = _Design(windows, rel_days, estimation_window, gap, min_est)
+    rows, ars = [], {}
+    m_arr = mkt.to_numpy()
+    for _, e in _normalise_events(events).iterrows():
+        event_rows, ar = _one_event(frame, m_arr, e, design)
+        rows += event_rows
+        if ar is not None:
+            ars[e["event_id"]] = ar
+    car = pd.DataFrame(rows).reindex(columns=CAR_COLUMNS)
+    for c in ("car", "se", "t_stat", "p_value", "alpha", "beta", "sigma"):
+        car[c] = car[c].astype(float)
+    car["note"] = car["note"].fillna("")
+    abnormal = pd.DataFrame(ars, index=pd.Index(rel_days, name="day"))
+    caar = (
+        abnormal.mean(axis=1).cumsum().rename("caar")
+        if ars
+        else pd.Series(dtype=float, name="caar")
+    )
+    return EventStudyResult(car=car, average=_average(car, windows), abnormal=abnormal, caar=caar)
+
+
+def _check_windows(
+    windows: Sequence[tuple[int, int]], gap: int, estimation_window: int
+) -> list[tuple[int, int]]:
+    """Windows as int pairs; raise if a window is reversed, the gap too short or the
+    estimation window under 10 sessions."""
+    out = [tuple(int(v) for v in w) for w in windows]
+    if not out or any(a > b for a, b in out):
+        raise InvalidInputError(f"windows must be (start, end) pairs with start <= end, got {out}")
+    lo = min(a for a, _ in out)
     if gap < max(0, -lo):
         raise InvalidInputError(
             f"gap ({gap}) must be at least {-lo} so the estimation window ends before the "
@@ -182,87 +210,99 @@ def event_study(
         raise InvalidInputError(
             f"estimation_window must be >= 10 sessions, got {estimation_window}"
         )
-    min_est = estimation_window // 2 if min_estimation is None else int(min_estimation)
-    ev = _normalise_events(events)
+    return out
+
+
+@dataclass(frozen=True)
+class _Design:
+    """The event-study design shared by every event (windows in sessions around day 0)."""
+
+    windows: list[tuple[int, int]]
+    rel_days: np.ndarray
+    estimation_window: int
+    gap: int
+    min_estimation: int
+
+
+def _market_model(y: np.ndarray, x: np.ndarray) -> tuple[float, float, float, int]:
+    """OLS ``y = alpha + beta * x`` over the finite pairs: (alpha, beta, sigma, n) with
+    ``sigma`` the residual standard deviation (ddof = 2)."""
+    ok = np.isfinite(y) & np.isfinite(x)
+    xv, yv = x[ok], y[ok]
+    beta = float(np.cov(yv, xv, ddof=1)[0, 1] / np.var(xv, ddof=1))
+    alpha = float(yv.mean() - beta * xv.mean())
+    resid = yv - alpha - beta * xv
+    n_est = int(ok.sum())
+    return alpha, beta, float(np.sqrt(resid @ resid / (n_est - 2))), n_est
+
+
+def _one_event(
+    frame: pd.DataFrame, m_arr: np.ndarray, e: pd.Series, d: _Design
+) -> tuple[list[dict], np.ndarray | None]:
+    """Estimate one event: its CAR rows (one per window) and its abnormal returns by
+    relative day (None when the event cannot be estimated; the rows then carry a note)."""
+    base = {"event_id": e["event_id"], "ticker": e["ticker"], "event_date": e["date"]}
+
+    def fail(note: str, session=pd.NaT) -> tuple[list[dict], None]:
+        return [
+            {**base, "session": session, "window": window_label(w), "start": w[0],
+             "end": w[1], "note": note}
+            for w in d.windows
+        ], None  # fmt: skip
+
     idx = frame.index
-    rel_days = np.arange(lo, hi + 1)
-    rows, ars = [], {}
-    m_arr = mkt.to_numpy()
-    for _, e in ev.iterrows():
-        base = {"event_id": e["event_id"], "ticker": e["ticker"], "event_date": e["date"]}
+    if e["ticker"] not in frame.columns:
+        return fail(f"ticker {e['ticker']} not in returns")
+    session = next_session(idx, e["date"])
+    if session is None:
+        return fail("event after the last session in the data")
+    p0 = idx.get_loc(session)
+    est_a, est_b = p0 - d.gap - d.estimation_window, p0 - d.gap
+    r_arr = frame[e["ticker"]].to_numpy()
+    y = r_arr[max(est_a, 0) : max(est_b, 0)]
+    x = m_arr[max(est_a, 0) : max(est_b, 0)]
+    n_ok = int((np.isfinite(y) & np.isfinite(x)).sum())
+    if n_ok < max(d.min_estimation, 3):
+        return fail(f"only {n_ok} estimation returns (need {d.min_estimation})", session)
+    alpha, beta, sigma, n_est = _market_model(y, x)
+    ar = np.full(d.rel_days.size, np.nan)
+    for k, day in enumerate(d.rel_days):
+        p = p0 + day
+        if 0 <= p < len(idx):
+            ar[k] = r_arr[p] - (alpha + beta * m_arr[p])
+    rows = []
+    for w in d.windows:
+        sel = (d.rel_days >= w[0]) & (d.rel_days <= w[1])
+        vals = ar[sel]
+        n_days = int(np.isfinite(vals).sum())
+        full = n_days == sel.sum()
+        car = float(np.nansum(vals)) if full else np.nan
+        se = sigma * np.sqrt(n_days) if full else np.nan
+        t = car / se if full and se > 0 else np.nan
+        rows.append(
+            {
+                **base,
+                "session": session,
+                "window": window_label(w),
+                "start": w[0],
+                "end": w[1],
+                "car": car,
+                "se": se,
+                "t_stat": t,
+                "p_value": _student_p(t, n_est - 2),
+                "n_days": n_days,
+                "alpha": alpha,
+                "beta": beta,
+                "sigma": sigma,
+                "n_estimation": n_est,
+                "note": "" if full else "window not fully covered by returns",
+            }
+        )
+    return rows, ar
 
-        def fail(note, session=pd.NaT, base=base):
-            for w in windows:
-                rows.append(
-                    {
-                        **base,
-                        "session": session,
-                        "window": window_label(w),
-                        "start": w[0],
-                        "end": w[1],
-                        "note": note,
-                    }
-                )
 
-        if e["ticker"] not in frame.columns:
-            fail(f"ticker {e['ticker']} not in returns")
-            continue
-        session = next_session(idx, e["date"])
-        if session is None:
-            fail("event after the last session in the data")
-            continue
-        p0 = idx.get_loc(session)
-        est_a, est_b = p0 - gap - estimation_window, p0 - gap
-        r_arr = frame[e["ticker"]].to_numpy()
-        y = r_arr[max(est_a, 0) : max(est_b, 0)]
-        x = m_arr[max(est_a, 0) : max(est_b, 0)]
-        ok = np.isfinite(y) & np.isfinite(x)
-        if ok.sum() < max(min_est, 3):
-            fail(f"only {int(ok.sum())} estimation returns (need {min_est})", session)
-            continue
-        xv, yv = x[ok], y[ok]
-        beta = float(np.cov(yv, xv, ddof=1)[0, 1] / np.var(xv, ddof=1))
-        alpha = float(yv.mean() - beta * xv.mean())
-        resid = yv - alpha - beta * xv
-        n_est = int(ok.sum())
-        sigma = float(np.sqrt(resid @ resid / (n_est - 2)))
-        ar = np.full(rel_days.size, np.nan)
-        for k, d in enumerate(rel_days):
-            p = p0 + d
-            if 0 <= p < len(idx):
-                ar[k] = r_arr[p] - (alpha + beta * m_arr[p])
-        ars[e["event_id"]] = ar
-        for w in windows:
-            sel = (rel_days >= w[0]) & (rel_days <= w[1])
-            vals = ar[sel]
-            n_days = int(np.isfinite(vals).sum())
-            full = n_days == sel.sum()
-            car = float(np.nansum(vals)) if full else np.nan
-            se = sigma * np.sqrt(n_days) if full else np.nan
-            t = car / se if full and se > 0 else np.nan
-            rows.append(
-                {
-                    **base,
-                    "session": session,
-                    "window": window_label(w),
-                    "start": w[0],
-                    "end": w[1],
-                    "car": car,
-                    "se": se,
-                    "t_stat": t,
-                    "p_value": _student_p(t, n_est - 2),
-                    "n_days": n_days,
-                    "alpha": alpha,
-                    "beta": beta,
-                    "sigma": sigma,
-                    "n_estimation": n_est,
-                    "note": "" if full else "window not fully covered by returns",
-                }
-            )
-    car = pd.DataFrame(rows).reindex(columns=CAR_COLUMNS)
-    for c in ("car", "se", "t_stat", "p_value", "alpha", "beta", "sigma"):
-        car[c] = car[c].astype(float)
-    car["note"] = car["note"].fillna("")
+def _average(car: pd.DataFrame, windows: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """Cross-event statistics per window (the ``average`` table of :class:`EventStudyResult`)."""
     avg_rows = []
     for w in windows:
         sub = car[(car["window"] == window_label(w)) & car["car"].notna()]
@@ -287,13 +327,7 @@ def event_study(
                 "p_pooled": float(_normal_p(t_pooled)),
             }
         )
-    abnormal = pd.DataFrame(ars, index=pd.Index(rel_days, name="day"))
-    caar = (
-        abnormal.mean(axis=1).cumsum().rename("caar")
-        if ars
-        else pd.Series(dtype=float, name="caar")
-    )
-    return EventStudyResult(car=car, average=pd.DataFrame(avg_rows), abnormal=abnormal, caar=caar)
+    return pd.DataFrame(avg_rows)
 
 
 def _normal_p(t: float) -> float:
@@ -302,199 +336,10 @@ def _normal_p(t: float) -> float:
     return math.erfc(abs(t) / math.sqrt(2.0)) if np.isfinite(t) else np.nan
 
 
-def _ipo_frame(ipos: pd.DataFrame) -> pd.DataFrame:
-    if (
-        not isinstance(ipos, pd.DataFrame)
-        or "ticker" not in ipos.columns
-        or "first_trade_date" not in ipos.columns
-    ):
-        raise InvalidInputError(
-            "ipos must be the IPO table: a DataFrame with at least columns ticker and "
-            "first_trade_date (as load_ipos() returns)"
-        )
-    out = ipos.copy()
-    out["first_trade_date"] = pd.to_datetime(out["first_trade_date"])
-    return out
+def __getattr__(name: str):
+    # the IPO functions moved to .ipos; keep ``from aipolicy.signals.events import ipo_bhar``
+    if name in ("ipo_bhar", "ipo_peer_car", "IpoPeerResult"):
+        from . import ipos
 
-
-def ipo_bhar(
-    prices: pd.DataFrame,
-    ipos: pd.DataFrame,
-    benchmark: str | pd.Series = "^GSPC",
-    horizons: Sequence[int] = (20, 60, 120),
-) -> pd.DataFrame:
-    """Buy-and-hold abnormal returns of IPOs from their first close.
-
-    Parameters
-    ----------
-    prices : DataFrame
-        Daily price levels with a column per IPO ticker (NaN before listing).
-    ipos : DataFrame
-        IPO table (ticker, first_trade_date, optional offer_price).
-    benchmark : str or Series
-        Benchmark prices: a column of ``prices`` or a Series.
-    horizons : sequence of int
-        Sessions after the first close.
-
-    Returns
-    -------
-    DataFrame indexed by ticker: first_trade_date, first_close_date (first price on or after
-    the first trade date), first_close, offer_price, first_day_return (first close / offer - 1,
-    NaN without an offer price), then for each horizon h: ``ret_h`` (P_h / P_0 - 1),
-    ``bench_h`` (the benchmark over the same sessions) and ``bhar_h = ret_h - bench_h``. NaN
-    when fewer than h sessions exist after the first close (never a partial horizon).
-    ``note`` says why a row is empty: the ticker is absent, or the price data does not cover
-    the first trade date (a later first price is not the first close, so no BHAR is computed
-    from it).
-    """
-    frame = as_frame(prices, "prices")
-    table = _ipo_frame(ipos)
-    if isinstance(benchmark, str):
-        require_columns(frame, [benchmark], "prices")
-        bench = frame[benchmark]
-    else:
-        check_time_index(benchmark, "benchmark")
-        bench = benchmark.astype(float).reindex(frame.index)
-    rows = {}
-    for _, ipo in table.iterrows():
-        t = ipo["ticker"]
-        row = {
-            "first_trade_date": ipo["first_trade_date"],
-            "first_close_date": pd.NaT,
-            "first_close": np.nan,
-            "offer_price": float(ipo["offer_price"])
-            if "offer_price" in ipo and pd.notna(ipo.get("offer_price"))
-            else np.nan,
-        }
-        row["first_day_return"] = np.nan
-        for h in horizons:
-            row[f"ret_{h}"] = row[f"bench_{h}"] = row[f"bhar_{h}"] = np.nan
-        row["note"] = ""
-        ftd = pd.Timestamp(ipo["first_trade_date"])
-        listing_sessions = frame.index[frame.index >= ftd]
-        if t not in frame.columns:
-            row["note"] = f"{t} is not in the price data"
-        elif frame.index[0] > ftd or not len(listing_sessions):
-            # the data starts after the listing (or ends before it): the first price in the
-            # frame is not the first close, so a BHAR from it would be mislabelled
-            row["note"] = (
-                f"price data covers {frame.index[0].date()} to {frame.index[-1].date()}, "
-                f"not the first trade date {ftd.date()}"
-            )
-        else:
-            s = frame[t].loc[ftd:].dropna()
-            if len(s) and s.index[0] != listing_sessions[0]:
-                row["note"] = (
-                    f"no {t} price on the first session {listing_sessions[0].date()} "
-                    f"(first price {s.index[0].date()})"
-                )
-            elif not len(s):
-                row["note"] = f"no {t} price on or after {ftd.date()}"
-            else:
-                d0 = s.index[0]
-                p0 = float(s.iloc[0])
-                row.update(first_close_date=d0, first_close=p0)
-                if np.isfinite(row["offer_price"]) and row["offer_price"] > 0:
-                    row["first_day_return"] = p0 / row["offer_price"] - 1.0
-                pos0 = frame.index.get_loc(d0)
-                for h in horizons:
-                    ph = pos0 + h
-                    if ph < len(frame.index):
-                        dh = frame.index[ph]
-                        a, b0, bh = frame[t].iloc[ph], bench.loc[d0], bench.loc[dh]
-                        if np.isfinite(a) and np.isfinite(b0) and np.isfinite(bh):
-                            row[f"ret_{h}"] = a / p0 - 1.0
-                            row[f"bench_{h}"] = bh / b0 - 1.0
-                            row[f"bhar_{h}"] = row[f"ret_{h}"] - row[f"bench_{h}"]
-        rows[t] = row
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "ticker"
-    return out
-
-
-@dataclass(frozen=True)
-class IpoPeerResult:
-    """Output of :func:`ipo_peer_car`.
-
-    Attributes
-    ----------
-    portfolio : EventStudyResult
-        One event per IPO on the equal-weight portfolio of its peers (event_id = IPO ticker);
-        the honest test, since peers share the event date.
-    individual : EventStudyResult
-        One event per (peer, IPO) pair (event_id ``"PEER@IPO"``), for detail.
-    """
-
-    portfolio: EventStudyResult
-    individual: EventStudyResult
-
-
-def ipo_peer_car(
-    returns: pd.DataFrame,
-    market: pd.Series | str,
-    ipos: pd.DataFrame,
-    peers: Sequence[str],
-    *,
-    windows: Sequence[tuple[int, int]] = ((-5, -1), (-1, 1), (0, 5), (0, 10)),
-    estimation_window: int = 250,
-    gap: int = 30,
-    min_estimation: int | None = None,
-) -> IpoPeerResult:
-    """CAR of listed peers around each IPO's first trade date (does a big IPO pull money out
-    of its peers?).
-
-    Parameters
-    ----------
-    returns : DataFrame
-        Simple daily returns with the peers' columns (and the market if given by name).
-    market : Series or str
-        Market returns or a column name.
-    ipos : DataFrame
-        IPO table (ticker, first_trade_date); day 0 = first trade session.
-    peers : sequence of str
-        Candidate peers; for each IPO the IPO's own ticker and tickers absent from
-        ``returns`` are dropped, and so are peers with no return on day 0 (not listed yet).
-    windows, estimation_window, gap, min_estimation
-        As :func:`event_study`.
-
-    Returns
-    -------
-    IpoPeerResult. A negative mean CAR with a significant ``t_stat`` in
-    ``result.portfolio.car`` would support "the IPO pulled money out of its peers".
-    """
-    frame = as_frame(returns, "returns")
-    table = _ipo_frame(ipos)
-    mkt = frame[market] if isinstance(market, str) else market
-    port_cols, port_events, indiv_events = {}, [], []
-    for _, ipo in table.iterrows():
-        t, date = ipo["ticker"], ipo["first_trade_date"]
-        session = next_session(frame.index, date)
-        listed = [
-            p
-            for p in peers
-            if p != t
-            and p in frame.columns
-            and (session is None or pd.notna(frame[p].get(session)))
-        ]
-        if not listed:
-            continue
-        col = f"peers_of_{t}"
-        port_cols[col] = frame[listed].mean(axis=1, skipna=True)
-        port_events.append({"ticker": col, "date": date, "event_id": t})
-        for p in listed:
-            indiv_events.append({"ticker": p, "date": date, "event_id": f"{p}@{t}"})
-    kw = {
-        "windows": windows,
-        "estimation_window": estimation_window,
-        "gap": gap,
-        "min_estimation": min_estimation,
-    }
-    if not port_events:
-        raise InvalidInputError(
-            f"no peer of any IPO has returns on the IPO date; peers given: {list(peers)[:10]}"
-        )
-    port = pd.DataFrame(port_cols, index=frame.index)
-    return IpoPeerResult(
-        portfolio=event_study(port, mkt, pd.DataFrame(port_events), **kw),
-        individual=event_study(frame, mkt, pd.DataFrame(indiv_events), **kw),
-    )
+        return getattr(ipos, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

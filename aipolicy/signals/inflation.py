@@ -1,4 +1,5 @@
-"""Inflation: CPI year over year, "highest in N months", inflation surprise, regimes,
+"""Inflation: CPI year over year, "highest in N months" (:func:`highest_in_n_months` for any
+monthly series, :func:`cpi_yoy_high` for CPI inflation), inflation surprise, regimes,
 regression of monthly excess returns on the surprise (HAC), real returns.
 
 Inputs: a CPI index-level Series (e.g. ``fred['CPIAUCSL']``), monthly, dated at any day of
@@ -119,6 +120,112 @@ def highest_in_n_months(series: pd.Series, date, months: int = 36) -> HighInfo:
         window_months=months,
         is_highest_in_window=bool(full and (window < value).all()),
     )
+
+
+@dataclass(frozen=True)
+class CpiHigh:
+    """How exceptional one month's CPI year-over-year inflation is (:func:`cpi_yoy_high`).
+
+    Attributes
+    ----------
+    month, yoy : Timestamp, float
+        Month evaluated (first of month) and its YoY inflation (fraction).
+    months_since_higher, last_higher, last_higher_yoy : int, Timestamp, float or None
+        Months back to the last month with YoY at least as high, that month and its YoY
+        (fraction); None when no earlier month is as high.
+    history_months : int
+        Months of YoY history before ``month``.
+    highest_in_months : int
+        ``months_since_higher``, or ``history_months`` when no earlier month is as high
+        (``at_least`` = True: the true span is at least this long).
+    at_least, is_high : bool
+        ``is_high``: highest of the ``window_months`` months ending at ``month`` (that much
+        history exists).
+    window_months : int
+    """
+
+    month: pd.Timestamp
+    yoy: float
+    months_since_higher: int | None
+    last_higher: pd.Timestamp | None
+    last_higher_yoy: float | None
+    history_months: int
+    highest_in_months: int
+    at_least: bool
+    is_high: bool
+    window_months: int
+
+    def summary(self) -> dict:
+        """Plain record for notebooks: ``month`` (YYYY-MM), ``yoy`` (fraction),
+        ``months_since_higher``, ``history_months``, ``highest_in_months``,
+        ``highest_in_years`` (rounded to 2 decimals), ``last_higher`` (YYYY-MM or None),
+        ``at_least`` and ``is_high``."""
+        return {
+            "month": f"{self.month:%Y-%m}",
+            "yoy": self.yoy,
+            "months_since_higher": self.months_since_higher,
+            "history_months": self.history_months,
+            "highest_in_months": int(self.highest_in_months),
+            "highest_in_years": round(self.highest_in_months / 12.0, 2),
+            "last_higher": None if self.last_higher is None else f"{self.last_higher:%Y-%m}",
+            "at_least": self.at_least,
+            "is_high": self.is_high,
+        }
+
+
+def cpi_yoy_high(cpi: pd.Series, as_of=None, months: int = 36) -> CpiHigh:
+    """ "CPI inflation highest in N months": the one computation behind notebook 04's summary
+    and the ``cpi_yoy_high`` claim metric.
+
+    Parameters
+    ----------
+    cpi : Series
+        Monthly CPI index levels (e.g. ``fred['CPIAUCSL']``).
+    as_of : date-like, optional
+        Month evaluated; default the latest month with a YoY value.
+    months : int
+        Window for ``is_high`` (36 = "highest in 3 years"), as :func:`highest_in_n_months`.
+
+    Returns
+    -------
+    CpiHigh
+
+    Raises
+    ------
+    InvalidInputError
+        Fewer than 13 months of CPI, or no YoY value for ``as_of`` (the message says which
+        months have one).
+    """
+    yoy = cpi_yoy(cpi)
+    first, last = yoy.first_valid_index(), yoy.last_valid_index()
+    if last is None:
+        raise InvalidInputError("cpi: fewer than 13 months of CPI, no year-over-year value")
+    when = last if as_of is None else pd.Timestamp(as_of).to_period("M").to_timestamp(how="start")
+    if when not in yoy.index or pd.isna(yoy.get(when)):
+        raise InvalidInputError(
+            f"YoY for {when:%Y-%m} is not in the data (YoY available {first:%Y-%m} to {last:%Y-%m})"
+        )
+    info = highest_in_n_months(yoy, when, int(months))
+    at_least = info.months_since_higher is None
+    last_higher = info.last_higher_date
+    return CpiHigh(
+        month=when,
+        yoy=info.value,
+        months_since_higher=info.months_since_higher,
+        last_higher=last_higher,
+        last_higher_yoy=None if last_higher is None else float(yoy.loc[last_higher]),
+        history_months=info.history_months,
+        highest_in_months=int(info.history_months if at_least else info.months_since_higher),
+        at_least=at_least,
+        is_high=info.is_highest_in_window,
+        window_months=int(months),
+    )
+
+
+def cpi_high_summary(cpi: pd.Series, years: int = 3) -> dict:
+    """The latest month's :func:`cpi_yoy_high` over a ``years``-year window, as a plain dict
+    (:meth:`CpiHigh.summary`; fractions, YYYY-MM months)."""
+    return cpi_yoy_high(cpi, None, int(years) * 12).summary()
 
 
 def rolling_high_flags(series: pd.Series, months: int = 36) -> pd.Series:

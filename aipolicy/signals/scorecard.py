@@ -1,16 +1,12 @@
 """Notebook 06's scorecard: self-hosting economics next to market signals, per basket.
 
-Two pure functions:
-
-- :func:`breakeven_trends` -- the cost model's break-even volume (tokens/day at which
-  self-hosting is no dearer than the API) at today's API prices and after ``years`` of the
-  catalog's price trends (a list-price cut and "LLMflation"). Cheaper API tokens raise the
-  break-even: fewer workloads are large enough to justify buying or renting GPUs.
-- :func:`basket_scorecard` -- per equal-weight basket: total return, 12-1 and 3-month momentum,
-  relative strength against the benchmark, sensitivity of monthly excess returns to the
-  previous month's inflation surprise (Newey-West errors) and the latest inflation regime; the
-  economics columns repeat the break-even figures (they are the same for every basket) beside
-  a one-line exposure that says which side of the build-vs-buy decision the basket sells to.
+:func:`basket_scorecard` is a pure function of prices (and CPI). Per equal-weight basket:
+total return, 12-1 and 3-month momentum, relative strength against the benchmark, sensitivity
+of monthly excess returns to the previous month's inflation surprise (Newey-West errors) and
+the latest inflation regime; the economics columns repeat the break-even figures (the same for
+every basket) beside a one-line exposure that says which side of the build-vs-buy decision the
+basket sells to. The break-even figures come in as a table (``economics``) from
+:func:`aipolicy.costs.trends.breakeven_trends`: this package does not import the cost models.
 
 The scorecard is descriptive: it counts positive market signals; it does not weigh them into a
 recommendation. Units: fractions (0.12 = 12 %), tokens per day, months.
@@ -19,14 +15,13 @@ recommendation. Units: fractions (0.12 = 12 %), tokens per day, months.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from aipolicy.errors import InvalidInputError
 
-from .baskets import basket_returns, relative_strength
+from .baskets import basket_members, basket_returns, relative_strength
 from .inflation import inflation_regime, inflation_regression, inflation_surprise
 from .momentum import momentum
 from .returns import excess_returns, resample_returns, simple_returns
@@ -41,55 +36,6 @@ EXPOSURES: dict[str, str] = {
 
 #: Fewest months of overlap for the inflation regression.
 MIN_INFLATION_MONTHS = 24
-
-
-def breakeven_trends(scenario: Any, years: float = 1.0) -> pd.DataFrame:
-    """Break-even volume at today's API prices and after ``years`` of price trends.
-
-    Parameters
-    ----------
-    scenario : aipolicy.costs.Scenario
-        E.g. ``aipolicy.costs.scenario_from_preset("midmarket")``.
-    years : float
-        How long the trends run (1 = API prices one year from now).
-
-    Returns
-    -------
-    DataFrame indexed by case (``today``, ``api price cut``, ``LLMflation``) with columns
-    api_price_decline_annual (fraction a year), api_price_factor (multiplier on today's API
-    prices), reached (bool), breakeven_requests_per_day, breakeven_tokens_per_day (input +
-    output tokens), source (where the trend comes from).
-    """
-    from aipolicy.costs import breakeven, cost_defaults
-
-    if years < 0:
-        raise InvalidInputError(f"years must be >= 0, got {years}")
-    d = cost_defaults()
-    cases = [
-        ("today", 0.0, "catalog prices as of the scenario"),
-        ("api price cut", d["api_price_cut_annual"].value, d["api_price_cut_annual"].source),
-        (
-            "LLMflation",
-            d["llmflation_price_decline_annual"].value,
-            d["llmflation_price_decline_annual"].source,
-        ),
-    ]
-    rows = {}
-    base_factor = float(getattr(scenario, "api_price_factor", 1.0))
-    for name, decline, source in cases:
-        factor = (1.0 - decline) ** years
-        be = breakeven(scenario.replace(api_price_factor=base_factor * factor))
-        rows[name] = {
-            "api_price_decline_annual": float(decline),
-            "api_price_factor": float(factor),
-            "reached": bool(be.reached),
-            "breakeven_requests_per_day": float(be.requests_per_day) if be.reached else np.nan,
-            "breakeven_tokens_per_day": float(be.tokens_per_day) if be.reached else np.nan,
-            "source": str(source),
-        }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "case"
-    return out
 
 
 def _last_ratio(s: pd.Series, sessions: int) -> float:
@@ -125,7 +71,8 @@ def basket_scorecard(
     rf_annual : float
         Annual risk-free rate (fraction) for excess returns in the inflation regression.
     economics : DataFrame, optional
-        Output of :func:`breakeven_trends`.
+        Output of :func:`aipolicy.costs.trends.breakeven_trends` (index ``today``,
+        ``api price cut``; column ``breakeven_tokens_per_day``).
     rs_sessions : int
         Sessions over which the change in relative strength is measured (63 = 3 months).
 
@@ -156,10 +103,7 @@ def basket_scorecard(
         today = float(economics.loc["today", "breakeven_tokens_per_day"])
         trend = float(economics.loc["api price cut", "breakeven_tokens_per_day"])
     rows = {}
-    for name, members in baskets.items():
-        present = [m for m in members if m in prices.columns and prices[m].notna().any()]
-        if not present:
-            continue
+    for name, present in basket_members(prices, baskets).items():
         r = basket_returns(rets[present], rebalance="M", name=name)
         started = r.notna().cummax()
         wealth = (1.0 + r.fillna(0.0)).cumprod().where(started).dropna()

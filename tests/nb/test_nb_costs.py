@@ -1,8 +1,7 @@
-"""Unit tests of aipolicy.nb.costs: parameter checks, tables, the explorer's core, plots."""
+"""Unit tests of aipolicy.nb.costs and aipolicy.nb.explorer: parameter checks, tables, plots,
+the explorer's widgets. The explorer's recomputation is tested in tests/costs/test_options.py."""
 
 from __future__ import annotations
-
-import math
 
 import matplotlib
 import pytest
@@ -13,18 +12,21 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from aipolicy.costs import (  # noqa: E402
     api_monthly,
-    breakeven,
+    build_scenario,
     cost_curve,
+    explore,
     investor_cashflows,
     investor_scenarios,
     monte_carlo,
     optimise_hybrid,
+    rent_vs_buy,
     scenario_from_preset,
-    selfhost_monthly,
     tornado,
 )
 from aipolicy.errors import InvalidInputError  # noqa: E402
+from aipolicy.nb import cost_plots  # noqa: E402
 from aipolicy.nb import costs as vc  # noqa: E402
+from aipolicy.nb import explorer as vx  # noqa: E402
 from aipolicy.nb.format import fmt_usd  # noqa: E402
 
 
@@ -58,42 +60,21 @@ def test_strings_from_papermill_are_accepted():
     assert s.acquisition == "buy"  # the preset's choice when acquisition is None
 
 
-def test_explore_without_changes_matches_the_package(mid):
-    r = vc.explore(mid)
-    assert math.isclose(r["api_monthly_usd"], api_monthly(mid).monthly_usd)
-    assert math.isclose(r["selfhost_monthly_usd"], selfhost_monthly(mid).monthly_usd)
-    assert r["cheapest"] == optimise_hybrid(mid, tables=False).cheapest
-    assert math.isclose(r["breakeven_tokens_per_day"], breakeven(mid).tokens_per_day)
-    assert "cheapest:" in vc.explore_text(r)
-
-
-def test_explore_applies_each_slider(mid):
-    r = vc.explore(mid, requests_per_day=400_000, gpu_hour_usd=1.0, planning_utilization=0.5,
-                   staff_fte=1.0, api_price_factor=0.5)
-    s = mid.replace(requests_per_day=400_000.0, gpu_hour_usd=1.0, planning_utilization=0.5,
-                    staff_fte=1.0, api_price_factor=0.5)
-    assert math.isclose(r["api_monthly_usd"], api_monthly(s).monthly_usd)
-    assert math.isclose(r["selfhost_monthly_usd"], selfhost_monthly(s).monthly_usd)
-    assert r["savings_monthly_usd"] == pytest.approx(r["api_monthly_usd"]
-                                                     - r["selfhost_monthly_usd"])
-    assert r["hybrid_monthly_usd"] <= min(r["api_monthly_usd"], r["selfhost_monthly_usd"])
-
-
-def test_explore_ignores_gpu_price_when_buying():
-    s = scenario_from_preset("financial")
-    assert vc.explore(s, gpu_hour_usd=100.0) == vc.explore(s)
+def test_explore_text_summarises_the_package_result(mid):
+    text = vx.explore_text(explore(mid))
+    assert "cheapest:" in text and "break-even:" in text
 
 
 def test_explorer_builds_widgets_when_a_frontend_is_attached(mid, monkeypatch):
     monkeypatch.setenv("AIPOLICY_WIDGETS", "1")
-    ui = vc.explorer(mid)
+    ui = vx.explorer(mid)
     assert len(ui.children) >= 5
 
 
 def test_explorer_builds_no_widgets_headless(mid, monkeypatch, capsys):
     monkeypatch.delenv("AIPOLICY_WIDGETS", raising=False)
     monkeypatch.setenv("AIPOLICY_HEADLESS", "1")
-    assert vc.explorer(mid) is None
+    assert vx.explorer(mid) is None
     assert "not built in this headless run" in capsys.readouterr().out
 
 
@@ -103,6 +84,15 @@ def test_cost_summary_has_rent_buy_api_hybrid(mid):
     assert table.loc["API (pay per token)", "monthly_usd"] == round(api_monthly(mid).monthly_usd)
     assert info["cheapest"] in {"api", "selfhost", "hybrid"}
     assert set(info["modes"]) == {"rent", "buy"}
+
+
+def test_cost_summary_prices_buying_as_rent_vs_buy_does():
+    s = build_scenario(acquisition="rent", requests_per_day=200_000)
+    table, _ = vc.cost_summary(s)
+    rvb = rent_vs_buy(s)
+    assert table.loc["self-host, bought GPUs", "monthly_usd"] == round(rvb.loc["total", "buy_usd"])
+    assert table.loc["self-host, rented GPUs", "monthly_usd"] == round(
+        rvb.loc["total", "rent_usd"])
 
 
 def test_assumptions_table_labels_throughput():
@@ -120,7 +110,7 @@ def test_rounded_removes_negative_zero():
 
 
 def test_axis_labels():
-    assert [vc.fmt_axis_usd(v) for v in (0, -2500, 1_250_000)] == ["$0", "-$2.5k", "$1.25M"]
+    assert [cost_plots.fmt_axis_usd(v) for v in (0, -2500, 1_250_000)] == ["$0", "-$2.5k", "$1.25M"]
     assert fmt_usd(None) == "n/a" and fmt_usd(-1234.4) == "-$1,234"
 
 

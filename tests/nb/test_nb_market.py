@@ -1,4 +1,5 @@
-"""Unit tests of aipolicy.nb.market and aipolicy.signals.scorecard (fast, sample data)."""
+"""Unit tests of aipolicy.nb.market, aipolicy.signals.scorecard and aipolicy.costs.trends
+(fast, sample data)."""
 
 from __future__ import annotations
 
@@ -73,46 +74,33 @@ def test_missing_benchmark_fails_naming_the_parameter():
         vm.load_market_prices(params(benchmark="NOPE"))
 
 
-def test_cpi_high_summary_against_hand_computation():
-    idx = pd.date_range("2020-01-01", periods=40, freq="MS")
-    # YoY path: rising to month 30, then lower, then a final value above months 33-38 only
-    levels = 100 * np.cumprod(np.r_[1.0, np.full(39, 1.002)])
-    levels[30] *= 1.02  # a spike 9 months before the end (YoY high then)
-    levels[39] *= 1.01
-    cpi = pd.Series(levels, index=idx)
-    yoy = cpi / cpi.shift(12) - 1
-    out = vm.cpi_high_summary(cpi, years=1)
-    assert out["yoy"] == pytest.approx(yoy.iloc[-1])
-    earlier = yoy.iloc[:-1].dropna()
-    last_higher = earlier[earlier >= yoy.iloc[-1]].index[-1]
-    months = (idx[-1].year - last_higher.year) * 12 + idx[-1].month - last_higher.month
-    assert out["months_since_higher"] == months
-    assert out["highest_in_years"] == pytest.approx(round(months / 12, 2))
-    assert out["at_least"] is False
+def test_ticker_lists_left_at_none_are_the_universe():
+    from aipolicy.marketdata import universe
+
+    p = params(infra_tickers=None, platform_tickers="None")
+    assert p.infra_tickers == list(universe.INFRA_TICKERS)
+    assert p.platform_tickers == list(universe.PLATFORM_TICKERS)
+    assert vm.default_tickers("ipo_tickers", None) == list(universe.IPO_TICKERS)
+    assert vm.default_tickers("ipo_tickers", "ARM, alab") == ["ARM", "ALAB"]
+    with pytest.raises(InvalidInputError, match="'peers'"):
+        vm.default_tickers("peers", None)
 
 
-def test_ipo_coverage_flags_data_that_starts_after_the_listing():
-    idx = pd.bdate_range("2025-05-12", periods=30)
-    prices = pd.DataFrame({"ARM": 100.0, "NEW": np.r_[[np.nan] * 5, np.full(25, 10.0)]}, index=idx)
-    ipos = pd.DataFrame(
-        {"ticker": ["ARM", "NEW"], "first_trade_date": pd.to_datetime(["2023-09-14", idx[5]])}
-    )
-    cov = vm.ipo_coverage(prices, ipos)
-    assert not cov.loc["ARM", "covered"] and "after the listing" in cov.loc["ARM", "note"]
-    assert cov.loc["NEW", "covered"] and cov.loc["NEW", "in_calendar"]
+def test_loaded_frames_carry_provenance_through_the_column_filter():
+    from aipolicy.marketdata.provenance import ATTR_KEYS, Provenance
+
+    px = vm.load_market_prices(params(infra_tickers=["NVDA", "NOPE"]))
+    assert tuple(px.attrs) == ATTR_KEYS
+    prov = Provenance.from_attrs(px.attrs)
+    assert prov.synthetic and prov.source == "sample" and prov.missing == ("NOPE",)
+    assert prov.requested == ("NVDA", "NOPE", "MSFT", "GOOGL", "^GSPC")
 
 
-def test_ipo_paths_equal_bhar_definition():
-    idx = pd.bdate_range("2024-01-01", periods=10)
-    prices = pd.DataFrame(
-        {"X": np.r_[np.nan, np.linspace(10, 19, 9)], "B": np.linspace(100, 109, 10)}, index=idx
-    )
-    paths = vm.ipo_paths(prices, {"X": idx[1]}, "B", 5)
-    expected = (prices["X"].iloc[6] / prices["X"].iloc[1] - 1) - (
-        prices["B"].iloc[6] / prices["B"].iloc[1] - 1
-    )
-    assert paths.loc[5, "X"] == pytest.approx(expected)
-    assert paths.loc[0, "X"] == 0.0
+def test_fred_that_cannot_be_loaded_gives_an_empty_frame_with_provenance():
+    fred = vm.load_market_fred(params(), ["NOSUCHSERIES"])
+    assert fred.empty and fred.attrs["missing"] == ["NOSUCHSERIES"]
+    assert fred.attrs["synthetic"] is True
+    assert fred.attrs["provenance"].startswith("FRED series not available")
 
 
 def test_percent_table_scales_renames_and_avoids_negative_zero():
@@ -142,7 +130,7 @@ def test_plots_carry_a_source_line():
 
 def test_breakeven_rises_when_api_prices_fall():
     from aipolicy.costs import scenario_from_preset
-    from aipolicy.signals.scorecard import breakeven_trends
+    from aipolicy.costs.trends import breakeven_trends
 
     econ = breakeven_trends(scenario_from_preset("midmarket"), years=1)
     t = econ["breakeven_tokens_per_day"]

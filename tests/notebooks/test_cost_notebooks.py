@@ -157,11 +157,15 @@ def test_02_payback_is_consistent_with_cash_flows(nb02_midmarket):
     assert close(rec["npv_usd"], float(np.sum(net / (1 + r) ** np.arange(net.size))))
 
 
-def test_02_defaults_run_with_hybrid_rent_and_financial(tmp_path):
+def test_02_defaults_run_the_presets_own_choices(tmp_path):
+    # api_model, open_model, gpu and acquisition default to None = the preset's choice, so the
+    # default run is the scenario of `aipolicy breakeven --preset financial` (owned servers)
     rec = run(NB02, tmp_path, draws=200, seed=3)
-    s = scenario_from_preset("financial", acquisition="rent")
-    assert rec["hybrid_replicas"] == optimise_hybrid(s, tables=False).hybrid_replicas
-    owned = scenario_from_preset("financial", acquisition="buy")
+    owned = scenario_from_preset("financial")
+    assert owned.acquisition == "buy"
+    hyb = optimise_hybrid(owned, tables=False)
+    assert rec["hybrid_replicas"] == hyb.hybrid_replicas
+    assert close(rec["hybrid_monthly_usd"], hyb.hybrid_monthly_usd)
     mc = monte_carlo(owned, draws=200, seed=3)
     assert close(rec["p_buy_cheaper"], mc.p_selfhost_cheaper)
     inv = investor_cashflows(owned, api_price_decline_annual=0.3, gpu_price_decline_annual=0.2,

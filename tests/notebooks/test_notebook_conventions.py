@@ -70,6 +70,32 @@ def test_parameters_cell_holds_literals_only_and_the_shared_names(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_comes_right_after_the_title(path):
+    # the same place in every notebook: cell 1, before the imports, so a reader (and papermill,
+    # which injects its cell after it) finds the parameters first
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert nb.cells[1].cell_type == "code"
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    assert _parameters_cell(nb) is nb.cells[1]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_market_notebooks_take_their_default_tickers_from_the_universe(path):
+    nb = nbformat.read(path, as_version=4)
+    names = dict.fromkeys(_assigned_names(_parameters_cell(nb).source))
+    values = {
+        t.id: ast.literal_eval(node.value)
+        for node in ast.parse(_parameters_cell(nb).source).body
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+    for name in ("infra_tickers", "platform_tickers", "ipo_tickers"):
+        if name in names:
+            assert values[name] is None, f"{name}: None (the universe's list), not a literal list"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_opens_with_a_title_and_is_stored_with_outputs_from_a_clean_run(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
@@ -77,7 +103,7 @@ def test_notebook_opens_with_a_title_and_is_stored_with_outputs_from_a_clean_run
     counts = [c.execution_count for c in code if c.source.strip()]
     assert all(counts), "every code cell has run (stored outputs come from a full run)"
     assert counts == sorted(counts) and counts[0] == 1, "stored from one top-to-bottom run"
-    assert not [
-        o for c in code for o in c.outputs if o.get("output_type") == "error"
-    ], "no stored errors"
+    assert not [o for c in code for o in c.outputs if o.get("output_type") == "error"], (
+        "no stored errors"
+    )
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"

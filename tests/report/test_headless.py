@@ -12,7 +12,7 @@ import json
 import nbformat
 import pytest
 
-from aipolicy.nb import costs as vc
+from aipolicy.nb import explorer as vx
 from aipolicy.report.execute import run_task
 from aipolicy.report.task import Task
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 EXPLORER_CELL = (
     "from aipolicy.costs import scenario_from_preset\n"
-    "from aipolicy.nb.costs import explorer\n"
+    "from aipolicy.nb.explorer import explorer\n"
     "ui = explorer(scenario_from_preset('startup'))\n"
     "print('explorer returned', type(ui).__name__)"
 )
@@ -83,4 +83,4 @@ def test_the_notebook_limit_still_applies_when_it_is_the_nearer(tmp_path, toys):
     ({"AIPOLICY_WIDGETS": "1", "AIPOLICY_HEADLESS": "1"}, True),
 ])
 def test_frontend_attached_reads_the_kernel_environment(env, expected):
-    assert vc.frontend_attached(env) is expected
+    assert vx.frontend_attached(env) is expected

@@ -106,3 +106,28 @@ def test_momentum_scores_ranks_strongest_first():
     assert np.isnan(t.loc["NEW", "mom_12_1"]) and np.isnan(t.loc["NEW", "rank_mom_12_1"])
     assert t.loc["NEW", "rank_mom_3"] == 1
     assert t.attrs["as_of"] == idx[-1]
+
+
+def test_baskets_are_built_from_the_universe():
+    from aipolicy.marketdata import universe as U
+    from aipolicy.signals import BASKETS
+
+    assert BASKETS["chips"] == list(U.CHIP_TICKERS)
+    assert BASKETS["platforms"] == list(U.PLATFORM_TICKERS)
+    assert set(BASKETS["ai_infrastructure"]) == set(U.INFRA_TICKERS) | set(U.IPO_TICKERS)
+    assert BASKETS["ai_infrastructure"] == list(
+        dict.fromkeys(BASKETS["chips"] + BASKETS["infrastructure"])
+    )
+
+
+def test_basket_return_frame_skips_absent_members_and_appends_the_benchmark(prices):
+    from aipolicy.signals import basket_members, basket_return_frame
+
+    r = simple_returns(prices)
+    baskets = {"ab": ["AAA", "BBB", "NOPE"], "none": ["NOPE"]}
+    assert basket_members(r, baskets) == {"ab": ["AAA", "BBB"]}
+    out = basket_return_frame(r, baskets, "MKT")
+    assert list(out.columns) == ["ab", "MKT"]
+    pd.testing.assert_series_equal(
+        out["ab"], basket_returns(r[["AAA", "BBB"]], rebalance="M", name="ab")
+    )

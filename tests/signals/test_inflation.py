@@ -118,3 +118,41 @@ def test_deflate_prices_uses_month_cpi():
     cpi = pd.Series([100.0, 110.0], pd.date_range("2024-01-01", periods=2, freq="MS"))
     p = pd.Series([100.0, 110.0], pd.DatetimeIndex(["2024-01-15", "2024-02-15"]))
     np.testing.assert_allclose(deflate_prices(p, cpi), [110.0, 110.0])
+
+
+def test_cpi_high_summary_against_hand_computation():
+    from aipolicy.signals import cpi_high_summary
+
+    idx = pd.date_range("2020-01-01", periods=40, freq="MS")
+    # YoY path: rising to month 30, then lower, then a final value above months 33-38 only
+    levels = 100 * np.cumprod(np.r_[1.0, np.full(39, 1.002)])
+    levels[30] *= 1.02  # a spike 9 months before the end (YoY high then)
+    levels[39] *= 1.01
+    cpi = pd.Series(levels, index=idx)
+    yoy = cpi / cpi.shift(12) - 1
+    out = cpi_high_summary(cpi, years=1)
+    assert out["yoy"] == pytest.approx(yoy.iloc[-1])
+    earlier = yoy.iloc[:-1].dropna()
+    last_higher = earlier[earlier >= yoy.iloc[-1]].index[-1]
+    months = (idx[-1].year - last_higher.year) * 12 + idx[-1].month - last_higher.month
+    assert out["months_since_higher"] == months
+    assert out["highest_in_years"] == pytest.approx(round(months / 12, 2))
+    assert out["at_least"] is False
+
+
+def test_claims_metric_and_notebook_summary_are_one_computation():
+    from aipolicy.signals import check_claims, cpi_yoy_high
+
+    cpi = _cpi_from_yoy({"2025-06": 0.05, "2026-04": 0.045})
+    hi = cpi_yoy_high(cpi, "2026-04-15", 36)
+    assert hi.month == pd.Timestamp("2026-04-01") and hi.last_higher == pd.Timestamp("2025-06-01")
+    assert hi.highest_in_months == 10 and hi.last_higher_yoy == pytest.approx(0.05)
+    claim = {"id": "c", "text": "t", "source": "s", "metric": "cpi_yoy_high",
+             "assets": ["CPIAUCSL"], "window": {"as_of": "2026-04"}, "comparison": ">=",
+             "threshold": 36}  # fmt: skip
+    row = check_claims(None, cpi.to_frame(), claims=[claim]).iloc[0]
+    assert row["computed"] == hi.highest_in_months and row["verdict"] == "not supported"
+    with pytest.raises(InvalidInputError, match="YoY for 2030-01 is not in the data"):
+        cpi_yoy_high(cpi, "2030-01")
+    with pytest.raises(InvalidInputError, match="fewer than 13 months"):
+        cpi_yoy_high(cpi.iloc[:10])

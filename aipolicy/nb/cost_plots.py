@@ -1,0 +1,282 @@
+"""The cost notebooks' charts: one function per chart, each returning the matplotlib ``Axes``.
+
+Every chart carries units on its axes and a source line naming where the scenario's figures come
+from (:func:`sources_text`). Money is USD; "monthly" is USD per month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Readable names of the monthly cost components.
+COMPONENT_LABELS: dict[str, str] = {
+    "tokens": "API tokens",
+    "gpu_rental": "GPU rental",
+    "depreciation": "hardware depreciation",
+    "cost_of_capital": "cost of capital",
+    "maintenance": "maintenance",
+    "power": "power",
+    "facilities": "facilities",
+    "staff": "staff",
+    "platform": "platform / tooling",
+    "implementation": "implementation (amortised)",
+}
+
+_HIDDEN = ("staff", "platform", "implementation", "power", "facilities", "maintenance")
+
+
+def _short_source(src: str) -> str:
+    return src.split(" (facts.md")[0].split(" [")[0].strip()
+
+
+def sources_text(scenario: Any) -> str:
+    """One line naming where the scenario's main figures come from, with their as-of dates."""
+    prov = scenario.provenance
+    parts = []
+    for key, label in (("api_output_per_mtok_usd", "API prices"),
+                       ("gpu_hour_usd" if scenario.acquisition == "rent" else "server_price_usd",
+                        "GPU rental" if scenario.acquisition == "rent" else "servers"),
+                       ("throughput_tok_s", "throughput")):
+        p = prov.get(key)
+        if p is None:
+            continue
+        src = _short_source(p.source)
+        if len(src) > 40:
+            src = src[:38].rstrip() + "..."
+        as_of = "" if p.as_of == "undated" else f", {p.as_of}"
+        est = " (estimated)" if key == "throughput_tok_s" and scenario.throughput_estimated \
+            else ""
+        parts.append(f"{label}: {src}{as_of}{est}")
+    parts.append("other inputs: see the assumptions table")
+    return "; ".join(parts)
+
+
+def _ax(ax: Any, figsize: tuple[float, float] | None = None) -> Any:
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _source(ax: Any, text: str) -> None:
+    """Source line under the axes, wrapped so it never widens the figure."""
+    import textwrap
+
+    from aipolicy.nb.theme import source_line
+
+    source_line(ax, "\n".join(textwrap.wrap(text, 150)))
+
+
+def fmt_axis_usd(value: float) -> str:
+    """Compact axis label: ``$950``, ``$2.5k``, ``$1.25M``, ``-$3k``."""
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for div, suffix, digits in ((1e9, "bn", 2), (1e6, "M", 2), (1e3, "k", 1)):
+        if v >= div:
+            txt = f"{v / div:,.{digits}f}".rstrip("0").rstrip(".")
+            return f"{sign}${txt}{suffix}"
+    return f"{sign}${v:,.0f}"
+
+
+def _kusd(ax: Any, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    f = FuncFormatter(lambda v, _: fmt_axis_usd(v))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
+
+
+def plot_cost_curve(curve: Any, scenario: Any, ax: Any = None) -> Any:
+    """API vs self-hosted (and hybrid, if present) monthly cost over tokens/day.
+
+    The break-even is marked with a vertical line, the scenario's volume with a dotted one.
+    """
+
+    ax = _ax(ax)
+    f = curve.frame
+    x = f["tokens_per_day"] / 1e6
+    ax.plot(x, f["api_monthly_usd"], label="API (pay per token)", lw=2)
+    ax.plot(x, f["selfhost_monthly_usd"], label=f"self-host ({scenario.acquisition})", lw=2,
+            drawstyle="steps-post")
+    if "hybrid_monthly_usd" in f:
+        ax.plot(x, f["hybrid_monthly_usd"], label="best hybrid", lw=1.5, ls="--")
+    be = curve.breakeven
+    if be.reached and be.tokens_per_day is not None and be.tokens_per_day <= x.max() * 1e6:
+        ax.axvline(be.tokens_per_day / 1e6, color="0.2", lw=1)
+        ax.annotate(f"break-even\n{be.tokens_per_day / 1e6:,.0f}M tokens/day",
+                    (be.tokens_per_day / 1e6, ax.get_ylim()[1] * 0.95), ha="left", va="top",
+                    fontsize=9, xytext=(4, 0), textcoords="offset points")
+    here = scenario.workload.tokens_per_day / 1e6
+    ax.axvline(here, color="0.5", lw=1, ls=":")
+    ax.annotate("this scenario", (here, ax.get_ylim()[1] * 0.6), rotation=90, fontsize=8,
+                color="0.4", ha="right", va="top", xytext=(-2, 0), textcoords="offset points")
+    ax.set_xlabel("volume (million input + output tokens per day)")
+    ax.set_ylabel("cost (USD per month)")
+    _kusd(ax)
+    ax.set_title("Monthly cost over volume")
+    ax.legend(loc="upper left")
+    _source(ax, sources_text(scenario))
+    return ax
+
+
+def plot_cost_breakdown(breakdowns: Mapping[str, Mapping[str, float]], scenario: Any,
+                        ax: Any = None) -> Any:
+    """Horizontal stacked bars: monthly cost of each option split into its components.
+
+    ``breakdowns`` maps option label -> component -> USD per month.
+    """
+    import seaborn as sns
+
+
+    ax = _ax(ax)
+    comps = [c for c in COMPONENT_LABELS
+             if any(abs(b.get(c, 0.0)) > 0 for b in breakdowns.values())]
+    colours = dict(zip(comps, sns.color_palette("colorblind", len(comps)), strict=True))
+    labels = list(breakdowns)[::-1]
+    left = np.zeros(len(labels))
+    for c in comps:
+        vals = np.array([breakdowns[lab].get(c, 0.0) for lab in labels])
+        hatch = "//" if c in _HIDDEN else None
+        ax.barh(labels, vals, left=left, color=colours[c], label=COMPONENT_LABELS[c],
+                hatch=hatch, edgecolor="white")
+        left += vals
+    _kusd(ax, "x")
+    ax.set_xlabel("cost (USD per month)")
+    ax.set_title("Where the money goes (hatched: costs beyond GPUs and tokens)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    _source(ax, sources_text(scenario))
+    return ax
+
+
+def plot_tornado(table: pd.DataFrame, scenario: Any, ax: Any = None, top: int = 8) -> Any:
+    """Tornado of the monthly saving of self-hosting (API minus self-host, USD per month)."""
+
+    ax = _ax(ax)
+    t = table.head(top).iloc[::-1]
+    base = float(table["base_savings_usd"].iloc[0]) if len(table) else 0.0
+    y = np.arange(len(t))
+    lo = t["savings_at_low_usd"].to_numpy() - base
+    hi = t["savings_at_high_usd"].to_numpy() - base
+    ax.barh(y, lo, left=base, color="C0", label="input at its low value")
+    ax.barh(y, hi, left=base, color="C1", label="input at its high value")
+    ax.axvline(base, color="0.2", lw=1)
+    ax.axvline(0, color="0.6", lw=1, ls=":")
+    ax.set_yticks(y, [f"{p} ({u})" for p, u in zip(t["parameter"], t["unit"], strict=True)],
+                  fontsize=9)
+    _kusd(ax, "x")
+    ax.set_xlabel("monthly saving of self-hosting (USD per month; > 0: self-host cheaper)")
+    ax.set_title("Which inputs move the answer (one at a time)")
+    ax.legend(loc="lower right", fontsize=9)
+    _source(ax, "aipolicy cost model; input ranges in the table above. "
+                + sources_text(scenario))
+    return ax
+
+
+def plot_savings_distribution(mc: Any, scenario: Any, ax: Any = None) -> Any:
+    """Histogram of the Monte Carlo monthly saving of self-hosting, zero marked."""
+    import seaborn as sns
+
+
+    ax = _ax(ax)
+    s = mc.samples["savings_monthly_usd"]
+    sns.histplot(s, bins=60, ax=ax, color="C2", edgecolor="white", stat="probability")
+    ax.axvline(0, color="0.2", lw=1.2)
+    ax.set_xlabel("monthly saving of self-hosting (USD per month; > 0: self-host cheaper)")
+    ax.set_ylabel("share of draws")
+    _kusd(ax, "x")
+    ax.set_title(f"Monte Carlo, {mc.draws:,} draws: P(self-host cheaper) = "
+                 f"{mc.p_selfhost_cheaper:.0%}")
+    _source(ax, f"aipolicy cost model, triangular input ranges, seed {mc.seed}. "
+                + sources_text(scenario))
+    return ax
+
+
+def plot_hourly_split(hourly: pd.DataFrame, scenario: Any, replicas: int, ax: Any = None
+                      ) -> Any:
+    """Stacked hourly requests: served by ``replicas`` self-hosted replicas vs API overflow."""
+    from matplotlib.ticker import FuncFormatter
+
+
+    ax = _ax(ax)
+    h = hourly["hour"]
+    ax.bar(h, hourly["selfhost_requests_per_hour"], color="C0",
+           label=f"self-hosted base load ({replicas} replicas)")
+    ax.bar(h, hourly["api_requests_per_hour"], bottom=hourly["selfhost_requests_per_hour"],
+           color="C1", label="API overflow")
+    ax.step(np.r_[h - 0.5, 23.5], np.r_[hourly["selfhost_capacity_requests_per_hour"],
+                                         hourly["selfhost_capacity_requests_per_hour"].iloc[-1]],
+            where="post", color="0.2", lw=1.2, ls="--", label="self-hosted capacity")
+    ax.set_xlabel("hour of day")
+    ax.set_ylabel("requests per hour")
+    ax.set_xticks(range(0, 24, 2))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_title("A day of load: self-hosted base, API for the peak")
+    top = float(max(hourly["requests_per_hour"].max(),
+                    hourly["selfhost_capacity_requests_per_hour"].max()))
+    ax.set_ylim(0, top * 1.3 if top > 0 else 1.0)
+    ax.legend(loc="upper left", fontsize=9, ncol=3)
+    _source(ax, "aipolicy load profile (assumption) and cost model. "
+                + sources_text(scenario))
+    return ax
+
+
+def plot_hybrid_cost(table: pd.DataFrame, scenario: Any, ax: Any = None) -> Any:
+    """Monthly cost vs number of self-hosted replicas (0 = all API; last = all self-host)."""
+
+    ax = _ax(ax)
+    k = table["replicas"]
+    ax.plot(k, table["total_monthly_usd"], marker="o", ms=4, lw=2, label="total")
+    ax.plot(k, table["selfhost_monthly_usd"], lw=1.2, ls="--", label="self-hosted part")
+    ax.plot(k, table["api_monthly_usd"], lw=1.2, ls=":", label="API part (overflow)")
+    best = table[table["optimum"]].iloc[0]
+    ax.scatter([best["replicas"]], [best["total_monthly_usd"]], s=120, facecolor="none",
+               edgecolor="C3", lw=2, zorder=5, label=f"cheapest: {int(best['replicas'])}")
+    ax.set_xlabel("self-hosted replicas (0 = all API)")
+    ax.set_ylabel("cost (USD per month)")
+    _kusd(ax)
+    ax.set_title("Cost vs number of self-hosted replicas")
+    ax.legend(loc="best", fontsize=9)
+    _source(ax, sources_text(scenario))
+    return ax
+
+
+def plot_cashflows(result: Any, scenario: Any, ax: Any = None) -> Any:
+    """Monthly net cash flow of self-hosting vs the API (bars) and its cumulative sum (line)."""
+
+    ax = _ax(ax)
+    cf = result.cashflows
+    colours = np.where(cf["net_cash_flow_usd"] >= 0, "C2", "C3")
+    ax.bar(cf["month"], cf["net_cash_flow_usd"], color=colours, label="net cash flow")
+    ax.plot(cf["month"], cf["cumulative_usd"], color="0.2", lw=2, label="cumulative")
+    ax.axhline(0, color="0.5", lw=0.8)
+    if result.payback_month is not None:
+        ax.axvline(result.payback_month, color="C0", ls="--", lw=1.2,
+                   label=f"payback: month {result.payback_month}")
+    ax.set_xlabel("month (0 = purchase and set-up)")
+    ax.set_ylabel("USD")
+    _kusd(ax)
+    ax.set_title("Cash flows of self-hosting instead of paying the API")
+    ax.legend(loc="upper left", fontsize=9)
+    _source(ax, sources_text(scenario))
+    return ax
+
+
+def plot_investor_scenarios(table: pd.DataFrame, scenario: Any, ax: Any = None) -> Any:
+    """NPV (USD) of self-hosting under each price-trend scenario."""
+
+    ax = _ax(ax)
+    v = table["npv_usd"].to_numpy()
+    ax.barh(table["scenario"], v, color=np.where(v >= 0, "C2", "C3"))
+    ax.axvline(0, color="0.3", lw=1)
+    ax.invert_yaxis()
+    _kusd(ax, "x")
+    ax.set_xlabel("net present value of self-hosting vs the API (USD)")
+    ax.set_title("NPV under price-trend scenarios")
+    _source(ax, "trend rates: aipolicy assumptions and a16z LLMflation (2024-11-12). "
+                + sources_text(scenario))
+    return ax

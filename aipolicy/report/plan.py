@@ -1,0 +1,169 @@
+"""Plan a report before any kernel starts: check options, pick notebooks, resolve parameters.
+
+:func:`plan_report` turns :class:`ReportOptions` into a :class:`ReportPlan`: the notebooks to
+run with their injected parameters, each one's input hash (for ``--reuse``), the folder to
+write, and the limits. Every bad option is a :class:`~aipolicy.errors.ReportError` raised here,
+so nothing is written and no kernel starts for a run that cannot succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aipolicy import config
+from aipolicy.errors import ReportError
+from aipolicy.marketdata.provenance import SOURCES as DATA_SOURCES
+from aipolicy.report import fingerprint, notebooks, params
+from aipolicy.report.folder import LATEST, check_replaceable, read_manifest
+
+DEFAULT_TIMEOUT_S = 1800.0
+DEFAULT_CELL_TIMEOUT_S = 600.0
+
+
+@dataclass
+class ReportOptions:
+    """What ``aipolicy report`` was asked to do (see :mod:`aipolicy.commands.report`)."""
+
+    source: str | None = None
+    data_dir: Path | None = None
+    params_file: Path | None = None
+    params: Mapping[str, Any] | None = None
+    notebooks: Sequence[str] | None = None
+    out: Path | None = None
+    jobs: int | None = None
+    timeout: float | None = DEFAULT_TIMEOUT_S
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT_S
+    no_input: bool = False
+    reuse: bool = False
+    notebooks_dir: Path | None = None
+    reports_dir: Path | None = None
+    progress: bool = True
+
+
+@dataclass
+class ReportPlan:
+    """A checked report: what runs, with which parameters, written where.
+
+    ``timeout`` and ``cell_timeout`` are seconds (None = no limit); ``hashes`` maps each
+    selected notebook to the hash of its content, parameters, data and package;
+    ``previous`` is the (folder, manifest) of the complete report to reuse from, if any.
+    """
+
+    started_at: dt.datetime
+    root: Path
+    final: Path
+    selected: list[str]
+    infos: dict[str, notebooks.NotebookInfo]
+    injected: dict[str, dict[str, Any]]
+    hashes: dict[str, str | None]
+    data_sources: dict[str, str | None]
+    jobs: int
+    timeout: float | None
+    cell_timeout: float | None
+    previous: tuple[Path, dict[str, Any]] | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def notebooks_dir() -> Path:
+    """The notebook folder, honouring ``AIPOLICY_NOTEBOOKS_DIR`` at call time."""
+    return Path(os.environ.get("AIPOLICY_NOTEBOOKS_DIR", config.NOTEBOOKS_DIR))
+
+
+def reports_dir() -> Path:
+    """The reports folder, honouring ``AIPOLICY_REPORTS_DIR`` at call time."""
+    return Path(os.environ.get("AIPOLICY_REPORTS_DIR", config.REPORTS_DIR))
+
+
+def default_jobs() -> int:
+    """CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def check_options(opts: ReportOptions) -> None:
+    """Refuse options out of range, naming the flag (:class:`ReportError`)."""
+    if opts.source is not None and opts.source not in DATA_SOURCES:
+        raise ReportError(f"--source: {opts.source!r} is not one of {list(DATA_SOURCES)}")
+    if opts.jobs is not None and opts.jobs < 1:
+        raise ReportError(f"--jobs: {opts.jobs} must be at least 1")
+    for flag, value in (("--timeout", opts.timeout), ("--cell-timeout", opts.cell_timeout)):
+        if value is not None and value < 0:
+            raise ReportError(f"{flag}: {value} must be positive (0 means no limit)")
+    if opts.data_dir is not None and not Path(opts.data_dir).is_dir():
+        raise ReportError(f"--data-dir {opts.data_dir}: no such folder")
+
+
+def _params_doc(opts: ReportOptions) -> Mapping[str, Any]:
+    if opts.params_file is not None:
+        return params.load_params_file(Path(opts.params_file))
+    return opts.params or {}
+
+
+def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> ReportPlan:
+    """Check ``opts`` and resolve everything a run needs; start nothing, write nothing.
+
+    Raises
+    ------
+    ReportError
+        Bad options or params file, unknown notebook, no notebooks, unusable output folder,
+        ``data_source: csv`` without a data folder.
+    """
+    started_at = started_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    check_options(opts)
+    nb_dir = Path(opts.notebooks_dir or notebooks_dir())
+    root = Path(opts.reports_dir or reports_dir())
+    paths = notebooks.discover(nb_dir)
+    if not paths:
+        raise ReportError(f"no notebooks (NN_name.ipynb) in {nb_dir}")
+    available = [p.stem for p in paths]
+    selected = notebooks.select(opts.notebooks, available)
+    infos = {p.stem: notebooks.load(p) for p in paths}
+    origin = f"--params {opts.params_file}" if opts.params_file else "--params"
+    globals_, sections = params.split_sections(_params_doc(opts), available, origin)
+    injected = params.resolve(infos, selected, globals_, sections, source=opts.source,
+                              data_dir=opts.data_dir, origin=origin)
+    render_options = {"no_input": bool(opts.no_input)}
+    hashes: dict[str, str | None] = {}
+    data_sources: dict[str, str | None] = {}
+    for name in selected:
+        info = infos[name]
+        eff = params.effective(info, injected[name])
+        data_sources[name] = str(eff.get("data_source")) if info.is_market else None
+        if info.is_market and eff.get("data_source") == "csv" and not eff.get("data_dir"):
+            # refuse before any kernel starts rather than fail every market notebook
+            raise ReportError(
+                f"{name}: data_source 'csv' needs a folder of TICKER.csv files: pass "
+                f"--data-dir DIR (or data_dir in {origin})"
+            )
+        data_fp = fingerprint.data_fingerprint(eff, info.is_market)
+        hashes[name] = fingerprint.input_hash(info.content, eff, data_fp, render_options)
+
+    final = Path(opts.out) if opts.out else root / started_at.strftime("%Y-%m-%d")
+    final = final.expanduser().absolute()
+    check_replaceable(final)
+    previous: tuple[Path, dict[str, Any]] | None = None
+    if opts.reuse:
+        for candidate in (final, root / LATEST):
+            manifest = read_manifest(candidate)
+            if manifest is not None:
+                previous = (candidate.resolve(), manifest)
+                break
+    timeout = float(opts.timeout) if opts.timeout else None
+    cell_timeout = float(opts.cell_timeout) if opts.cell_timeout else None
+    return ReportPlan(
+        started_at=started_at, root=root, final=final, selected=list(selected), infos=infos,
+        injected=injected, hashes=hashes, data_sources=data_sources,
+        jobs=opts.jobs or default_jobs(), timeout=timeout, cell_timeout=cell_timeout,
+        previous=previous,
+        options={"source": opts.source,
+                 "data_dir": str(opts.data_dir) if opts.data_dir else None,
+                 "no_input": bool(opts.no_input), "timeout": timeout,
+                 "cell_timeout": cell_timeout, "notebooks": list(selected)},
+    )

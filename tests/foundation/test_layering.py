@@ -1,0 +1,91 @@
+"""The package's layers, read from its import statements: a back-arrow fails here.
+
+Flow: catalogs and loaders (``costs`` catalogs, ``marketdata``) -> cost models and signals
+(``costs``, ``signals``) -> notebook layer (``nb``) -> notebooks -> report runner (``report``,
+which runs notebooks but imports none of the layers above ``marketdata``). ``commands`` holds
+the argparse front-ends. Every import counts, also those inside functions.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "aipolicy"
+
+#: package (or top-level module) -> the aipolicy packages it may import. "aipolicy" itself
+#: (``from aipolicy import __version__``) may be imported by everyone.
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "config": set(),
+    "record": {"errors"},
+    "costs": {"errors", "config", "record"},
+    "marketdata": {"errors", "config"},
+    "signals": {"errors", "config", "marketdata"},
+    "nb": {"errors", "config", "record", "costs", "marketdata", "signals"},
+    "report": {"errors", "config", "record", "marketdata"},
+    "commands": {"errors", "config", "costs", "marketdata", "signals", "report"},
+    "__main__": {"commands"},
+    "__init__": set(),
+}
+
+
+def _unit(path: Path) -> str:
+    rel = path.relative_to(PACKAGE).with_suffix("")
+    return rel.parts[0]
+
+
+def _imported_units(path: Path) -> set[tuple[str, int]]:
+    """(aipolicy sub-package, line) for every import statement in ``path``."""
+    out: set[tuple[str, int]] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "aipolicy":
+                names = [f"aipolicy.{a.name}" for a in node.names]
+            else:
+                names = [node.module]
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            # resolve "from .x import y" against the file's own package
+            pkg = list(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+            base = pkg[: len(pkg) - node.level + 1]
+            module = ".".join(base + ([node.module] if node.module else []))
+            names = [module] if len(base) > 1 or node.module else [
+                f"{module}.{a.name}" for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "aipolicy" and len(parts) > 1 and parts[1] != "__version__":
+                out.add((parts[1], node.lineno))
+    return out
+
+
+def _sources() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_every_package_has_a_layer():
+    units = {_unit(p) for p in _sources()}
+    assert units <= set(ALLOWED), f"add these to ALLOWED: {sorted(units - set(ALLOWED))}"
+
+
+@pytest.mark.parametrize("unit", sorted(ALLOWED))
+def test_imports_point_down_only(unit):
+    bad = []
+    for path in _sources():
+        if _unit(path) != unit:
+            continue
+        for target, line in _imported_units(path):
+            if target != unit and target not in ALLOWED[unit]:
+                bad.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports aipolicy.{target}")
+    assert not bad, f"aipolicy.{unit} may import only {sorted(ALLOWED[unit])}:\n" + "\n".join(bad)
+
+
+def test_the_checker_sees_an_import_inside_a_function(tmp_path):
+    src = tmp_path / "x.py"
+    src.write_text("def f():\n    from aipolicy.nb import costs\n    import aipolicy.signals.x\n")
+    assert {t for t, _ in _imported_units(src)} == {"nb", "signals"}
+
