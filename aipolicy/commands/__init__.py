@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fetch": ("aipolicy.commands.fetch", "refresh the local cache from Yahoo Finance and FRED"),
     "sample": ("aipolicy.commands.sample", "regenerate the synthetic sample data set"),
     "report": ("aipolicy.commands.report", "run the notebooks with papermill and render the reports"),
+    "catalog": ("aipolicy.commands.catalog",
+                "list what can be named: API models, GPUs, price providers"),
+    "prices": ("aipolicy.commands.prices",
+               "show the API price data in use, or refresh it from genai-prices"),
 }
 
 

@@ -57,8 +57,10 @@ def _whole(minimum: int) -> Callable[[str], int]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the flags of ``aipolicy breakeven``."""
-    parser.epilog = ("Catalog names: aipolicy.costs.api_models(), open_models(), gpus(). "
-                     "Explicit values win over the catalog and the preset.")
+    parser.epilog = ("What can be named, with prices, quality and dates: 'aipolicy catalog "
+                     "models' (--api-model), 'aipolicy catalog gpus' (--gpu). API prices come "
+                     "from genai-prices ('aipolicy prices show'). Explicit values win over the "
+                     "catalog and the preset.")
     g = parser.add_argument_group("scenario")
     g.add_argument("--preset", choices=list_presets(), default="midmarket",
                    help="organisation profile to start from (default: midmarket)")
@@ -67,7 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--gpu", help="GPU slug, e.g. h100-sxm, a100-80gb, h200")
     g.add_argument("--acquisition", choices=("rent", "buy"), help="rent GPU-hours or buy servers")
     g.add_argument("--rental-provider", help="rental price row, e.g. runpod (default: catalog's)")
-    g.add_argument("--as-of", help="API price as of this date (YYYY-MM-DD)")
+    g.add_argument("--as-of", help="API price in force on this date (YYYY-MM-DD; default today)")
     g.add_argument("--rent-mode", choices=("always_on", "autoscale"),
                    help="rented replicas run 24 h (default) or follow the hourly load")
     w = parser.add_argument_group("workload")
@@ -200,6 +202,10 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "breakeven_tokens_per_day": be.tokens_per_day,
         "breakeven_tokens_per_month": be.tokens_per_month,
         "breakeven_message": be.message, "horizon_months": s.horizon_months,
+        "api_price_source": s.provenance["api_input_per_mtok_usd"].source,
+        "api_price_as_of": s.provenance["api_input_per_mtok_usd"].as_of,
+        "price_snapshot": _snapshot(),
+        "warnings": _warnings(s, getattr(args, "as_of", None)),
     }
     if args.draws:
         from aipolicy.costs.uncertainty import monte_carlo
@@ -215,6 +221,26 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
                 for k, v in mc.breakeven_percentiles.items()},
         })
     return out
+
+
+def _snapshot() -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from aipolicy.costs.prices import snapshot
+
+    snap = snapshot()
+    return {**asdict(snap), "label": snap.label}
+
+
+def _warnings(s: Any, as_of: str | None) -> list[str]:
+    """Retirement of the API model within the horizon (counted from ``--as-of`` or today)."""
+    import datetime as dt
+
+    from aipolicy.costs.lifecycle import retirement_warning
+
+    today = dt.date.fromisoformat(as_of) if as_of else None
+    found = retirement_warning(s.api_model, horizon_months=s.horizon_months, today=today)
+    return [found] if found else []
 
 
 def _usd(v: float) -> str:
@@ -253,6 +279,10 @@ def render(r: dict[str, Any]) -> str:
                      f"{r['breakeven_tokens_per_month'] / 1e9:,.2f}B tokens/month")
     else:
         lines.append(f"break-even: {r['breakeven_message']}")
+    snap = r["price_snapshot"]
+    lines.append(f"API prices: {r['api_price_source']}, as of {r['api_price_as_of']} "
+                 f"({snap['origin']} data)")
+    lines += [f"warning: {w}" for w in r.get("warnings", [])]
     if "p_selfhost_cheaper" in r:
         sp = r["savings_percentiles_usd"]
         lines.append(f"Monte Carlo ({r['draws']:,} draws, seed {r['seed']}): P(self-host "

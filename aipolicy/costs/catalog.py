@@ -3,13 +3,15 @@
 The CSV files live in :data:`aipolicy.config.CATALOG_DIR` (``aipolicy/catalogs``). Every row
 carries ``source`` and ``as_of``; ``as_of`` is an ISO date (``YYYY-MM-DD``, ``YYYY-MM`` or
 ``YYYY``) or the literal ``undated`` when the source gives no date. Figures not taken from
-``facts.md`` say ``aipolicy assumption`` in their source.
+a public source say ``aipolicy assumption`` in their source.
 
 =========================  ===================================================================
 file                       one row per
 =========================  ===================================================================
-``api_prices.csv``         API model x context tier x validity period; USD per 1M tokens
-``hosted_open_prices.csv`` open-weight model x hosting provider; USD per 1M tokens
+``hosted_models.csv``      open-weight model x hosting provider: the provider's model id in
+                           genai-prices, or (overlay) its own price where genai-prices has none
+``retirements.csv``        API model: the provider's retirement (deprecation) date
+``quality.csv``            model: LMArena text rating with its 95% interval
 ``gpus.csv``               GPU x parameter (long format: value, unit)
 ``gpu_rental.csv``         GPU x provider; USD per GPU-hour; one ``default`` row per GPU
 ``servers.csv``            server model; GPUs per server, USD price, USD installation
@@ -18,7 +20,9 @@ file                       one row per
 ``cost_defaults.csv``      named default (power price, PUE, staff cost, ...)
 =========================  ===================================================================
 
-Every loader takes an optional ``directory`` so a caller can point at an edited copy.
+API list prices of proprietary models come from genai-prices (:mod:`aipolicy.costs.prices`),
+the maintained catalog; the files here hold only what it lacks. Every loader takes an optional
+``directory`` so a caller can point at an edited copy.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ __all__ = [
     "api_price",
     "api_models",
     "hosted_open_price",
+    "hosted_providers",
+    "retirement",
+    "PROPRIETARY_PROVIDERS",
     "gpu_spec",
     "gpus",
     "gpu_rental",
@@ -100,80 +107,99 @@ def _opt(value: float) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
+#: Providers whose own models are "proprietary API" options (genai-prices provider ids).
+PROPRIETARY_PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "google", "x-ai", "mistral",
+                                          "deepseek")
+
+
 def api_models(directory: str | Path | None = None) -> list[str]:
-    """Known API model slugs (proprietary ones plus ``<open-model>@<provider>`` hosted ones)."""
-    api = load_catalog("api_prices", directory)
-    hosted = load_catalog("hosted_open_prices", directory)
-    return sorted(set(api["model"])) + sorted(hosted["model"] + "@" + hosted["provider"])
+    """Names an API option can take: current proprietary models, then ``<open>@<provider>``.
+
+    Proprietary names are genai-prices model ids of :data:`PROPRIETARY_PROVIDERS` that are not
+    marked deprecated; any other id genai-prices knows is accepted by :func:`api_price` too.
+    """
+    from aipolicy.costs.prices import model_ids
+
+    hosted = load_catalog("hosted_models", directory)
+    return model_ids(PROPRIETARY_PROVIDERS) + sorted(hosted["model"] + "@" + hosted["provider"])
 
 
 def api_price(model: str, *, as_of: str | dt.date | None = None, input_tokens: float = 0,
               directory: str | Path | None = None) -> ApiPrice:
-    """Price of an API model, optionally as of a date and for a given prompt length.
+    """Price of an API model, as of a date, for requests of ``input_tokens`` input tokens.
 
     Parameters
     ----------
     model : str
-        Slug such as ``gpt-4o`` or, for a managed open-weight model, ``llama-3.3-70b@groq``.
+        A model id as providers name it (``gpt-4o``, ``claude-sonnet-4-5``) or, for an
+        open-weight model served per token, ``<open-model>@<provider>`` (``llama-3.3-70b@groq``).
     as_of : date or ISO string, optional
-        Return the price valid on that date (e.g. ``o3`` before/after 2025-06-10); default:
-        the current (open-ended) price.
+        Price in force on that date (o3 before and after 2025-06-10 differ); default today.
     input_tokens : float
-        Input tokens per request; picks the long-context tier when the prompt exceeds it.
+        Input tokens per request: a prompt over a tier threshold pays the tier rate on all its
+        tokens, as the providers bill.
+
+    Raises
+    ------
+    CatalogError
+        Unknown model (``field`` ``api_model``) or bad date (``field`` ``as_of``).
     """
     if "@" in model:
         open_name, provider = model.split("@", 1)
-        return hosted_open_price(open_name, provider, directory=directory)
-    table = load_catalog("api_prices", directory)
-    rows = table[table["model"] == model]
-    if rows.empty:
-        raise _unknown("API model", model, api_models(directory), "api_model")
-    if as_of is not None:
-        try:
-            day = as_of if isinstance(as_of, dt.date) else parse_as_of(str(as_of))
-        except ValueError as exc:
-            raise CatalogError(f"as_of={as_of!r}: {exc}", field="as_of", value=as_of) from None
-        if day is None:
-            raise CatalogError(f"as_of={as_of!r}: give a date such as 2025-06-10", field="as_of",
-                               value=as_of)
-        lo = rows["valid_from"].map(lambda s: parse_as_of(s) if s else dt.date.min)
-        hi = rows["valid_to"].map(lambda s: parse_as_of(s) if s else dt.date.max)
-        rows = rows[(lo <= day) & (hi >= day)]
-        if rows.empty:
-            raise CatalogError(f"API model {model!r} has no price valid on {day}", field="as_of",
-                               value=as_of)
-    else:
-        rows = rows[rows["valid_to"] == ""]
-    rows = rows[rows["min_input_tokens"].fillna(0) <= max(float(input_tokens), 0.0)]
-    if rows.empty:
-        raise CatalogError(f"API model {model!r} has no price tier for {input_tokens:g} input "
-                           "tokens in the catalog (facts.md lists only its long-context tier); "
-                           "pass the prices explicitly", field="input_tokens", value=input_tokens)
-    row = rows.sort_values("min_input_tokens").iloc[-1]
-    return ApiPrice(model=model, input_per_mtok_usd=float(row["input_per_mtok_usd"]),
-                    output_per_mtok_usd=float(row["output_per_mtok_usd"]),
-                    cached_input_per_mtok_usd=_opt(row["cached_input_per_mtok_usd"]),
-                    batch_input_per_mtok_usd=_opt(row["batch_input_per_mtok_usd"]),
-                    batch_output_per_mtok_usd=_opt(row["batch_output_per_mtok_usd"]),
-                    tier=str(row["tier"]), source=str(row["source"]), as_of=str(row["as_of"]),
-                    note=str(row["note"]))
+        return hosted_open_price(open_name, provider, as_of=as_of, input_tokens=input_tokens,
+                                 directory=directory)
+    from aipolicy.costs.prices import api_price_genai
+
+    return api_price_genai(model, as_of=as_of, input_tokens=input_tokens)
 
 
-def hosted_open_price(model: str, provider: str, *,
+def hosted_providers(model: str, directory: str | Path | None = None) -> list[str]:
+    """Providers that serve the open-weight ``model`` per token (catalog order)."""
+    table = load_catalog("hosted_models", directory)
+    return list(table.loc[table["model"] == model, "provider"])
+
+
+def hosted_open_price(model: str, provider: str, *, as_of: str | dt.date | None = None,
+                      input_tokens: float = 0,
                       directory: str | Path | None = None) -> ApiPrice:
-    """Price of an open-weight model served by a hosting provider (USD per 1M tokens)."""
-    table = load_catalog("hosted_open_prices", directory)
+    """Price of an open-weight model served per token by a hosting provider (USD per 1M).
+
+    Priced by genai-prices under the provider's model id, or by the curated overlay row
+    (its own public source and date) for providers genai-prices does not cover.
+    """
+    import dataclasses
+
+    table = load_catalog("hosted_models", directory)
     rows = table[(table["model"] == model) & (table["provider"] == provider)]
     if rows.empty:
         known = list(table["model"] + "@" + table["provider"])
         raise _unknown("hosted open model", f"{model}@{provider}", known, "api_model")
     row = rows.iloc[0]
-    return ApiPrice(model=f"{model}@{provider}",
+    name = f"{model}@{provider}"
+    if pd.isna(row["input_per_mtok_usd"]):
+        from aipolicy.costs.prices import api_price_genai
+
+        price = api_price_genai(str(row["model_ref"]), provider, as_of=as_of,
+                                input_tokens=input_tokens)
+        return dataclasses.replace(price, model=name)
+    return ApiPrice(model=name,
                     input_per_mtok_usd=float(row["input_per_mtok_usd"]),
                     output_per_mtok_usd=float(row["output_per_mtok_usd"]),
-                    cached_input_per_mtok_usd=None, batch_input_per_mtok_usd=None,
-                    batch_output_per_mtok_usd=None, tier="standard", source=str(row["source"]),
+                    cached_input_per_mtok_usd=_opt(row["cached_input_per_mtok_usd"]),
+                    batch_input_per_mtok_usd=None, batch_output_per_mtok_usd=None,
+                    tier="standard", source=f"{row['source']} ({provider} {row['model_ref']})",
                     as_of=str(row["as_of"]), note=str(row["note"]))
+
+
+def retirement(model: str, directory: str | Path | None = None) -> Figure | None:
+    """The provider's retirement date of an API model (``value`` unused), or None if none known."""
+    table = load_catalog("retirements", directory)
+    rows = table[table["model"] == model]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return Figure(0.0, "date", str(row["source"]), str(row["as_of"]),
+                  note=str(row["retires_on"]))
 
 
 @dataclass(frozen=True)
@@ -192,8 +218,8 @@ class GpuSpec:
         """Return a figure or raise :class:`CatalogError` saying it is missing and what to do."""
         fig = getattr(self, field)
         if fig is None:
-            raise CatalogError(f"GPU {self.gpu!r} has no {field} in the catalog (facts.md lists "
-                               f"none); {purpose} needs it: pass it explicitly", field=field)
+            raise CatalogError(f"GPU {self.gpu!r} has no {field} in the catalog (no public "
+                               f"figure was found); {purpose} needs it: pass it explicitly", field=field)
         return fig
 
 
@@ -234,8 +260,8 @@ def gpu_rental(gpu: str, provider: str | None = None,
     """USD per GPU-hour for ``gpu`` from ``provider`` (default: the catalog's default row)."""
     table = gpu_rental_table(gpu, directory)
     if table.empty:
-        raise CatalogError(f"no rental price for GPU {gpu!r} in the catalog (facts.md lists "
-                           f"none); pass gpu_hour_usd explicitly or choose one of "
+        raise CatalogError(f"no rental price for GPU {gpu!r} in the catalog (no public "
+                           f"price was found); pass gpu_hour_usd explicitly or choose one of "
                            f"{', '.join(sorted(set(load_catalog('gpu_rental', directory)['gpu'])))}",
                            field="gpu_hour_usd")
     if provider is None:
@@ -246,7 +272,9 @@ def gpu_rental(gpu: str, provider: str | None = None,
         if rows.empty:
             raise _unknown(f"rental provider for {gpu}", provider, list(table["provider"]),
                            "rental_provider")
-    r = rows.iloc[0]
+    # the newest dated price of that provider (rental prices move: H100s rose in 2026)
+    newest = rows["as_of"].map(lambda s: parse_as_of(s) or dt.date.min)
+    r = rows.loc[newest.sort_values(ascending=False, kind="stable").index[0]]
     return Figure(float(r["gpu_hour_usd"]), "USD/GPU-hour", f"{r['source']} [{r['provider']}]",
                   r["as_of"], r["note"])
 

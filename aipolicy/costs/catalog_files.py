@@ -32,8 +32,8 @@ KNOWN_UNITS = frozenset(
 )
 
 CATALOG_FILES: dict[str, str] = {
-    "api_prices": "api_prices.csv",
-    "hosted_open_prices": "hosted_open_prices.csv",
+    "hosted_models": "hosted_models.csv",
+    "retirements": "retirements.csv",
     "gpus": "gpus.csv",
     "gpu_rental": "gpu_rental.csv",
     "servers": "servers.csv",
@@ -44,11 +44,8 @@ CATALOG_FILES: dict[str, str] = {
 }
 
 _NUMERIC: dict[str, tuple[str, ...]] = {
-    "api_prices": (
-        "min_input_tokens", "input_per_mtok_usd", "output_per_mtok_usd",
-        "cached_input_per_mtok_usd", "batch_input_per_mtok_usd", "batch_output_per_mtok_usd",
-    ),
-    "hosted_open_prices": ("input_per_mtok_usd", "output_per_mtok_usd"),
+    "hosted_models": ("input_per_mtok_usd", "output_per_mtok_usd", "cached_input_per_mtok_usd"),
+    "retirements": (),
     "gpus": ("value",),
     "gpu_rental": ("gpu_hour_usd",),
     "servers": ("gpus_per_server", "price_usd", "installation_usd"),
@@ -59,8 +56,8 @@ _NUMERIC: dict[str, tuple[str, ...]] = {
                 "style_ci_high"),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
-    "api_prices": ("model", "input_per_mtok_usd", "output_per_mtok_usd"),
-    "hosted_open_prices": ("model", "provider", "input_per_mtok_usd", "output_per_mtok_usd"),
+    "hosted_models": ("model", "provider", "model_ref"),
+    "retirements": ("model", "provider", "retires_on"),
     "gpus": ("gpu", "parameter", "value", "unit"),
     "gpu_rental": ("gpu", "provider", "gpu_hour_usd"),
     "servers": ("server", "gpu", "gpus_per_server", "price_usd"),
@@ -120,7 +117,7 @@ def _validate(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         if pd.isna(src) or not str(src).strip():
             raise CatalogError(f"{path.name} line {line}: empty 'source'; every figure needs one",
                                field="source")
-        for col in ("as_of", "valid_from", "valid_to"):
+        for col in ("as_of", "valid_from", "valid_to", "retires_on"):
             if col not in frame.columns:
                 continue
             raw = frame.at[idx, col]
@@ -137,7 +134,7 @@ def _validate(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             raise CatalogError(f"{path.name} line {line}: unknown unit {frame.at[idx, 'unit']!r}; "
                                f"known units: {', '.join(sorted(KNOWN_UNITS))}", field="unit",
                                value=frame.at[idx, "unit"])
-    for col in ("note", "valid_from", "valid_to", "precision", "engine", "tier"):
+    for col in ("note", "valid_from", "valid_to", "precision", "engine", "tier", "retires_on"):
         if col in frame.columns:
             frame[col] = frame[col].fillna("").astype(str)
     frame["as_of"] = frame["as_of"].astype(str)
@@ -163,8 +160,9 @@ def load_catalog(name: str, directory: str | Path | None = None) -> pd.DataFrame
     Parameters
     ----------
     name : str
-        One of ``api_prices``, ``hosted_open_prices``, ``gpus``, ``gpu_rental``, ``servers``,
-        ``open_models``, ``throughput``, ``cost_defaults``.
+        One of :data:`CATALOG_FILES`' keys (``hosted_models``, ``retirements``, ``quality``,
+        ``gpus``, ``gpu_rental``, ``servers``, ``open_models``, ``throughput``,
+        ``cost_defaults``).
     directory : path, optional
         Folder holding the CSV files; defaults to the package's catalogs.
     """

@@ -63,24 +63,11 @@ def api_price_entries(api_model: str, as_of: str | dt.date | None, input_tokens:
 
     When the caller gives ``api_input_per_mtok_usd`` / ``api_output_per_mtok_usd``, the
     cached and batch prices not given keep the catalog's ratio to the standard price (the
-    standard price where the catalog lists none). With both standard prices given, a model
-    with no catalog tier for this prompt length is accepted.
+    standard price where the catalog lists none).
     """
     std_given = {"input": given.get("api_input_per_mtok_usd"),
                  "output": given.get("api_output_per_mtok_usd")}
-    try:
-        price = catalog.api_price(api_model, as_of=as_of, input_tokens=input_tokens)
-    except CatalogError as exc:
-        if exc.field != "input_tokens":
-            raise
-        if std_given["input"] is None or std_given["output"] is None:
-            raise CatalogError(str(exc), field="api_input_per_mtok_usd",
-                               value=input_tokens) from None
-        own = Provenance("caller override", note="no catalog tier: the standard price is used")
-        out: Entries = {f"api_{kind}_per_mtok_usd": (float(v), own)
-                        for kind, v in std_given.items()}
-        out.update({key: (float(std_given[kind]), own) for key, _, kind in _DERIVED_PRICES})
-        return out
+    price = catalog.api_price(api_model, as_of=as_of, input_tokens=input_tokens)
     ap = Provenance(price.source, price.as_of, price.note)
     std = {"input": price.input_per_mtok_usd, "output": price.output_per_mtok_usd}
     out = {"api_input_per_mtok_usd": (std["input"], ap),

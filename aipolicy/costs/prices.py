@@ -218,13 +218,34 @@ def find_model(model: str, provider: str | None = None) -> tuple[Any, Any]:
         The model (or provider) is not in the price data (``field`` = ``api_model``).
     """
     snap, info = _load()
+    if provider is not None:  # an exact id on the named provider wins over pattern matching
+        for prov in snap.providers:
+            if prov.id == provider:
+                for m in prov.models:
+                    if m.id.lower() == model.lower():
+                        return prov, m
     try:
         return snap.find_provider_model(model, None, provider, None)
     except LookupError:
+        exact = [(p, m) for p in snap.providers if provider in (None, p.id)
+                 for m in p.models if m.id.lower() == model.lower()]
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            raise CatalogError(
+                f"API model {model!r} is listed by several providers "
+                f"({', '.join(p.id for p, _ in exact)}); name one", field="api_model",
+                value=model) from None
+        import difflib
+
         where = f" on provider {provider!r}" if provider else ""
+        pool = sorted({m.id for p in snap.providers if provider in (None, p.id)
+                       for m in p.models})
+        close = difflib.get_close_matches(model, pool, n=5, cutoff=0.6)
+        hint = f"close names: {', '.join(close)}; " if close else ""
         raise CatalogError(
-            f"API model {model!r}{where} is not in {info.label}; list what can be named with "
-            "'aipolicy catalog models'", field="api_model", value=model) from None
+            f"API model {model!r}{where} is not in {info.label}; {hint}list what can be named "
+            "with 'aipolicy catalog models'", field="api_model", value=model) from None
 
 
 def _price_in_force(model_info: Any, when: dt.datetime) -> tuple[Any, str | None]:
@@ -313,7 +334,9 @@ def api_price_genai(model: str, provider: str | None = None, *,
         f" ({page})" if page else "")
     notes = []
     if start is None:
-        notes.append(f"no price history: taken as of the data's date {snap.as_of}")
+        notes.append("undated in genai-prices: as of the data's newest price date")
+    if info.id.lower() != model.lower():
+        notes.append(f"{model!r} is priced as genai-prices model {info.id!r}")
     if info.deprecated:
         notes.append("marked deprecated by the provider")
     return ApiPrice(
@@ -344,3 +367,32 @@ def price_history(model: str, provider: str | None = None) -> list[dict[str, Any
                          "valid_from": start.isoformat() if isinstance(start, dt.date) else None,
                          "input_per_mtok_usd": inp, "output_per_mtok_usd": outp})
     return out_rows
+
+
+def model_ids(providers: tuple[str, ...], *, include_deprecated: bool = False) -> list[str]:
+    """Model ids genai-prices lists for ``providers`` (deprecated ones left out by default)."""
+    snap, _ = _load()
+    return sorted({m.id for p in snap.providers if p.id in providers for m in p.models
+                   if include_deprecated or not m.deprecated})
+
+
+def providers() -> list[tuple[str, str, str]]:
+    """(id, name, pricing page) of every provider in the price data."""
+    snap, _ = _load()
+    return [(p.id, p.name, (p.pricing_urls or [""])[0]) for p in snap.providers]
+
+
+def text_models(providers: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(provider id, model id) of current models with text input and output token prices."""
+    snap, _ = _load()
+    out = []
+    for p in snap.providers:
+        if p.id not in providers:
+            continue
+        for m in p.models:
+            latest = m.prices[-1].prices if isinstance(m.prices, list) else m.prices
+            if m.deprecated or getattr(latest, "input_mtok", None) is None or getattr(
+                    latest, "output_mtok", None) is None:
+                continue
+            out.append((p.id, m.id))
+    return sorted(out)

@@ -80,15 +80,15 @@ def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
     out = [
         UncertainInput("planning_utilization", round(s.planning_utilization * 0.6, 6),
                        s.planning_utilization, min(1.0, s.planning_utilization * 1.05),
-                       "aipolicy assumption: 60%-105% of base; production fleets run at 30-70% "
-                       "(facts.md §7)"),
+                       "aipolicy assumption: 60%-105% of base; production fleets are commonly "
+                       "said to run at 30-70% (no primary source found)"),
         UncertainInput("throughput_tok_s", s.throughput_tok_s * 0.5, s.throughput_tok_s,
                        s.throughput_tok_s * 1.1,
                        "aipolicy assumption: 50%-110% of base; engines differ widely (vLLM vs "
-                       "TensorRT-LLM, facts.md §5)"),
+                       "TensorRT-LLM docs/source/performance/perf-overview.md)"),
         UncertainInput("api_price_factor", 0.5, 1.0, 1.0,
                        "aipolicy assumption: list prices only fall (o3 cut 80% on 2025-06-10, "
-                       "facts.md §1)"),
+                       "pydantic/genai-prices price history)"),
         UncertainInput("staff_cost_usd_per_fte_month", s.staff_cost_usd_per_fte_month * 0.75,
                        s.staff_cost_usd_per_fte_month, s.staff_cost_usd_per_fte_month * 1.5,
                        "aipolicy assumption: 75%-150% of the loaded cost"),
@@ -101,7 +101,7 @@ def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
     if s.acquisition == "rent":
         try:
             low = float(catalog.gpu_rental_table(s.gpu)["gpu_hour_usd"].min())
-            src = "low: cheapest catalog rental for this GPU (facts.md §3); high: 1.5x base"
+            src = "low: cheapest catalog rental for this GPU (gpu_rental.csv); high: 1.5x base"
         except catalog.CatalogError:  # pragma: no cover - gpu validated at build
             low, src = s.gpu_hour_usd * 0.8, "aipolicy assumption: 80%-150% of base"
         if np.isnan(low):
@@ -112,11 +112,12 @@ def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
         out.append(UncertainInput("server_price_usd", s.server_price_usd * 0.8,
                                   s.server_price_usd, s.server_price_usd * 1.2,
                                   "aipolicy assumption: +-20%; H100 card estimates span "
-                                  "$25k-$30k (facts.md §4)"))
+                                  "$25k-$30k (Raymond James via Barron's, 2023)"))
         out.append(UncertainInput("power_usd_per_kwh", min(0.066, s.power_usd_per_kwh),
                                   s.power_usd_per_kwh, max(0.2391, s.power_usd_per_kwh),
                                   "EIA 2023 range: Texas industrial 6.60c to California "
-                                  "commercial 23.91c (facts.md §7)"))
+                                  "commercial 23.91c (EIA Electric Power Annual, "
+                                  "https://www.eia.gov/electricity/annual/)"))
     return tuple(out)
 
 

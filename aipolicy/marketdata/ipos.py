@@ -1,8 +1,8 @@
 """AI-infrastructure IPOs: the curated table shipped in the package, plus yfinance's calendar.
 
 The curated table is ``ipos.csv`` next to this module (versioned with the package). Its rows
-come from ``facts.md`` section 9 of the project's reference notes; each keeps its ``source``
-and ``as_of`` (the date of the event the source reports; the notes give no retrieval date),
+come from public filings and press reports; each keeps its ``source``
+and ``as_of`` (the date of the event the source reports; no retrieval date is recorded),
 and ``verified`` is False where a figure rests on a single or unconfirmed source.
 """
 
@@ -166,7 +166,7 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
     table = read_ipo_table()
     fetched_at = None
     used = "sample" if source in ("sample", "csv") else source
-    provenance = f"aipolicy curated IPO table v{IPO_TABLE_VERSION} (facts.md section 9)"
+    provenance = f"aipolicy curated IPO table v{IPO_TABLE_VERSION} (filings and press reports)"
     missing: list[str] = []
     cal = None
     if source in ("live", "auto"):

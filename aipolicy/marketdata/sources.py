@@ -77,7 +77,7 @@ def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
     if data_dir is None:
         raise InvalidInputError(
             "source 'csv' needs data_dir: a folder holding one TICKER.csv per ticker "
-            "(or SERIES_ID.csv per FRED series), e.g. data_dir='../shared/realdata'"
+            "(or SERIES_ID.csv per FRED series), e.g. data_dir='data/prices'"
         )
     folder = Path(data_dir)
     if not folder.is_dir():

@@ -6,6 +6,7 @@ from (:func:`sources_text`). Money is USD; "monthly" is USD per month.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,8 +30,13 @@ COMPONENT_LABELS: dict[str, str] = {
 _HIDDEN = ("staff", "platform", "implementation", "power", "facilities", "maintenance")
 
 
+#: Where the short name of a catalog source ends: a parenthesis, a bracket or a link.
+_SOURCE_LEAD_END = re.compile(r" \(| \[| github\.com/| https?://")
+
+
 def _short_source(src: str) -> str:
-    return src.split(" (facts.md")[0].split(" [")[0].strip()
+    """The lead of a catalog source (its name without commit, link or detail)."""
+    return _SOURCE_LEAD_END.split(src, maxsplit=1)[0].strip()
 
 
 def sources_text(scenario: Any) -> str:

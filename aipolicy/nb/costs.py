@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from aipolicy.errors import InvalidInputError
+from aipolicy.errors import AipolicyError, InvalidInputError
 from aipolicy.nb.cost_plots import (
     COMPONENT_LABELS,
     plot_cashflows,
@@ -43,6 +43,8 @@ from aipolicy.nb.cost_plots import (
 from aipolicy.nb.format import fmt_usd, rounded
 
 __all__ = [
+    "PRICE_FIELDS",
+    "price_table",
     "COMPONENT_LABELS",
     "assumptions_table",
     "cost_summary",
@@ -132,6 +134,45 @@ def scenario_for(params: Mapping[str, Any], **changes: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- tables
+
+
+#: The scenario's API price fields and what each one prices.
+PRICE_FIELDS: dict[str, str] = {
+    "api_input_per_mtok_usd": "input",
+    "api_cached_input_per_mtok_usd": "cached input",
+    "api_output_per_mtok_usd": "output",
+    "api_batch_input_per_mtok_usd": "batch input",
+    "api_batch_output_per_mtok_usd": "batch output",
+}
+
+
+def price_table(scenario: Any) -> pd.DataFrame:
+    """The API prices the comparison uses: one row per price, with model, provider and source.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``price`` (input, cached input, output, batch input, batch output); columns
+        ``model``, ``provider``, ``USD per 1M tokens``, ``source``, ``as_of``, ``note``.
+    """
+    from aipolicy.costs.prices import find_model
+
+    model = scenario.api_model
+    if "@" in model:
+        provider = model.split("@", 1)[1]
+    else:
+        try:
+            provider = find_model(model)[0].name
+        except AipolicyError:
+            provider = "given"
+    rows = []
+    for key, label in PRICE_FIELDS.items():
+        p = scenario.provenance.get(key)
+        rows.append({"price": label, "model": model, "provider": provider,
+                     "USD per 1M tokens": round(float(getattr(scenario, key)), 4),
+                     "source": p.source if p else "", "as_of": p.as_of if p else "",
+                     "note": p.note if p else ""})
+    return pd.DataFrame(rows).set_index("price")
 
 
 def assumptions_table(scenario: Any) -> pd.DataFrame:

@@ -24,8 +24,8 @@ def test_every_row_has_source_and_parsable_as_of(name):
 
 def test_assumptions_are_labelled():
     gpus = load_catalog("gpus")
-    h200 = gpus[gpus["gpu"] == "h200"]
-    assert h200["source"].str.contains("aipolicy assumption").all()
+    h200 = gpus[(gpus["gpu"] == "h200") & gpus["parameter"].isin(["fp16_tflops", "fp8_speedup"])]
+    assert len(h200) == 2 and h200["source"].str.contains("aipolicy assumption").all()
     defaults = load_catalog("cost_defaults")
     own = defaults[defaults["parameter"].isin(["flops_efficiency", "installation_share"])]
     assert own["source"].str.contains("aipolicy assumption").all()
@@ -42,16 +42,22 @@ def test_long_context_tier_and_hosted_open_model():
     assert catalog.api_price("gemini-2.5-pro", input_tokens=250_000).input_per_mtok_usd == 2.5
     groq = catalog.api_price("llama-3.3-70b@groq")
     assert (groq.input_per_mtok_usd, groq.output_per_mtok_usd) == (0.59, 0.79)
-    with pytest.raises(CatalogError, match="no price tier"):
-        catalog.api_price("claude-sonnet-4.5", input_tokens=1000)
+    assert groq.model == "llama-3.3-70b@groq" and groq.source.startswith("genai-prices ")
+    # the standard tier of claude-sonnet-4.5 was missing from the hand-copied table
+    sonnet = catalog.api_price("claude-sonnet-4.5", input_tokens=1000)
+    assert (sonnet.input_per_mtok_usd, sonnet.output_per_mtok_usd) == (3.0, 15.0)
+    # DeepInfra is not in genai-prices: priced by the overlay row with its own source
+    deepinfra = catalog.api_price("llama-3.3-70b@deepinfra")
+    assert (deepinfra.input_per_mtok_usd, deepinfra.output_per_mtok_usd) == (0.23, 0.40)
+    assert "BerriAI/litellm" in deepinfra.source
 
 
 @pytest.mark.parametrize("call,match", [
-    (lambda: catalog.api_price("gpt-9"), "known: .*gpt-4o"),
+    (lambda: catalog.api_price("gpt-4x"), "close names: .*gpt-4"),
+    (lambda: catalog.api_price("llama-9@groq"), "known: .*llama-3.3-70b@groq"),
     (lambda: catalog.open_model("llama-9"), "known: .*llama-3.3-70b"),
-    (lambda: catalog.gpu_spec("b200"), "known: .*h100-sxm"),
+    (lambda: catalog.gpu_spec("gb300"), "known: .*h100-sxm"),
     (lambda: catalog.gpu_rental("h100-sxm", "nobody"), "known: .*lambda"),
-    (lambda: catalog.gpu_rental("h200"), "no rental price for GPU 'h200'"),
     (lambda: catalog.cost_default("nope"), "known: .*pue"),
 ])
 def test_unknown_names_list_the_known_ones(call, match):
@@ -78,18 +84,20 @@ def _broken_copy(tmp_path, filename, old, new):
 
 
 @pytest.mark.parametrize("filename,old,new,match", [
-    ("api_prices.csv", "gpt-4o,openai,standard,0,2.50", "gpt-4o,openai,standard,0,-2.50",
-     r"api_prices.csv line 2: column 'input_per_mtok_usd' = -2.5 is negative"),
+    ("hosted_models.csv", "Llama-3.3-70B-Instruct,0.23,", "Llama-3.3-70B-Instruct,-0.23,",
+     r"hosted_models.csv line 7: column 'input_per_mtok_usd' = -0.23 is negative"),
+    ("retirements.csv", "anthropic,2026-05-14,", "anthropic,2026-05-45,",
+     r"retirements.csv line 2: column 'retires_on'"),
     ("gpus.csv", "h100-sxm,memory_gb,80,GB", "h100-sxm,memory_gb,80,GiB",
      r"gpus.csv line 2: unknown unit 'GiB'"),
-    ("gpu_rental.csv", "2.49,true,cloud-gpus.com dataset cloud_gpu.json (facts.md §3),2025-09-17",
-     "2.49,true,cloud-gpus.com dataset cloud_gpu.json (facts.md §3),2025-13-45",
+    ("gpu_rental.csv", ",2026-09-20,8-GPU instance; 4x", ",2026-13-45,8-GPU instance; 4x",
      r"gpu_rental.csv line 2: column 'as_of'"),
     ("servers.csv", "hgx-8xh100,h100-sxm,8,285000", "hgx-8xh100,h100-sxm,8,lots",
      r"servers.csv line 2: column 'price_usd' = 'lots' is not a number"),
     ("throughput.csv",
-     "trtllm,TensorRT-LLM docs/source/performance/perf-overview.md (v1.0 era; trtllm-bench max "
-     "throughput) (facts.md §5)", "trtllm,", r"throughput.csv line 2: empty 'source'"),
+     "trtllm,NVIDIA TensorRT-LLM docs/source/performance/perf-overview.md (v1.0; "
+     "github.com/NVIDIA/TensorRT-LLM commit 00f37686; trtllm-bench max throughput)", "trtllm,",
+     r"throughput.csv line 2: empty 'source'"),
 ])
 def test_validation_names_file_line_and_column(tmp_path, filename, old, new, match):
     d = _broken_copy(tmp_path, filename, old, new)
@@ -119,5 +127,24 @@ def test_estimate_is_labelled_and_close_to_measurements():
 def test_estimate_used_when_nothing_measured_and_says_what_is_missing():
     t = replica_throughput("llama-3.1-405b", "h100-sxm", 1000, 300)
     assert t.estimated and t.gpus_per_replica == 8
-    with pytest.raises(CatalogError, match="'l40s' has no bandwidth_gb_s"):
-        replica_throughput("llama-3.1-8b", "l40s", 1000, 300)
+    with pytest.raises(CatalogError, match="'b200' has no fp16_tflops"):
+        replica_throughput("llama-3.1-405b", "b200", 1000, 300)
+
+
+def test_gpu_without_rental_price_says_so(tmp_path):
+    d = tmp_path / "cat"
+    shutil.copytree(CATALOG_DIR, d)
+    path = d / "gpu_rental.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(ln for ln in lines if not ln.startswith("l40s,")))
+    with pytest.raises(CatalogError, match="no rental price for GPU 'l40s'") as err:
+        catalog.gpu_rental("l40s", directory=d)
+    assert err.value.field == "gpu_hour_usd"
+
+
+def test_rental_default_is_the_newest_dated_price():
+    fig = catalog.gpu_rental("h100-sxm")
+    table = catalog.gpu_rental_table("h100-sxm")
+    lambda_rows = table[table["provider"] == table.loc[table["default"].str.lower() == "true",
+                                                         "provider"].iloc[0]]
+    assert fig.as_of == max(lambda_rows["as_of"])

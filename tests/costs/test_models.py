@@ -46,8 +46,10 @@ def test_api_cost_with_cache_and_batch():
 
 
 def test_missing_batch_price_falls_back_to_standard_and_says_so():
-    s = build_scenario(api_model="gpt-5", batch_share=1.0, input_tokens=1000, output_tokens=100)
-    assert s.api_batch_input_per_mtok_usd == 1.25
+    # genai-prices models OpenAI's batch tier from 2026-10-14 only: in mid-2025 none is listed
+    s = build_scenario(api_model="o3", as_of="2025-07-01", batch_share=1.0, input_tokens=1000,
+                       output_tokens=100)
+    assert s.api_batch_input_per_mtok_usd == 2.0
     notes = describe_assumptions(s).set_index("parameter")["note"]
     assert "standard price is used" in notes["api_batch_input_per_mtok_usd"]
 

@@ -90,12 +90,13 @@ def test_with_acquisition_keeps_values_a_preset_or_caller_set():
 
 
 def test_unpriceable_other_mode_is_reported_not_raised():
-    s = build_scenario(gpu="h200", acquisition="buy")  # the catalog has no H200 rental price
+    # the catalog has MI300X rental prices but no MI300X server to buy
+    s = build_scenario(gpu="mi300x", acquisition="rent", throughput_tok_s=3000.0)
     opts = compare_options(s)
-    assert set(opts.modes) == {"buy"}
-    assert "gpu_hour_usd" in opts.unavailable["self-host (rent)"]
-    assert list(opts.frame().index) == ["API (pay per token)", "self-host, bought GPUs",
-                                        "hybrid (buy)"]
+    assert set(opts.modes) == {"rent"}
+    assert "self-host (buy)" in opts.unavailable
+    assert list(opts.frame().index) == ["API (pay per token)", "self-host, rented GPUs",
+                                        "hybrid (rent)"]
 
 
 def test_options_frame_units(mid):

@@ -28,7 +28,8 @@ def test_presets_documented_answers():
     assert breakeven(fin).requests_per_day < fin.requests_per_day
     mid = scenario_from_preset("midmarket")
     a, s = api_monthly(mid).monthly_usd, selfhost_monthly(mid).monthly_usd
-    assert abs(a - s) / a < 0.1  # a close call
+    # 2026 H100 rental (Lambda 3.99 USD/GPU-hour) puts renting about 20% above the API
+    assert 0.1 < (s - a) / a < 0.4
     notes = describe_assumptions(fin).set_index("parameter")
     assert "preset financial" in notes.loc["planning_utilization", "source"]
     assert "headroom" in notes.loc["planning_utilization", "note"]
@@ -93,10 +94,10 @@ def test_cli_bad_flag_values_name_the_flag(capsys, flag, value):
 
 
 @pytest.mark.parametrize("flag,value,match", [
-    ("--api-model", "gpt-9", "--api-model: unknown API model 'gpt-9'; known: "),
+    ("--api-model", "gpt-9", "--api-model: API model 'gpt-9' is not in genai-prices"),
     ("--open-model", "llama-9", "--open-model: unknown open model 'llama-9'; known: "),
-    ("--gpu", "b200", "--gpu: unknown GPU 'b200'; known: "),
-    ("--gpu", "h200", "--gpu-hourly"),
+    ("--gpu", "gb300", "--gpu: unknown GPU 'gb300'; known: "),
+    ("--gpu", "b300", "--throughput"),  # no dense FP16 figure for the estimate: give one
     ("--rental-provider", "nobody", "--rental-provider: unknown rental provider"),
     ("--as-of", "June 2025", "--as-of: as_of='June 2025'"),
 ])
@@ -114,9 +115,10 @@ def test_cli_price_as_of(capsys):
           "--json"])
     after = json.loads(capsys.readouterr().out)["api_per_request_usd"]
     # midmarket preset: 20% of input from the prompt cache.
-    # before the cut (no cached price listed -> standard): 1000 * 10 + 100 * 40 = 14,000 / 1e6
+    # before the cut (genai-prices lists a 0.50 cache read for that period too):
+    #   800 * 10 + 200 * 0.50 + 100 * 40 = 12,100 / 1e6
     # after: 800 * 2 + 200 * 0.50 + 100 * 8 = 2,500 / 1e6
-    assert (before, after) == (pytest.approx(0.014), pytest.approx(0.0025))
+    assert (before, after) == (pytest.approx(0.0121), pytest.approx(0.0025))
 
 
 def test_cli_parsing_does_not_import_pandas():

@@ -168,10 +168,10 @@ def test_06_other_window_and_preset_records_claims_and_scorecard(tmp_path):
     card = rec["scorecard"]
     assert set(card) == {"chips", "hardware", "platforms"}
     assert card["platforms"]["n_members"] == 5
-    assert (
-        card["chips"]["breakeven_tokens_per_day_trend"]
-        > card["chips"]["breakeven_tokens_per_day_today"]
-    )
+    # falling API prices push the break-even up, or out of reach (None: not reached)
+    today, trend = (card["chips"]["breakeven_tokens_per_day_today"],
+                    card["chips"]["breakeven_tokens_per_day_trend"])
+    assert trend is None or (today is not None and trend > today)
     assert rec["data_as_of"] == "2025-12-31"
     assert "SAMPLE DATA — synthetic" in plain_text(nb)
 

@@ -85,10 +85,11 @@ def test_shipped_claims_cover_the_seed_claims():
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds not available")
 def test_claim_texts_quote_their_seed_document():
+    docs = [p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")]
     for c in load_claims():
-        doc = (SEEDS / c["source"]).read_text(encoding="utf-8")
+        assert c["source"].startswith("https://"), c["id"]  # the public article, not a file
         if c["id"] != "chips_beat_index_ai_bull_run":
-            assert c["text"] in doc, c["id"]
+            assert any(c["text"] in doc for doc in docs), c["id"]
 
 
 def test_all_supported_on_data_that_supports_them():
