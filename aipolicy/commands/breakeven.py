@@ -99,6 +99,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--implementation", type=_number("nonneg"),
                    help="one-off implementation cost, USD (spread over the horizon)")
     o.add_argument("--horizon-months", type=_whole(1), help="analysis horizon, months")
+    t = parser.add_argument_group("production topology and latency target")
+    t.add_argument("--slo-tokens-per-user", type=_number("positive"),
+                   help="minimum output tokens/s each user sees (interactive presets: 25)")
+    t.add_argument("--slo-ttft-s", type=_number("positive"),
+                   help="maximum time to first token, seconds (interactive presets: 1)")
+    t.add_argument("--no-slo", action="store_true",
+                   help="no latency target: plan replicas at saturation x --utilization")
+    t.add_argument("--redundancy", type=_whole(0),
+                   help="spare replicas beyond the peak-hour need (default 1: N+1)")
+    t.add_argument("--min-replicas", type=_whole(1), help="smallest fleet (default 1)")
+    t.add_argument("--oncall-share", type=_number("share"),
+                   help="share of a 24/7 on-call rotation the service carries (0-1)")
     m = parser.add_argument_group("output")
     m.add_argument("--draws", type=_whole(0), default=0,
                    help="Monte Carlo draws (0 = none; default 0)")
@@ -121,6 +133,9 @@ FIELD_FLAGS: dict[str, str] = {
     "throughput_tok_s": "--throughput", "planning_utilization": "--utilization",
     "staff_fte": "--staff-fte", "platform_monthly_usd": "--platform-monthly",
     "implementation_usd": "--implementation", "horizon_months": "--horizon-months",
+    "slo_tokens_per_user": "--slo-tokens-per-user", "slo_ttft_s": "--slo-ttft-s",
+    "redundancy_replicas": "--redundancy", "min_replicas": "--min-replicas",
+    "oncall_share": "--oncall-share",
 }
 #: Errors about a field no flag sets: the flag that helps instead.
 _OTHER_FLAGS: dict[str, str] = {
@@ -162,7 +177,13 @@ def build_from_args(args: argparse.Namespace):  # -> Scenario
     from aipolicy.costs.presets import scenario_from_preset
 
     kw = {field: getattr(args, _dest(flag)) for field, flag in FIELD_FLAGS.items()
-          if getattr(args, _dest(flag)) is not None}
+          if getattr(args, _dest(flag), None) is not None}
+    if getattr(args, "no_slo", False):
+        if "slo_tokens_per_user" in kw or "slo_ttft_s" in kw:
+            raise InvalidInputError("--no-slo: cannot be combined with --slo-tokens-per-user "
+                                    "or --slo-ttft-s; give one or the other",
+                                    field="slo_tokens_per_user")
+        kw.update(slo_tokens_per_user=math.nan, slo_ttft_s=math.nan)
     try:
         return scenario_from_preset(args.preset, **kw)
     except (CatalogError, InvalidInputError) as exc:
@@ -175,6 +196,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     from aipolicy.costs.curve import breakeven
     from aipolicy.costs.hybrid import optimise_hybrid
     from aipolicy.costs.selfhost import selfhost_monthly
+    from aipolicy.costs.threeway import compare_all, replica_capacity
 
     s = build_from_args(args)
     api = api_monthly(s)
@@ -187,10 +209,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "input_tokens": s.input_tokens, "output_tokens": s.output_tokens,
         "peak_factor": s.peak_factor, "throughput_tok_s": s.throughput_tok_s,
         "throughput_estimated": s.throughput_estimated,
-        "throughput_basis": (
-            "given" if getattr(args, "throughput", None) is not None
-            else "estimated" if s.throughput_estimated else "measured"
-        ),
+        "throughput_basis": s.throughput_basis,
         "gpus_per_replica": s.gpus_per_replica,
         "api_monthly_usd": api.monthly_usd, "api_per_request_usd": api.per_request_usd,
         "selfhost_monthly_usd": sh.monthly_usd, "selfhost_breakdown_usd": dict(sh.breakdown),
@@ -206,6 +225,8 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "api_price_as_of": s.provenance["api_input_per_mtok_usd"].as_of,
         "price_snapshot": _snapshot(),
         "warnings": _warnings(s, getattr(args, "as_of", None)),
+        "options": [o.to_dict() for o in compare_all(s)],
+        "replica_capacity": replica_capacity(s),
     }
     if args.draws:
         from aipolicy.costs.uncertainty import monte_carlo
@@ -243,34 +264,46 @@ def _warnings(s: Any, as_of: str | None) -> list[str]:
     return [found] if found else []
 
 
+def _cheapest_option(options: list[dict[str, Any]]) -> str:
+    priced = [o for o in options if o["monthly_usd"] is not None]
+    best = min(priced, key=lambda o: o["monthly_usd"])
+    return f"{best['label']} at {best['monthly_usd']:,.0f} USD/month"
+
+
+def _usd11(v: float | None) -> str:
+    return f"{'n/a':>11}" if v is None else f"{v:>11,.0f}"
+
+
+def _per(v: float | None) -> str:
+    return f"{'n/a':>11}" if v is None else f"{v:>11,.3f}"
+
+
 def _usd(v: float) -> str:
     return f"{v:>14,.0f}"
 
 
 def render(r: dict[str, Any]) -> str:
     """Human-readable table of :func:`compute`'s result."""
-    est = {
-        "given": " (given with --throughput)",
-        "estimated": " (estimated)",
-        "measured": " (measured)",
-    }[r.get("throughput_basis", "estimated" if r["throughput_estimated"] else "measured")]
+    basis = r.get("throughput_basis", "measured")
+    est = " (given with --throughput)" if basis == "given" else f" ({basis})"
     lines = [
         f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
         f"{r['gpu']} ({r['acquisition']})",
         f"workload: {r['requests_per_day']:,.0f} requests/day, {r['input_tokens']:,.0f} in / "
         f"{r['output_tokens']:,.0f} out tokens, peak hour x{r['peak_factor']:.2f}",
         f"replica: {r['gpus_per_replica']} GPU(s), {r['throughput_tok_s']:,.0f} output tok/s"
-        f"{est}",
+        f"{est}; planned at {r['replica_capacity']['planned_req_s']:,.2f} requests/s "
+        f"({r['replica_capacity']['planned_share']:.0%} of saturation, "
+        + (f"latency target {r['replica_capacity']['slo']}" if r["replica_capacity"]["slo"]
+           else "no latency target") + ")",
         "",
-        f"{'option':<28}{'USD/month':>14}  fleet",
-        f"{'API':<28}{_usd(r['api_monthly_usd'])}  -",
-        f"{'self-host (' + r['acquisition'] + ')':<28}{_usd(r['selfhost_monthly_usd'])}  "
-        f"{r['replicas']} replica(s) = {r['gpus']} GPUs"
-        + (f" in {r['servers']} servers" if r["acquisition"] == "buy" else ""),
-        f"{'hybrid (best k)':<28}{_usd(r['hybrid_monthly_usd'])}  "
-        f"k = {r['hybrid_replicas']} replicas, {r['hybrid_selfhost_share']:.1%} of requests "
-        "in-house",
-        f"cheapest: {r['cheapest']}",
+        f"{'every option':<58}{'USD/month':>11}{'USD/1M tok':>11}  quality    fleet",
+        *[f"{o['label'][:57]:<58}{_usd11(o['monthly_usd'])}{_per(o['usd_per_mtok'])}  "
+          f"{o['quality'].split(' ')[0]:<9}  {o['fleet']}" for o in r["options"]],
+        "",
+        f"cheapest: {r['cheapest']} (API {r['api_model']} vs self-hosting {r['open_model']} "
+        f"({r['acquisition']}) and their hybrid); cheapest of every option: "
+        f"{_cheapest_option(r['options'])}",
         "",
     ]
     if r["breakeven_reached"]:
@@ -279,9 +312,16 @@ def render(r: dict[str, Any]) -> str:
                      f"{r['breakeven_tokens_per_month'] / 1e9:,.2f}B tokens/month")
     else:
         lines.append(f"break-even: {r['breakeven_message']}")
-    snap = r["price_snapshot"]
+    lines.append(f"break-even of self-hosting ({r['acquisition']}) against each API option:")
+    for o in r["options"]:
+        if o["key"] in ("api", "api_match", "hosted") and o["monthly_usd"] is not None:
+            be = o["breakeven_requests_per_day"]
+            txt = ("not reached" if be is None else
+                   f"{be:,.0f} requests/day = {o['breakeven_tokens_per_day'] / 1e6:,.1f}M "
+                   "tokens/day")
+            lines.append(f"  {o['label']}: {txt}")
     lines.append(f"API prices: {r['api_price_source']}, as of {r['api_price_as_of']} "
-                 f"({snap['origin']} data)")
+                 f"({r['price_snapshot']['origin']} data)")
     lines += [f"warning: {w}" for w in r.get("warnings", [])]
     if "p_selfhost_cheaper" in r:
         sp = r["savings_percentiles_usd"]

@@ -41,6 +41,7 @@ CATALOG_FILES: dict[str, str] = {
     "throughput": "throughput.csv",
     "cost_defaults": "cost_defaults.csv",
     "quality": "quality.csv",
+    "latency_sweeps": "latency_sweeps.csv",
 }
 
 _NUMERIC: dict[str, tuple[str, ...]] = {
@@ -50,10 +51,12 @@ _NUMERIC: dict[str, tuple[str, ...]] = {
     "gpu_rental": ("gpu_hour_usd",),
     "servers": ("gpus_per_server", "price_usd", "installation_usd"),
     "open_models": ("value",),
-    "throughput": ("tp", "input_tokens", "output_tokens", "output_tok_s"),
+    "throughput": ("tp", "input_tokens", "output_tokens", "reported_tok_s"),
     "cost_defaults": ("value",),
     "quality": ("rating", "ci_low", "ci_high", "rank", "style_rating", "style_ci_low",
                 "style_ci_high"),
+    "latency_sweeps": ("tp", "input_tokens", "output_tokens", "concurrency", "qps", "req_s",
+                       "output_tok_s", "itl_ms", "tok_s_per_user", "ttft_ms"),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "hosted_models": ("model", "provider", "model_ref"),
@@ -62,9 +65,11 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "gpu_rental": ("gpu", "provider", "gpu_hour_usd"),
     "servers": ("server", "gpu", "gpus_per_server", "price_usd"),
     "open_models": ("model", "parameter", "value", "unit"),
-    "throughput": ("model", "gpu", "tp", "output_tok_s"),
+    "throughput": ("model", "gpu", "tp", "reported_tok_s", "reported_per", "version"),
     "cost_defaults": ("parameter", "value", "unit"),
     "quality": ("model", "kind", "arena_key"),
+    "latency_sweeps": ("model", "gpu", "tp", "input_tokens", "output_tokens", "sweep",
+                       "tok_s_per_user"),
 }
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -28,9 +28,10 @@ from aipolicy.costs.selfhost import (
     ceil_safe,
     replica_capacity_rps,
     selfhost_components,
+    staff_fte_effective,
     unit_costs,
 )
-from aipolicy.costs.workload import DAYS_PER_MONTH
+from aipolicy.costs.workload import DAYS_PER_MONTH, effective_profile
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["BreakEven", "CostCurve", "breakeven", "breakeven_vectorised", "cost_curve"]
@@ -90,7 +91,7 @@ def _breakpoints(p: Mapping[str, float], profile: Sequence[float], acquisition: 
                  rent_mode: str, v_max: float) -> np.ndarray:
     avg, end = growth_of(p)
     cap_day = float(replica_capacity_rps(p)) * 86400.0
-    prof = np.asarray(profile, dtype=float)
+    prof = effective_profile(profile, float(p.get("batch_share", 0.0)))
     if acquisition == "rent" and rent_mode == "autoscale":
         steps = [cap_day / (w * avg) for w in prof if w > 0]
         steps.append(cap_day / (prof.max() * end))
@@ -185,13 +186,27 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     a0 = np.asarray(a0, dtype=float)
     a1 = np.asarray(a1, dtype=float)
     _, end = growth_of(p)
-    q = np.asarray(replica_capacity_rps(p) * 86400.0 / (max(profile) * end), dtype=float)
+    peak = effective_profile(profile, p.get("batch_share", 0.0)).max(axis=0)
+    q = np.asarray(replica_capacity_rps(p) * 86400.0 / (peak * end), dtype=float)
     u = unit_costs(p, acquisition)
     f = np.asarray(u["fixed"], dtype=float)
+    # staff is priced per fleet below (an on-call floor that steps with the GPUs)
+    f_nostaff = f - np.asarray(p["staff_fte"] * p["staff_cost_usd_per_fte_month"], dtype=float)
+    spare = np.asarray(p.get("redundancy_replicas", 0.0), dtype=float)
+    least = np.asarray(p.get("min_replicas", 1.0), dtype=float)
+    gpr_all = np.asarray(p["gpus_per_replica"], dtype=float)
+    staff_keys = ("staff_fte", "staff_cost_usd_per_fte_month", "oncall_fte", "oncall_share",
+                  "gpus_per_oncall_rotation")
+    staff_p = {k: np.asarray(p.get(k, 0.0 if k != "gpus_per_oncall_rotation" else np.inf),
+                             dtype=float) for k in staff_keys}
     c = np.asarray(u["per_replica"], dtype=float)
     cs = np.asarray(u["per_server"], dtype=float)
-    shape = np.broadcast(a0, a1, q, f, c, cs).shape
-    a0, a1, q, f, c, cs = (np.broadcast_to(x, shape) for x in (a0, a1, q, f, c, cs))
+    shape = np.broadcast(a0, a1, q, f, c, cs, spare, least, gpr_all,
+                         *staff_p.values()).shape
+    a0, a1, q, f, c, cs, f_nostaff, spare, least, gpr_all = (
+        np.broadcast_to(x, shape) for x in (a0, a1, q, f, c, cs, f_nostaff, spare, least,
+                                             gpr_all))
+    staff_p = {k: np.broadcast_to(v, shape) for k, v in staff_p.items()}
     if acquisition == "buy":
         gpr = np.broadcast_to(np.asarray(p["gpus_per_replica"], dtype=float), shape)
         gps = np.broadcast_to(np.asarray(p["gpus_per_server"], dtype=float), shape)
@@ -202,26 +217,38 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
         k = np.ones(shape)
     out = np.full(shape, np.nan)
     slope = a1 * q - c - cs / k
+    # the cheapest staff any fleet can have, and what one more on-call rotation adds
+    cost_fte = staff_p["staff_cost_usd_per_fte_month"]
+    rotation = staff_p["oncall_fte"] * staff_p["oncall_share"] * cost_fte
+    staff_min = np.maximum(staff_p["staff_fte"] * cost_fte, rotation)
+    fixed_min = f_nostaff + staff_min + spare * c
     with np.errstate(divide="ignore", invalid="ignore"):
-        r_lo = np.where(slope > 0, np.maximum(1.0, ceil_safe((f - a0) / slope)), 1.0)
+        r_lo = np.where(slope > 0, np.maximum(1.0, ceil_safe((fixed_min - a0) / slope)), 1.0)
+        # past r_lo the gap closes by `slope` a replica; an on-call rotation step reopens it
+        # by at most `rotation`, so a few more replicas are checked than a server block
+        extra = np.where(slope > 0, np.minimum(ceil_safe(rotation / slope), 10_000.0), 0.0)
+    limit = k + extra
     # with slope <= 0 the cost gap only grows block by block, so the first block decides;
-    # otherwise the answer lies within k replicas of the lower bound r_lo
+    # otherwise the answer lies within `limit` replicas of the lower bound r_lo
     idx = np.flatnonzero(np.isfinite(r_lo) & (a1 > 0))
     j = 0
-    flat = [np.ravel(x) for x in (r_lo, k, a0, a1, q, f, c, cs)]
+    flat = [np.ravel(x) for x in (r_lo, k, a0, a1, q, f_nostaff, c, cs, spare, least,
+                                   gpr_all, *staff_p.values(), limit)]
     while idx.size:
         if idx.size == out.size:  # every draw still open: no gather needed
-            r0, kk, a0i, a1i, qi, fi, ci, csi = flat
+            r0, kk, a0i, a1i, qi, fi, ci, csi, sp, lo, gi, *st, lim = flat
         else:
-            r0, kk, a0i, a1i, qi, fi, ci, csi = (x[idx] for x in flat)
-        r = r0 + j
-        s = fi + r * ci + ceil_safe(r / kk) * csi
+            r0, kk, a0i, a1i, qi, fi, ci, csi, sp, lo, gi, *st, lim = (x[idx] for x in flat)
+        r = r0 + j  # replicas the peak needs; the fleet adds the spares
+        fleet = np.maximum(r + sp, lo)
+        staff = staff_fte_effective(dict(zip(staff_keys, st, strict=True)), fleet * gi)
+        s = fi + staff * st[1] + fleet * ci + ceil_safe(fleet / kk) * csi
         hit = s <= (a0i + a1i * r * qi) * (1 + 1e-12)
         with np.errstate(divide="ignore", invalid="ignore"):
             v = np.maximum((r[hit] - 1.0) * qi[hit], (s[hit] - a0i[hit]) / a1i[hit])
         out.ravel()[idx[hit]] = v
         j += 1
-        idx = idx[~hit & (j < kk)]
+        idx = idx[~hit & (j < lim)]
     out[out > max_requests_per_day] = np.nan
     return out
 

@@ -63,6 +63,12 @@ FIELD_UNITS: dict[str, str] = {
     "platform_monthly_usd": "USD per month",
     "implementation_usd": "USD (one-off)",
     "horizon_months": "months",
+    "redundancy_replicas": "replicas",
+    "min_replicas": "replicas",
+    "oncall_fte": "FTE",
+    "oncall_share": "share of a rotation",
+    "gpus_per_oncall_rotation": "GPUs",
+    "slo_capacity_fraction": "ratio of saturation throughput",
 }
 NUMERIC_FIELDS: tuple[str, ...] = tuple(FIELD_UNITS)
 
@@ -73,7 +79,8 @@ BUY_ONLY: tuple[str, ...] = (
     "board_power_w", "server_base_power_w", "pue", "power_usd_per_kwh",
     "facilities_usd_per_server_month")
 #: Fields that are shares in [0, 1].
-SHARES: tuple[str, ...] = ("cached_input_share", "batch_share", "residual_value_share")
+SHARES: tuple[str, ...] = ("cached_input_share", "batch_share", "residual_value_share",
+                           "oncall_share")
 
 #: Scenario field -> ``cost_defaults.csv`` row its default comes from (``{mode}``: rent/buy).
 CATALOG_DEFAULTS: dict[str, str] = {
@@ -93,6 +100,11 @@ CATALOG_DEFAULTS: dict[str, str] = {
     "staff_cost_usd_per_fte_month": "staff_cost_usd_per_fte_month",
     "platform_monthly_usd": "platform_monthly_usd",
     "horizon_months": "horizon_months",
+    "redundancy_replicas": "redundancy_replicas",
+    "min_replicas": "min_replicas",
+    "oncall_fte": "oncall_fte",
+    "oncall_share": "oncall_share",
+    "gpus_per_oncall_rotation": "gpus_per_oncall_rotation",
 }
 #: Fields whose catalog default depends on the acquisition mode.
 MODE_DEPENDENT: tuple[str, ...] = tuple(k for k, v in CATALOG_DEFAULTS.items() if "{mode}" in v)
@@ -104,6 +116,7 @@ PLAIN_DEFAULT_NOTES: dict[str, str] = {
     "batch_share": "default",
     "volume_growth_annual": "default",
     "api_price_factor": "default (list prices)",
+    "slo_capacity_fraction": "no latency target: saturation throughput x planning utilisation",
     "rent_mode": "default: replicas run 24 h a day",
 }
 

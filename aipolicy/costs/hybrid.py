@@ -23,7 +23,7 @@ import pandas as pd
 from aipolicy.costs.api import api_monthly_components, growth_factors
 from aipolicy.costs.scenario import Scenario, scenario_params
 from aipolicy.costs.selfhost import selfhost_components
-from aipolicy.costs.workload import DAYS_PER_MONTH
+from aipolicy.costs.workload import DAYS_PER_MONTH, effective_profile
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["HybridResult", "hybrid_split", "hybrid_table", "optimise_hybrid"]
@@ -66,7 +66,9 @@ class HybridResult:
 def _hourly_demand(scenario: Scenario) -> np.ndarray:
     p = scenario_params(scenario)
     avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
-    return scenario.requests_per_day * avg * np.asarray(scenario.load_profile) / 24.0
+    # the batchable share runs off-peak, as the self-hosted fleet is sized for it
+    prof = effective_profile(scenario.load_profile, scenario.batch_share)
+    return scenario.requests_per_day * avg * prof / 24.0
 
 
 def hybrid_table(scenario: Scenario) -> pd.DataFrame:

@@ -10,6 +10,7 @@ caller's overrides, which win over every step.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -104,6 +105,8 @@ def throughput_entries(open_model: str, gpu: str, input_tokens: float, output_to
         own = Provenance("caller override")
         out["throughput_tok_s"] = (float(given["throughput_tok_s"]), own)
         out["throughput_estimated"] = (bool(given.get("throughput_estimated", False)), own)
+        out["throughput_basis"] = (str(given.get("throughput_basis", "given")), own)
+        out["throughput_fit_max_error"] = (math.nan, own)
         out["precision"] = (precision or "fp8", own)
     else:
         try:
@@ -115,8 +118,10 @@ def throughput_entries(open_model: str, gpu: str, input_tokens: float, output_to
                                field="throughput_tok_s") from None
         gpr = est.gpus_per_replica
         tp = Provenance(est.source, est.as_of, est.note)
+        fit_err = est.fit_max_error if est.fit_max_error is not None else math.nan
         out.update(throughput_tok_s=(est.output_tok_s, tp),
-                   throughput_estimated=(est.estimated, tp), precision=(est.precision, tp))
+                   throughput_estimated=(est.estimated, tp), precision=(est.precision, tp),
+                   throughput_basis=(est.basis, tp), throughput_fit_max_error=(fit_err, tp))
     out["gpus_per_replica"] = (int(gpr), Provenance("throughput catalog (tensor-parallel size)"))
     return out
 

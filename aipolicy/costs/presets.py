@@ -78,12 +78,17 @@ PRESETS: dict[str, Preset] = {
             "output_tokens": (250.0, "chat-length answers"),
             "load_profile": ("business_hours", "users in one time zone"),
             "staff_fte": (0.3, "no ML team: GPU operations bought in as a contractor share"),
+            "slo_tokens_per_user": (25.0, "interactive chat: at least 25 output tokens/s per "
+                                          "user (40 ms per token, MLPerf's interactive bound; "
+                                          "about 4x reading speed)"),
+            "slo_ttft_s": (1.0, "first token within 1 s keeps the user's flow of thought"),
         },
         scorecard_weights=PRESET_WEIGHTS["startup"]),
     "midmarket": Preset(
         name="midmarket", title="Mid-market enterprise with a small platform team",
-        description="Internal assistant and document Q&A; the volume sits near the "
-                    "break-even, so the decision turns on factors beyond cost.",
+        description="Internal assistant and document Q&A at 40,000 requests a day: with "
+                    "2026 H100 rental prices and a production fleet (a spare replica, an "
+                    "on-call share) self-hosting a 70B model costs about twice the API.",
         build={"api_model": "gpt-4o", "open_model": "llama-3.3-70b", "gpu": "h100-sxm",
                "acquisition": "rent"},
         values={
@@ -93,12 +98,16 @@ PRESETS: dict[str, Preset] = {
             "cached_input_share": (0.2, "shared system prompt served from the prompt cache"),
             "load_profile": ("business_hours", "office hours"),
             "platform_monthly_usd": (2_000.0, "MLOps tooling: gateway, monitoring, evals"),
+            "slo_tokens_per_user": (25.0, "interactive chat: at least 25 output tokens/s per "
+                                          "user (40 ms per token, MLPerf's interactive bound; "
+                                          "about 4x reading speed)"),
+            "slo_ttft_s": (1.0, "first token within 1 s keeps the user's flow of thought"),
         },
         scorecard_weights=PRESET_WEIGHTS["midmarket"]),
     "financial": Preset(
         name="financial", title="Financial services: millions of documents a day",
         description="Extraction and classification of about 2 million documents a day, "
-                    "latency-sensitive, on owned hardware for data governance.",
+                    "mostly in overnight batches, on owned hardware for data governance.",
         build={"api_model": "gpt-4o", "open_model": "llama-3.3-70b", "gpu": "h100-sxm",
                "acquisition": "buy"},
         values={
@@ -106,8 +115,13 @@ PRESETS: dict[str, Preset] = {
             "input_tokens": (2_000.0, "a document page plus instructions"),
             "output_tokens": (200.0, "structured fields / a label"),
             "cached_input_share": (0.3, "shared extraction instructions cached"),
+            "batch_share": (0.8, "document extraction can wait hours: 80% goes to the API's "
+                                 "batch tier or to off-peak self-hosted capacity"),
             "load_profile": ("business_hours", "documents arrive in business hours"),
-            "planning_utilization": (0.6, "latency-sensitive: keep 40% headroom"),
+            "planning_utilization": (0.6, "the interactive 20% is latency-sensitive: keep 40% "
+                                          "headroom"),
+            "oncall_share": (0.5, "a regulated, business-critical service: half a dedicated "
+                                  "rotation"),
             "staff_fte": (2.0, "a platform team's share for the serving fleet"),
             "platform_monthly_usd": (10_000.0, "MLOps platform, monitoring, security tooling"),
             "implementation_usd": (250_000.0, "integration, validation and model-risk review"),

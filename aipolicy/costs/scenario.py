@@ -78,6 +78,8 @@ class Scenario:
     throughput_tok_s: float
     gpus_per_replica: int
     throughput_estimated: bool = False
+    throughput_basis: str = "measured"
+    throughput_fit_max_error: float = math.nan
     precision: str = "fp8"
     rent_mode: RentMode = "always_on"
     load_profile: tuple[float, ...] = field(default=(1.0,) * 24)
@@ -106,6 +108,14 @@ class Scenario:
     platform_monthly_usd: float
     implementation_usd: float
     horizon_months: float
+    redundancy_replicas: float
+    min_replicas: float
+    oncall_fte: float
+    oncall_share: float
+    gpus_per_oncall_rotation: float
+    slo_capacity_fraction: float = 1.0
+    slo_tokens_per_user: float = math.nan
+    slo_ttft_s: float = math.nan
     provenance: Mapping[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -142,9 +152,17 @@ class Scenario:
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise _bad(name, v, f"must be between 0 and 1, got {v!r}")
-        if not 0.0 < self.planning_utilization <= 1.0:
-            raise _bad("planning_utilization", self.planning_utilization,
-                       f"must be in (0, 1], got {self.planning_utilization!r}")
+        for name in ("planning_utilization", "slo_capacity_fraction"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise _bad(name, getattr(self, name),
+                           f"must be in (0, 1], got {getattr(self, name)!r}")
+        for name in ("redundancy_replicas", "min_replicas"):
+            v = getattr(self, name)
+            if v != int(v):
+                raise _bad(name, v, f"must be a whole number of replicas, got {v!r}")
+        if self.gpus_per_oncall_rotation < 1:
+            raise _bad("gpus_per_oncall_rotation", self.gpus_per_oncall_rotation,
+                       f"must be >= 1, got {self.gpus_per_oncall_rotation!r}")
         if self.volume_growth_annual <= -1.0:
             raise _bad("volume_growth_annual", self.volume_growth_annual,
                        f"must be > -1, got {self.volume_growth_annual!r}")
@@ -271,11 +289,37 @@ def build_scenario(
         entries[key] = (val, Provenance("caller override"))
 
     values = {k: v for k, (v, _) in entries.items()}
+    if "slo_capacity_fraction" not in given:
+        entries.update(_slo_entries(open_model, gpu, in_tok, out_tok, values))
+        values = {k: v for k, (v, _) in entries.items()}
     if isinstance(values["load_profile"], str):
         values["load_profile"] = load_profile_values(values["load_profile"])
     return Scenario(name=name, api_model=api_model, open_model=open_model, gpu=gpu,
                     acquisition=acquisition, provenance={k: p for k, (_, p) in entries.items()},
                     **values)
+
+
+def _slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,
+                 values: Mapping[str, Any]) -> Entries:
+    """``slo_capacity_fraction`` for the latency target in ``values`` (none: 1.0)."""
+    from aipolicy.costs.capacity import Slo, slo_capacity
+
+    def given(key: str) -> float | None:
+        v = values.get(key)
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    slo = Slo(tokens_per_user_s=given("slo_tokens_per_user"), ttft_s=given("slo_ttft_s"))
+    if slo.tokens_per_user_s is None and slo.ttft_s is None:
+        return {}
+    cap = slo_capacity(open_model, gpu, int(values["gpus_per_replica"]), in_tok, out_tok, slo,
+                       precision=str(values.get("precision", "fp8")))
+    what = " and ".join(x for x in (
+        f">= {slo.tokens_per_user_s:g} output tokens/s per user" if slo.tokens_per_user_s
+        else "", f"time to first token <= {slo.ttft_s:g} s" if slo.ttft_s else "") if x)
+    return {"slo_capacity_fraction": (cap.fraction, Provenance(
+        cap.source or "aipolicy capacity model", "undated",
+        f"{cap.basis}: {what} ({slo.percentile}) keeps {cap.fraction:.0%} of saturation "
+        f"throughput; {cap.note}".rstrip("; ")))}
 
 
 def load_profile_values(name: str) -> tuple[float, ...]:

@@ -1,10 +1,15 @@
 """Self-hosted monthly cost (rent or buy), vectorised over parameter arrays.
 
 Sizing
-    Replica capacity (requests/s) = ``throughput_tok_s * planning_utilization / output_tokens``.
-    Replicas are whole and sized for the peak hour of the busiest month's volume:
-    ``ceil(requests_per_day * busiest_growth * peak_factor / 86400 / capacity)``, at least 1
-    (a self-hosted deployment keeps one replica up even at zero traffic).
+    Replica capacity (requests/s) = ``throughput_tok_s * min(planning_utilization,
+    slo_capacity_fraction) / output_tokens``: saturation throughput at the planning
+    utilisation, or at the share that still meets the latency target when that is lower.
+    Replicas are whole and sized for the peak hour of the busiest month's volume plus the
+    spares: ``max(min_replicas, ceil(requests_per_day * busiest_growth * peak / 86400 /
+    capacity) + redundancy_replicas)`` (N+1 by default). The batchable share of requests runs
+    off-peak, so the peak is that of ``(1 - batch_share) * profile + batch_share``.
+    Staff: ``max(staff_fte, oncall_fte * oncall_share * rotations)`` FTE, one rotation per
+    started ``gpus_per_oncall_rotation`` GPUs (a 24/7 pager needs a rotation).
     Servers (buy): ``ceil(replicas / floor(gpus_per_server / gpus_per_replica))``, or
     ``replicas * ceil(gpus_per_replica / gpus_per_server)`` when a replica spans servers.
 
@@ -34,7 +39,7 @@ import pandas as pd
 from aipolicy.costs.api import breakdown_frame, growth_of
 from aipolicy.costs.fields import MODE_DEPENDENT, Provenance
 from aipolicy.costs.scenario import Scenario, catalog_default, scenario_params
-from aipolicy.costs.workload import DAYS_PER_MONTH, HOURS_PER_MONTH
+from aipolicy.costs.workload import DAYS_PER_MONTH, HOURS_PER_MONTH, effective_profile
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["COMPONENTS", "SelfHostResult", "ceil_safe", "rent_vs_buy", "replica_capacity_rps",
@@ -52,9 +57,42 @@ def ceil_safe(x: ArrayLike) -> ArrayLike:
     return np.ceil(np.asarray(x, dtype=float) * (1.0 - 1e-12) - 1e-12).clip(min=0.0)
 
 
+def planned_share(p: Mapping[str, ArrayLike]) -> ArrayLike:
+    """Share of saturation throughput a replica is planned at (ratio).
+
+    Without a latency target it is the planning utilisation; with one, the share of
+    saturation throughput that still meets it (``slo_capacity_fraction``) when that is lower:
+    a replica is never planned above either.
+    """
+    return np.minimum(p["planning_utilization"], p.get("slo_capacity_fraction", 1.0))
+
+
 def replica_capacity_rps(p: Mapping[str, ArrayLike]) -> ArrayLike:
-    """Requests per second one replica serves at the planning utilisation."""
-    return p["throughput_tok_s"] * p["planning_utilization"] / p["output_tokens"]
+    """Requests per second one replica is planned to serve (see :func:`planned_share`)."""
+    return p["throughput_tok_s"] * planned_share(p) / p["output_tokens"]
+
+
+def fleet_replicas(peak_rps: ArrayLike, cap: ArrayLike, p: Mapping[str, ArrayLike]) -> ArrayLike:
+    """Replicas of a production fleet: the peak-hour need plus the spares, at least the minimum.
+
+    ``max(min_replicas, ceil(peak_rps / cap) + redundancy_replicas)`` (N+1 by default).
+    """
+    need = ceil_safe(peak_rps / cap)
+    return np.maximum(need + p.get("redundancy_replicas", 0.0), p.get("min_replicas", 1.0))
+
+
+def staff_fte_effective(p: Mapping[str, ArrayLike], gpus: ArrayLike) -> ArrayLike:
+    """FTE the self-hosted service costs: its engineering time, at least its on-call share.
+
+    A 24/7 pager needs a rotation (``oncall_fte``, e.g. 8 engineers x 25% on call = 2 FTE);
+    the service carries ``oncall_share`` of one rotation per started
+    ``gpus_per_oncall_rotation`` GPUs, so staff steps with the fleet. A fraction of an FTE
+    below that floor cannot carry a pager.
+    """
+    rotations = np.maximum(ceil_safe(np.asarray(gpus, dtype=float)
+                                     / p.get("gpus_per_oncall_rotation", np.inf)), 1.0)
+    floor = p.get("oncall_fte", 0.0) * p.get("oncall_share", 0.0) * rotations
+    return np.maximum(p["staff_fte"], floor)
 
 
 def servers_for(replicas: ArrayLike, p: Mapping[str, ArrayLike]) -> ArrayLike:
@@ -141,10 +179,10 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
     """
     avg, end = growth_of(p)
     cap = replica_capacity_rps(p)
-    prof = np.asarray(profile, dtype=float)
-    peak_rps = p["requests_per_day"] * end * prof.max() / 86400.0
-    replicas = np.maximum(ceil_safe(peak_rps / cap), 1.0)  # a self-hosted fleet has >= 1
-    if replicas_cap is not None:
+    prof = effective_profile(profile, p.get("batch_share", 0.0))
+    peak_rps = p["requests_per_day"] * end * prof.max(axis=0) / 86400.0
+    replicas = fleet_replicas(peak_rps, cap, p)
+    if replicas_cap is not None:  # the hybrid's k: the API absorbs overflow and failures
         replicas = np.minimum(replicas, replicas_cap)
     if acquisition == "rent" and rent_mode == "autoscale":
         replica_months = 0.0
@@ -158,14 +196,17 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
     out: dict[str, ArrayLike] = {}
     active = 1.0 if replicas_cap is None else (np.asarray(replicas_cap) > 0).astype(float)
     total = 0.0
+    staff_fte = staff_fte_effective(p, replicas * p["gpus_per_replica"])
     for comp in COMPONENTS:
-        v = (u.get(f"{comp}_fixed", 0.0) * active + u.get(f"{comp}_replica", 0.0) * replica_months
+        fixed = (staff_fte * p["staff_cost_usd_per_fte_month"] if comp == "staff"
+                 else u.get(f"{comp}_fixed", 0.0))
+        v = (fixed * active + u.get(f"{comp}_replica", 0.0) * replica_months
              + u.get(f"{comp}_server", 0.0) * servers)
         out[f"{comp}_usd"] = v
         total = total + v
     out.update(total_usd=total, replicas=replicas, gpus=replicas * p["gpus_per_replica"],
                servers=servers, capacity_rps=cap, peak_rps=peak_rps,
-               replica_months=replica_months)
+               replica_months=replica_months, staff_fte=staff_fte * active)
     return out
 
 

@@ -1,13 +1,34 @@
-"""Replica throughput: the nearest measured entry, or a first-principles estimate.
+"""Replica throughput: a service-time model fitted to measured rows, or a roofline estimate.
 
-A *replica* is ``gpus_per_replica`` GPUs (one tensor-parallel group) serving one model; its
-throughput is output tokens per second for the whole group at maximum load.
+A *replica* is ``gpus_per_replica`` GPUs (one tensor-parallel / expert-parallel group) serving
+one model; its throughput is output tokens per second for the whole group at maximum load.
 
-Lookup: among catalog rows for the model, GPU (and precision / TP size when given) with known
-input and output lengths, take the one nearest the workload in log space,
-``sqrt(ln(in/in_row)^2 + ln(out/out_row)^2)``.
+Catalog rows (``throughput.csv``) keep the published figure as published: ``reported_tok_s``
+with ``reported_per`` = ``gpu`` (TensorRT-LLM v1.1-era and release/1.2 tables: output
+tokens/s per GPU) or ``group`` (v1.0 and earlier: the whole TP group). :func:`per_replica_tok_s`
+is the one place that converts them to tokens/s per replica (per GPU x GPUs in the replica).
+Each row names its table ``version``; when versions repeat a cell (model, GPU, precision, GPUs,
+input and output length) only the newest version's figure is used (:func:`measured_rows`).
 
-Estimate (when nothing is measured), in the manner of llm-analysis: a batch of ``B``
+Fit (per model x GPU x precision x GPUs per replica, with at least :data:`MIN_FIT_ROWS` rows):
+every row is a maximum-throughput run, so one request costs the replica
+``t = output_tokens / output_tok_s`` seconds. A non-negative least-squares fit (relative error)
+of the per-request service time
+
+    ``t(i, o) = a*i + b*o + c*(i*o + o**2/2)``
+
+(prefill work, decode steps, attention over the growing KV cache; with memory-bound batching the
+per-token weight-read cost also scales with the sequence length and lands in ``c``) then gives
+requests/s per replica ``1/t`` and output tokens/s ``o/t`` at any shape. Because ``a, b, c >= 0``
+the capacity in requests/s never rises when the input or output length grows.
+
+Labels (``basis``): ``measured`` only when the workload's shape is a measured row (that row's
+figure is used); ``interpolated`` from the fit, with the number of rows and the fit's largest
+relative error on its own rows (a shape outside the measured range says "extrapolated");
+``estimated`` otherwise. With 1 to ``MIN_FIT_ROWS - 1`` rows the nearest row (log distance) is
+scaled by the roofline estimate's ratio between the two shapes; with none, the roofline below.
+
+Roofline estimate (when nothing is measured), in the manner of llm-analysis: a batch of ``B``
 sequences (``B`` = what fits in memory, capped by ``max_batch_size``) is prefilled, compute
 bound, at ``2 * active_params * input_tokens`` FLOPs per request, then decoded for
 ``output_tokens`` steps; each step takes the larger of the memory time (weights + KV cache
@@ -20,18 +41,34 @@ The result is labelled ``estimated``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import pandas as pd
+from scipy.optimize import nnls
 
 from aipolicy.costs import catalog
+from aipolicy.costs.catalog_files import parse_as_of
 from aipolicy.errors import CatalogError, InvalidInputError
 
-__all__ = ["BYTES_PER_PARAM", "ThroughputEstimate", "default_precision", "estimate_throughput",
-           "lookup_throughput", "replica_throughput"]
+__all__ = ["BYTES_PER_PARAM", "MIN_FIT_ROWS", "ServiceTimeFit", "ThroughputEstimate",
+           "default_precision", "estimate_throughput", "fit_service_time", "lookup_throughput",
+           "measured_rows", "per_replica_tok_s", "replica_throughput"]
 
 #: Bytes per weight / KV element by precision.
-BYTES_PER_PARAM = {"fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
+BYTES_PER_PARAM = {"fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5, "int4": 0.5}
+
+#: Fewest measured rows the three-coefficient fit is run on: one more than its coefficients,
+#: so its error on its own rows says something (three rows can be matched exactly).
+MIN_FIT_ROWS = 4
+
+#: Values of ``reported_per`` and what one reported figure covers.
+REPORTED_PER = ("gpu", "group")
+
+_CELL = ["model", "gpu", "precision", "tp", "input_tokens", "output_tokens"]
+_GROUP = ["model", "gpu", "precision", "tp"]
 
 
 @dataclass(frozen=True)
@@ -43,9 +80,18 @@ class ThroughputEstimate:
     output_tok_s : float
         Output tokens per second for the whole replica (``gpus_per_replica`` GPUs).
     estimated : bool
-        ``True`` for a first-principles estimate, ``False`` for a measured catalog row.
+        ``True`` only when ``basis`` is ``estimated`` (roofline, or a row scaled by it).
     matched_input_tokens, matched_output_tokens : float or None
-        Lengths of the measured row used (``None`` when estimated).
+        Lengths of the measured row used (measured, or the row a scaled estimate starts from).
+    basis : str
+        ``measured`` (the workload's shape is a measured row), ``interpolated`` (the fitted
+        service-time model) or ``estimated``.
+    n_rows : int
+        Measured rows behind the figure (0 for a pure roofline estimate).
+    fit_max_error : float or None
+        Largest relative error of the fit on its own rows (a fraction; ``interpolated`` only).
+    requests_per_s : float or None
+        Requests per second one replica completes at maximum load (``output_tok_s / output``).
     """
 
     model: str
@@ -59,6 +105,10 @@ class ThroughputEstimate:
     matched_input_tokens: float | None = None
     matched_output_tokens: float | None = None
     note: str = ""
+    basis: str = "measured"
+    n_rows: int = 0
+    fit_max_error: float | None = None
+    requests_per_s: float | None = None
 
 
 def default_precision(gpu: str) -> str:
@@ -67,31 +117,261 @@ def default_precision(gpu: str) -> str:
     return "fp8" if spec.fp8_speedup is not None and spec.fp8_speedup.value > 1 else "fp16"
 
 
-def lookup_throughput(model: str, gpu: str, input_tokens: float, output_tokens: float, *,
-                      gpus_per_replica: int | None = None,
-                      precision: str | None = None) -> ThroughputEstimate | None:
-    """Nearest measured catalog entry, or ``None`` when none matches."""
+def per_replica_tok_s(reported_tok_s: float, reported_per: str, gpus: int) -> float:
+    """Convert a published figure to output tokens/s for the whole replica.
+
+    ``reported_per`` is ``gpu`` (per-GPU tables: multiply by the ``gpus`` in the replica) or
+    ``group`` (the figure already covers the tensor-parallel group). The only conversion of
+    catalog throughput units in the package.
+    """
+    if reported_per == "gpu":
+        return float(reported_tok_s) * int(gpus)
+    if reported_per == "group":
+        return float(reported_tok_s)
+    raise CatalogError(f"throughput.csv: reported_per = {reported_per!r}; expected one of "
+                       f"{', '.join(REPORTED_PER)}", field="reported_per", value=reported_per)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """``release/1.2`` > ``v1.1`` > ``v1.0`` > ``v0.17`` > ``v0.6.1`` (numbers compared)."""
+    return tuple(int(x) for x in re.findall(r"\d+", str(version)))
+
+
+def _as_of_key(as_of: str) -> str:
+    d = parse_as_of(as_of)
+    return d.isoformat() if d else ""
+
+
+@lru_cache(maxsize=1)
+def _measured_rows_cached() -> pd.DataFrame:
     table = catalog.throughput_table()
-    rows = table[(table["model"] == model) & (table["gpu"] == gpu)
-                 & table["input_tokens"].notna() & table["output_tokens"].notna()]
+    rows = table[table["input_tokens"].notna() & table["output_tokens"].notna()].copy()
+    rows["output_tok_s"] = [per_replica_tok_s(v, p, g) for v, p, g in
+                            zip(rows["reported_tok_s"], rows["reported_per"], rows["tp"],
+                                strict=True)]
+    rows["tp"] = rows["tp"].astype(int)
+    rows["_version_key"] = rows["version"].map(_version_key)
+    rows = rows.sort_values("_version_key", ascending=False, kind="stable")
+    newest = rows.drop_duplicates(_CELL, keep="first").drop(columns="_version_key")
+    return newest.sort_index()
+
+
+def measured_rows(model: str | None = None, gpu: str | None = None) -> pd.DataFrame:
+    """Catalog rows with known shapes, newest version per cell, with ``output_tok_s`` per replica.
+
+    ``output_tok_s`` is :func:`per_replica_tok_s` of the published figure; where several table
+    versions give the same cell (model, GPU, precision, GPUs, input and output length) only the
+    newest version's row is kept.
+    """
+    rows = _measured_rows_cached()
+    if model is not None:
+        rows = rows[rows["model"] == model]
+    if gpu is not None:
+        rows = rows[rows["gpu"] == gpu]
+    return rows.copy()
+
+
+def _features(i: np.ndarray | float, o: np.ndarray | float) -> np.ndarray:
+    i = np.atleast_1d(np.asarray(i, dtype=float))
+    o = np.atleast_1d(np.asarray(o, dtype=float))
+    return np.column_stack([i, o, i * o + o * o / 2.0])
+
+
+@dataclass(frozen=True)
+class ServiceTimeFit:
+    """``t(i, o) = a*i + b*o + c*(i*o + o**2/2)`` replica-seconds per request, fitted.
+
+    ``errors`` are the relative errors of the fitted output tokens/s on each row (fit / row
+    - 1), in the rows' order; ``max_error`` is the largest in absolute value.
+    """
+
+    coef: tuple[float, float, float]
+    n_rows: int
+    errors: tuple[float, ...]
+    max_error: float
+    input_range: tuple[float, float]
+    output_range: tuple[float, float]
+
+    def seconds_per_request(self, input_tokens: float, output_tokens: float) -> float:
+        """Replica-seconds one request takes at maximum load."""
+        return float((_features(input_tokens, output_tokens) @ np.asarray(self.coef))[0])
+
+    def requests_per_s(self, input_tokens: float, output_tokens: float) -> float:
+        """Requests per second one replica completes at maximum load."""
+        return 1.0 / self.seconds_per_request(input_tokens, output_tokens)
+
+    def output_tok_s(self, input_tokens: float, output_tokens: float) -> float:
+        """Output tokens per second of one replica at maximum load."""
+        return float(output_tokens) / self.seconds_per_request(input_tokens, output_tokens)
+
+    def covers(self, input_tokens: float, output_tokens: float) -> bool:
+        """Whether the shape lies within the measured input and output ranges."""
+        return (self.input_range[0] <= input_tokens <= self.input_range[1]
+                and self.output_range[0] <= output_tokens <= self.output_range[1])
+
+
+def fit_service_time(input_tokens: np.ndarray, output_tokens: np.ndarray,
+                     output_tok_s: np.ndarray) -> ServiceTimeFit:
+    """Fit the per-request service time to max-throughput rows (non-negative least squares).
+
+    Each row gives ``t = output_tokens / output_tok_s``; the fit minimises the squared relative
+    error ``sum((t_fit / t - 1)**2)`` with ``a, b, c >= 0`` (``scipy.optimize.nnls`` on columns
+    scaled to unit size). Needs at least one row.
+    """
+    i = np.asarray(input_tokens, dtype=float)
+    o = np.asarray(output_tokens, dtype=float)
+    t = o / np.asarray(output_tok_s, dtype=float)
+    design = _features(i, o) / t[:, None]
+    scale = design.max(axis=0)
+    scale[scale <= 0] = 1.0
+    coef, _ = nnls(design / scale, np.ones(len(t)))
+    coef = coef / scale
+    t_fit = _features(i, o) @ coef
+    errors = t / t_fit - 1.0  # fitted tok/s over measured tok/s, minus 1
+    return ServiceTimeFit(coef=(float(coef[0]), float(coef[1]), float(coef[2])),
+                          n_rows=len(t), errors=tuple(float(e) for e in errors),
+                          max_error=float(np.max(np.abs(errors))),
+                          input_range=(float(i.min()), float(i.max())),
+                          output_range=(float(o.min()), float(o.max())))
+
+
+@lru_cache(maxsize=256)
+def _group_fit(model: str, gpu: str, precision: str, tp: int) -> ServiceTimeFit | None:
+    rows = _group_rows(model, gpu, precision, tp)
+    if len(rows) < MIN_FIT_ROWS:
+        return None
+    return fit_service_time(rows["input_tokens"].to_numpy(), rows["output_tokens"].to_numpy(),
+                            rows["output_tok_s"].to_numpy())
+
+
+def _group_rows(model: str, gpu: str, precision: str, tp: int) -> pd.DataFrame:
+    rows = measured_rows(model, gpu)
+    return rows[(rows["precision"] == precision) & (rows["tp"] == int(tp))]
+
+
+def _choose_group(model: str, gpu: str, gpus_per_replica: int | None,
+                  precision: str | None) -> tuple[str, int] | None:
+    """Precision and GPUs of the measured group to use, or ``None`` when nothing is measured.
+
+    Precision: the one asked for; else the GPU's default precision when it has rows; else the
+    precision with the most rows. GPUs: the ones asked for; else the smallest measured size.
+    """
+    rows = measured_rows(model, gpu)
     if gpus_per_replica is not None:
-        rows = rows[rows["tp"] == gpus_per_replica]
+        rows = rows[rows["tp"] == int(gpus_per_replica)]
     if precision is not None:
         rows = rows[rows["precision"] == precision]
     if rows.empty:
         return None
-    i_in = max(float(input_tokens), 1.0)
-    i_out = max(float(output_tokens), 1.0)
-    dist = np.hypot(np.log(i_in / rows["input_tokens"].to_numpy()),
-                    np.log(i_out / rows["output_tokens"].to_numpy()))
-    r = rows.iloc[int(np.argmin(dist))]
+    if precision is None:
+        counts = rows["precision"].value_counts()
+        default = default_precision(gpu)
+        precision = default if default in counts.index else str(
+            sorted(counts.index, key=lambda p: (-counts[p], p))[0])
+        rows = rows[rows["precision"] == precision]
+    return precision, int(rows["tp"].min())
+
+
+def _versions_note(rows: pd.DataFrame) -> str:
+    counts = rows["version"].value_counts()
+    order = sorted(counts.index, key=_version_key, reverse=True)
+    return ", ".join(f"{v} ({counts[v]})" for v in order)
+
+
+def _sources(rows: pd.DataFrame) -> tuple[str, str]:
+    order = sorted(rows["version"].unique(), key=_version_key, reverse=True)
+    srcs = [rows.loc[rows["version"] == v, "source"].iloc[0] for v in order]
+    as_of = max(rows["as_of"], key=_as_of_key)
+    return " + ".join(dict.fromkeys(srcs)), as_of
+
+
+def _row_estimate(model: str, gpu: str, r: pd.Series, group_rows: pd.DataFrame
+                  ) -> ThroughputEstimate:
+    tok_s = float(r["output_tok_s"])
+    unit = "per GPU" if r["reported_per"] == "gpu" else "for the group"
     return ThroughputEstimate(
         model=model, gpu=gpu, gpus_per_replica=int(r["tp"]), precision=r["precision"],
-        output_tok_s=float(r["output_tok_s"]), estimated=False, source=r["source"],
-        as_of=r["as_of"], matched_input_tokens=float(r["input_tokens"]),
+        output_tok_s=tok_s, estimated=False, source=r["source"], as_of=r["as_of"],
+        matched_input_tokens=float(r["input_tokens"]),
         matched_output_tokens=float(r["output_tokens"]),
-        note=f"measured at {r['input_tokens']:g}/{r['output_tokens']:g} input/output tokens "
-             f"({r['engine']}); {r['note']}".rstrip("; "))
+        note=(f"measured at {r['input_tokens']:g}/{r['output_tokens']:g} input/output tokens "
+              f"({r['engine']} {r['version']}, {r['parallelism'] or 'TP' + str(int(r['tp']))}; "
+              f"published {r['reported_tok_s']:g} tok/s {unit}); {r['note']}").rstrip("; "),
+        basis="measured", n_rows=1, fit_max_error=None,
+        requests_per_s=tok_s / float(r["output_tokens"]))
+
+
+def lookup_throughput(model: str, gpu: str, input_tokens: float, output_tokens: float, *,
+                      gpus_per_replica: int | None = None,
+                      precision: str | None = None) -> ThroughputEstimate | None:
+    """Throughput from the measured rows (measured, interpolated or scaled), else ``None``.
+
+    ``None`` when no row matches the model, GPU and (when given) GPUs and precision. With 1 to
+    ``MIN_FIT_ROWS - 1`` rows and no roofline figures, the nearest row is used unscaled and
+    labelled ``estimated`` with the reason.
+    """
+    chosen = _choose_group(model, gpu, gpus_per_replica, precision)
+    if chosen is None:
+        return None
+    precision, tp = chosen
+    rows = _group_rows(model, gpu, precision, tp)
+    i_in, i_out = float(input_tokens), float(output_tokens)
+    exact = rows[np.isclose(rows["input_tokens"], i_in, rtol=1e-9, atol=0)
+                 & np.isclose(rows["output_tokens"], i_out, rtol=1e-9, atol=0)]
+    if not exact.empty:
+        return _row_estimate(model, gpu, exact.iloc[0], rows)
+    fit = _group_fit(model, gpu, precision, tp)
+    if fit is not None:
+        tok_s = fit.output_tok_s(i_in, i_out)
+        source, as_of = _sources(rows)
+        where = "" if fit.covers(i_in, i_out) else (
+            "; the shape lies outside the measured range "
+            f"({fit.input_range[0]:g}-{fit.input_range[1]:g} in, "
+            f"{fit.output_range[0]:g}-{fit.output_range[1]:g} out): extrapolated")
+        a, b, c = fit.coef
+        return ThroughputEstimate(
+            model=model, gpu=gpu, gpus_per_replica=tp, precision=precision, output_tok_s=tok_s,
+            estimated=False, source=f"interpolated from {fit.n_rows} measured rows: {source}",
+            as_of=as_of,
+            note=(f"interpolated from {fit.n_rows} measured rows (max fit error "
+                  f"{fit.max_error:.1%}); per-request time t(i,o) = {a:.3g}*i + {b:.3g}*o + "
+                  f"{c:.3g}*(i*o + o^2/2) s fitted to max-throughput rows; table versions "
+                  f"{_versions_note(rows)}, newest version per cell{where}"),
+            basis="interpolated", n_rows=fit.n_rows, fit_max_error=fit.max_error,
+            requests_per_s=1.0 / fit.seconds_per_request(i_in, i_out))
+    return _scaled_from_row(model, gpu, i_in, i_out, precision, tp, rows)
+
+
+def _scaled_from_row(model: str, gpu: str, i_in: float, i_out: float, precision: str, tp: int,
+                     rows: pd.DataFrame) -> ThroughputEstimate:
+    """Nearest row (log distance) times the roofline's ratio between the two shapes."""
+    dist = np.hypot(np.log(max(i_in, 1.0) / rows["input_tokens"].to_numpy()),
+                    np.log(max(i_out, 1.0) / rows["output_tokens"].to_numpy()))
+    r = rows.iloc[int(np.argmin(dist))]
+    few = f"{len(rows)} measured row(s), fewer than the {MIN_FIT_ROWS} a fit needs"
+    try:
+        at_row = estimate_throughput(model, gpu, float(r["input_tokens"]),
+                                     float(r["output_tokens"]), gpus_per_replica=tp,
+                                     precision=precision)
+        at_shape = estimate_throughput(model, gpu, i_in, i_out, gpus_per_replica=tp,
+                                       precision=precision)
+    except (CatalogError, InvalidInputError) as exc:
+        ratio = 1.0
+        label = (f"estimated (nearest measured row {r['input_tokens']:g}/"
+                 f"{r['output_tokens']:g} at {r['output_tok_s']:,.0f} tok/s, not scaled to the "
+                 f"shape because the roofline cannot run: {exc}; {few})")
+    else:
+        ratio = at_shape.output_tok_s / at_row.output_tok_s
+        label = (f"estimated (scaled from measured row {r['input_tokens']:g}/"
+                 f"{r['output_tokens']:g} at {r['output_tok_s']:,.0f} tok/s by the roofline "
+                 f"shape ratio {ratio:.3g}; {few})")
+    tok_s = float(r["output_tok_s"]) * ratio
+    return ThroughputEstimate(
+        model=model, gpu=gpu, gpus_per_replica=tp, precision=precision, output_tok_s=tok_s,
+        estimated=True, source=f"{label}: {r['source']}", as_of=r["as_of"],
+        matched_input_tokens=float(r["input_tokens"]),
+        matched_output_tokens=float(r["output_tokens"]), note=label, basis="estimated",
+        n_rows=1, fit_max_error=None, requests_per_s=tok_s / i_out)
 
 
 def _fig(spec: object, field: str, purpose: str) -> float:
@@ -132,7 +412,8 @@ def estimate_throughput(model: str, gpu: str, input_tokens: float, output_tokens
     tp = int(gpus_per_replica)
     mem = _fig(spec, "memory_gb", purpose) * 1e9 * tp * d["memory_headroom"].value
     bw = _fig(spec, "bandwidth_gb_s", purpose) * 1e9 * tp * d["memory_bandwidth_efficiency"].value
-    speed = spec.fp8_speedup.value if (spec.fp8_speedup and precision == "fp8") else 1.0
+    speed = (spec.fp8_speedup.value if (spec.fp8_speedup and precision in ("fp8", "fp4"))
+             else 1.0)
     flops = _fig(spec, "fp16_tflops", purpose) * 1e12 * tp * speed * d["flops_efficiency"].value
     bpp = BYTES_PER_PARAM[precision]
     weights = mdl.total_params_b.value * 1e9 * bpp
@@ -159,16 +440,21 @@ def estimate_throughput(model: str, gpu: str, input_tokens: float, output_tokens
         estimated=True, source="estimated: aipolicy first-principles roofline (llm-analysis "
         "method) with catalog efficiency factors", as_of="undated",
         note=f"batch {batch:g}; decode step {step * 1e3:.2f} ms; prefill {prefill * 1e3:.2f} ms "
-             "per request")
+             "per request", basis="estimated", n_rows=0, fit_max_error=None,
+        requests_per_s=tok_s / float(output_tokens))
 
 
 def replica_throughput(model: str, gpu: str, input_tokens: float, output_tokens: float, *,
                        gpus_per_replica: int | None = None,
                        precision: str | None = None) -> ThroughputEstimate:
-    """Measured throughput when the catalog has it, otherwise the labelled estimate.
+    """Throughput of one replica from the measured rows when the catalog has them, else estimated.
 
-    ``gpus_per_replica`` defaults to the smallest TP size measured for model x GPU, or else
-    the smallest power of two whose memory holds the weights.
+    ``measured`` when the shape is a measured row, ``interpolated`` from the fitted service-time
+    model when the group has at least :data:`MIN_FIT_ROWS` rows, ``estimated`` otherwise (a
+    measured row scaled by the roofline, or the roofline alone). ``precision`` defaults to the
+    GPU's default precision when measured, else the most measured one; ``gpus_per_replica`` to
+    the smallest measured size for model x GPU, or else the smallest power of two whose memory
+    holds the weights.
     """
     catalog.open_model(model)
     catalog.gpu_spec(gpu)
@@ -177,18 +463,13 @@ def replica_throughput(model: str, gpu: str, input_tokens: float, output_tokens:
         raise InvalidInputError(f"gpus_per_replica must be a whole number >= 1, got "
                                 f"{gpus_per_replica!r}", field="gpus_per_replica",
                                 value=gpus_per_replica)
-    found = None
-    if gpus_per_replica is None:
-        table = catalog.throughput_table()
-        rows = table[(table["model"] == model) & (table["gpu"] == gpu)
-                     & table["input_tokens"].notna()]
-        if precision is not None:
-            rows = rows[rows["precision"] == precision]
-        if not rows.empty:
-            gpus_per_replica = int(rows["tp"].min())
-    if gpus_per_replica is not None:
-        found = lookup_throughput(model, gpu, input_tokens, output_tokens,
-                                  gpus_per_replica=gpus_per_replica, precision=precision)
+    for name, value, low in (("input_tokens", input_tokens, 0.0),
+                             ("output_tokens", output_tokens, 1.0)):
+        if not (math.isfinite(float(value)) and float(value) >= low):
+            raise InvalidInputError(f"{name} must be a number >= {low:g}, got {value!r}",
+                                    field=name, value=value)
+    found = lookup_throughput(model, gpu, input_tokens, output_tokens,
+                              gpus_per_replica=gpus_per_replica, precision=precision)
     if found is not None:
         return found
     precision = precision or default_precision(gpu)

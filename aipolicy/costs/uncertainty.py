@@ -74,9 +74,39 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
     return np.where(lower, low + t, high - t)
 
 
+#: Inputs that are whole numbers (Monte Carlo draws are rounded).
+WHOLE_INPUTS = frozenset({"redundancy_replicas"})
+
+
+def _topology_uncertainties(s: Scenario) -> list[UncertainInput]:
+    """Latency target, spares, on-call share and batch share (production topology)."""
+    out = []
+    if s.slo_capacity_fraction < 1.0:
+        f = s.slo_capacity_fraction
+        out.append(UncertainInput(
+            "slo_capacity_fraction", round(f * 0.8, 6), f, min(1.0, f * 1.15),
+            "aipolicy assumption: -20%/+15% around the swept operating point (the sweeps print "
+            "means, not p95; carried curves add more)"))
+    out.append(UncertainInput(
+        "redundancy_replicas", 0.0, s.redundancy_replicas, max(2.0, s.redundancy_replicas),
+        "aipolicy assumption: from no spare to N+2"))
+    out.append(UncertainInput(
+        "oncall_share", min(0.1, s.oncall_share), s.oncall_share, 1.0,
+        "aipolicy assumption: from a tenth of a shared rotation to a dedicated one (a rotation "
+        "is 8 engineers x 25% on call: Google SRE book, 'Being On-Call')"))
+    if s.batch_share > 0:
+        out.append(UncertainInput(
+            "batch_share", max(0.0, s.batch_share - 0.2), s.batch_share,
+            min(1.0, s.batch_share + 0.1), "aipolicy assumption: -20/+10 points of batchable "
+                                           "work"))
+    return out
+
+
 def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
     """Default ranges for the scenario's uncertain inputs (sources stated per input)."""
     s = scenario
+    fit = s.throughput_fit_max_error
+    fit_note = (f"; the fit to measured rows is within {fit:.0%}" if fit == fit else "")
     out = [
         UncertainInput("planning_utilization", round(s.planning_utilization * 0.6, 6),
                        s.planning_utilization, min(1.0, s.planning_utilization * 1.05),
@@ -85,7 +115,7 @@ def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
         UncertainInput("throughput_tok_s", s.throughput_tok_s * 0.5, s.throughput_tok_s,
                        s.throughput_tok_s * 1.1,
                        "aipolicy assumption: 50%-110% of base; engines differ widely (vLLM vs "
-                       "TensorRT-LLM docs/source/performance/perf-overview.md)"),
+                       "TensorRT-LLM docs/source/performance/perf-overview.md)" + fit_note),
         UncertainInput("api_price_factor", 0.5, 1.0, 1.0,
                        "aipolicy assumption: list prices only fall (o3 cut 80% on 2025-06-10, "
                        "pydantic/genai-prices price history)"),
@@ -118,6 +148,7 @@ def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
                                   "EIA 2023 range: Texas industrial 6.60c to California "
                                   "commercial 23.91c (EIA Electric Power Annual, "
                                   "https://www.eia.gov/electricity/annual/)"))
+    out += _topology_uncertainties(s)
     return tuple(out)
 
 
@@ -234,7 +265,9 @@ def monte_carlo(scenario: Scenario, draws: int = 10_000, seed: int | None = 0,
     rng = np.random.default_rng(seed)
     sampled: dict[str, np.ndarray] = {}
     for it in items:
-        sampled[it.name] = triangular_ppf(rng.random(draws), it.low, it.base, it.high)
+        drawn = triangular_ppf(rng.random(draws), it.low, it.base, it.high)
+        # whole replicas: a triangular draw rounded to the nearest count
+        sampled[it.name] = np.rint(drawn) if it.name in WHOLE_INPUTS else drawn
     p: dict[str, float | np.ndarray] = dict(scenario_params(scenario))
     p.update(sampled)
     p["_growth"] = growth_factors(p["volume_growth_annual"], p["horizon_months"])

@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from aipolicy.errors import InvalidInputError
 
 __all__ = [
@@ -126,3 +128,18 @@ class Workload:
     def peak_requests_per_s(self) -> float:
         """Requests per second in the busiest hour."""
         return self.requests_per_day / 86400.0 * self.peak_factor
+
+
+def effective_profile(profile: Sequence[float], batch_share: float | np.ndarray = 0.0
+                      ) -> np.ndarray:
+    """Hourly load (mean 1) once the batchable share is moved off-peak (spread evenly).
+
+    ``(1 - batch_share) * profile + batch_share``: interactive requests keep their hourly
+    shape, batch requests (which can wait hours) fill the day evenly. Returns 24 values, or a
+    (24, n) array when ``batch_share`` is an array of n draws.
+    """
+    prof = np.asarray(profile, dtype=float)
+    b = np.asarray(batch_share, dtype=float)
+    if b.ndim == 0:
+        return (1.0 - float(b)) * prof + float(b)
+    return (1.0 - b)[None, :] * prof[:, None] + b[None, :]

@@ -54,7 +54,7 @@ def sources_text(scenario: Any) -> str:
         if len(src) > 40:
             src = src[:38].rstrip() + "..."
         as_of = "" if p.as_of == "undated" else f", {p.as_of}"
-        est = " (estimated)" if key == "throughput_tok_s" and scenario.throughput_estimated \
+        est = f" ({scenario.throughput_basis})" if key == "throughput_tok_s" \
             else ""
         parts.append(f"{label}: {src}{as_of}{est}")
     parts.append("other inputs: see the assumptions table")

@@ -43,6 +43,8 @@ from aipolicy.nb.cost_plots import (
 from aipolicy.nb.format import fmt_usd, rounded
 
 __all__ = [
+    "capacity_text",
+    "options_table",
     "PRICE_FIELDS",
     "price_table",
     "COMPONENT_LABELS",
@@ -175,6 +177,50 @@ def price_table(scenario: Any) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("price")
 
 
+def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
+    """Every option side by side (:func:`aipolicy.costs.threeway.compare_all`), for readers.
+
+    Returns
+    -------
+    (DataFrame, list of Option)
+        Indexed by option; columns ``USD/month``, ``USD per 1M tokens``, ``quality (LMArena)``,
+        ``fleet``, ``break-even vs self-host (requests/day)`` ("not reached" when none); and
+        the raw options.
+    """
+    from aipolicy.costs.threeway import compare_all
+
+    opts = compare_all(scenario)
+    rows = []
+    for o in opts:
+        be = o.breakeven_requests_per_day
+        rows.append({
+            "option": o.label,
+            "USD/month": "n/a" if not math.isfinite(o.monthly_usd) else f"{o.monthly_usd:,.0f}",
+            "USD per 1M tokens": "n/a" if not math.isfinite(o.usd_per_mtok)
+            else f"{o.usd_per_mtok:,.3f}",
+            "quality (LMArena)": o.quality,
+            "fleet": o.fleet or "—",
+            "break-even vs self-host (requests/day)": (
+                "—" if o.key not in ("api", "api_match", "hosted")
+                else "not reached" if be is None else f"{be:,.0f}"),
+        })
+    return pd.DataFrame(rows).set_index("option"), opts
+
+
+def capacity_text(scenario: Any) -> str:
+    """One paragraph: how a replica's planned capacity was obtained, in words."""
+    from aipolicy.costs.threeway import replica_capacity
+
+    rc = replica_capacity(scenario)
+    slo = (f"while meeting the latency target ({rc['slo']})" if rc["slo"]
+           else "with no latency target (batch work)")
+    spare = rc["redundancy_replicas"]
+    return (f"One replica ({scenario.gpus_per_replica} x {scenario.gpu}) saturates at "
+            f"{rc['saturation_req_s']:,.2f} requests/s and is planned at "
+            f"{rc['planned_req_s']:,.2f} requests/s ({rc['planned_share']:.0%} of saturation) "
+            f"{slo}; the fleet adds {spare} spare replica(s). Basis: {rc['basis']}.")
+
+
 def assumptions_table(scenario: Any) -> pd.DataFrame:
     """:func:`aipolicy.costs.describe_assumptions` with values rounded to 4 significant digits
     and measured/estimated throughput labelled in the ``note`` column."""
@@ -189,7 +235,7 @@ def assumptions_table(scenario: Any) -> pd.DataFrame:
 
     df["value"] = [fmt(v) for v in df["value"]]
     is_tp = df["parameter"] == "throughput_tok_s"
-    label = "estimated" if scenario.throughput_estimated else "measured"
+    label = scenario.throughput_basis
     df.loc[is_tp, "note"] = [f"{label}: {n}" if not str(n).startswith(label) else n
                              for n in df.loc[is_tp, "note"]]
     return df.set_index("parameter")

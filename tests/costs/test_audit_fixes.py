@@ -94,7 +94,8 @@ def test_caller_throughput_needs_no_estimate_figures():
     # ran the estimate anyway and failed with "pass it explicitly (flag --throughput)".
     s = build_scenario(api_model="gpt-4o", open_model="llama-3.3-70b", gpu="l40s",
                        throughput_tok_s=3000.0, gpu_hour_usd=1.0, requests_per_day=40_000.0,
-                       input_tokens=1500.0, output_tokens=400.0)
+                       input_tokens=1500.0, output_tokens=400.0, redundancy_replicas=0,
+                       oncall_share=0.0)
     assert s.gpus_per_replica == 2 and s.throughput_tok_s == 3000.0
     # 3,000 * 0.9 / 400 = 6.75 req/s >= 40,000 / 86,400 = 0.46 -> 1 replica:
     # 2 GPUs * 1 USD * 730 h = 1,460 + 0.2 FTE * 18,000 + 40,000 / 36 = 6,171.11 USD a month

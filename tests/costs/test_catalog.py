@@ -106,21 +106,41 @@ def test_validation_names_file_line_and_column(tmp_path, filename, old, new, mat
         load_catalog(name, d)
 
 
-def test_throughput_lookup_picks_nearest_measured_entry():
-    t = replica_throughput("llama-3.3-70b", "h100-sxm", 2000, 200)
-    assert (t.output_tok_s, t.gpus_per_replica, t.estimated) == (762.0, 2, False)
+def test_throughput_lookup_uses_measured_rows_not_the_nearest_one():
+    # a measured shape keeps its published figure (v1.0, whole TP group of 2)
+    t = replica_throughput("llama-3.3-70b", "h100-sxm", 2048, 128)
+    assert (t.output_tok_s, t.gpus_per_replica, t.estimated, t.basis) == (762.0, 2, False,
+                                                                           "measured")
     assert (t.matched_input_tokens, t.matched_output_tokens) == (2048, 128)
+    # another shape is no longer the nearest row's tokens/s (762 at 2048/128) but the fit over
+    # all 11 rows of the group: 200 output tokens keep the replica busier per request than 128
+    t = replica_throughput("llama-3.3-70b", "h100-sxm", 2000, 200)
+    assert t.basis == "interpolated" and not t.estimated and t.n_rows == 11
+    assert 900 < t.output_tok_s < 1_300
+    # close to a measured shape the fit stays close to it (17,744 tok/s at 1000/1000)
     t = replica_throughput("llama-3.1-8b", "h200", 1100, 900)
-    assert t.output_tok_s == 17_744 and t.gpus_per_replica == 1
+    assert t.gpus_per_replica == 1 and t.output_tok_s == pytest.approx(17_744, rel=0.15)
 
 
 def test_estimate_is_labelled_and_close_to_measurements():
-    table = load_catalog("throughput")
-    rows = table[(table["engine"] == "trtllm") & (table["gpu"] != "l40s")]
+    # The roofline is checked against the dense models' measured rows (Llama, Mistral) on GPUs
+    # with the figures it needs. MoE rows (Mixtral, GPT-OSS, DeepSeek, Qwen3, Maverick) are
+    # left out: the roofline models neither expert-parallel traffic nor MoE batching, and
+    # misses them by 0.26x-6x; L40S multi-GPU rows are left out as before.
+    from aipolicy.costs.throughput import measured_rows
+
+    rows = measured_rows()
+    dense = [m for m in rows["model"].unique()
+             if catalog.open_model(m).active_params_b.value
+             == catalog.open_model(m).total_params_b.value]
+    rows = rows[(rows["engine"] == "trtllm") & (rows["gpu"] != "l40s")
+                & rows["model"].isin(dense)
+                & rows["gpu"].isin(["h100-sxm", "h200", "a100-80gb"])]
+    assert len(rows) >= 80
     for _, r in rows.iterrows():
         est = estimate_throughput(r["model"], r["gpu"], r["input_tokens"], r["output_tokens"],
                                   gpus_per_replica=int(r["tp"]), precision=r["precision"])
-        assert est.estimated and "estimated" in est.source
+        assert est.estimated and "estimated" in est.source and est.basis == "estimated"
         assert 0.5 < est.output_tok_s / r["output_tok_s"] < 2.0, r.to_dict()
 
 

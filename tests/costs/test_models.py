@@ -192,11 +192,16 @@ def test_volume_growth_sizes_for_the_last_month(simple):
 
 
 def test_rent_vs_buy_table():
-    s = build_scenario(requests_per_day=200_000, input_tokens=2000, output_tokens=200)
+    s = build_scenario(requests_per_day=200_000, input_tokens=2000, output_tokens=200,
+                       oncall_share=0.0)
     t = rent_vs_buy(s)
     assert list(t.columns) == ["rent_usd", "buy_usd"]
     assert t.loc["staff", "rent_usd"] == pytest.approx(0.2 * 18_000)
     assert t.loc["staff", "buy_usd"] == pytest.approx(0.25 * 18_000)
+    # with the catalog's on-call share (a quarter of a 2-FTE rotation) both carry 0.5 FTE
+    t = rent_vs_buy(build_scenario(requests_per_day=200_000, input_tokens=2000,
+                                   output_tokens=200))
+    assert t.loc["staff", "rent_usd"] == t.loc["staff", "buy_usd"] == pytest.approx(9_000)
     assert t.loc["gpu_rental", "buy_usd"] == 0
 
 

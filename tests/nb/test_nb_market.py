@@ -134,7 +134,9 @@ def test_breakeven_rises_when_api_prices_fall():
 
     econ = breakeven_trends(scenario_from_preset("midmarket"), years=1)
     t = econ["breakeven_tokens_per_day"]
-    assert t["today"] < t["api price cut"] < t["LLMflation"]
+    assert t["today"] < t["api price cut"]
+    # a tenfold yearly price fall pushes the break-even further up, or out of reach (NaN)
+    assert not t["LLMflation"] <= t["api price cut"]
     assert econ.loc["api price cut", "api_price_factor"] == pytest.approx(0.7)
 
 
