@@ -73,7 +73,7 @@ for i in range(5):
 D = 365 / 12
 H = 730.0
 base = scenario_params(s)
-peak = max(s.load_profile)
+profile = list(s.load_profile)
 sub = mc.samples.iloc[:LOOP_DRAWS]
 names = [c for c in mc.inputs["parameter"]]
 rows = [dict(zip(names, vals)) for vals in sub[names].itertuples(index=False, name=None)]
@@ -91,9 +91,21 @@ def one(p):
     a0 = p["api_staff_fte"] * p["staff_cost_usd_per_fte_month"] + p["api_implementation_usd"] / h
     a1 = per_req * D * avg
     api = a0 + a1 * p["requests_per_day"]
-    cap = p["throughput_tok_s"] * p["planning_utilization"] / o
-    reps = max(math.ceil(p["requests_per_day"] * busiest * peak / 86400 / cap * (1 - 1e-12)
-                         - 1e-12), 1)
+    # batchable work runs off-peak; planned at the lower of utilisation and the SLO share
+    peak = max((1 - b) * w + b for w in profile)
+    cap = p["throughput_tok_s"] * min(p["planning_utilization"], p["slo_capacity_fraction"]) / o
+    spare, least = p["redundancy_replicas"], p["min_replicas"]
+
+    def fleet(need):
+        return max(need + spare, least)
+
+    def staff(rr):
+        gpus = rr * p["gpus_per_replica"]
+        rot = max(math.ceil(gpus / p["gpus_per_oncall_rotation"] * (1 - 1e-12) - 1e-12), 1)
+        return max(p["staff_fte"], p["oncall_fte"] * p["oncall_share"] * rot)
+
+    need0 = math.ceil(p["requests_per_day"] * busiest * peak / 86400 / cap * (1 - 1e-12) - 1e-12)
+    reps = fleet(max(need0, 0))
     k = p["gpus_per_server"] // p["gpus_per_replica"]
     kwh = p["pue"] * p["power_usd_per_kwh"] * H / 1000
     capex = p["server_price_usd"] + p["installation_usd"]
@@ -105,16 +117,16 @@ def one(p):
     per_server = (ann + p["server_price_usd"] * p["maintenance_share_annual"] / 12
                   + p["server_base_power_w"] * kwh + p["facilities_usd_per_server_month"])
     per_rep = p["gpus_per_replica"] * p["board_power_w"] * kwh
-    fixed = (p["staff_fte"] * p["staff_cost_usd_per_fte_month"] + p["platform_monthly_usd"]
-             + p["implementation_usd"] / h)
-    def cost(rr):
-        return fixed + rr * per_rep + math.ceil(rr / k * (1 - 1e-12) - 1e-12) * per_server
+    fixed = p["platform_monthly_usd"] + p["implementation_usd"] / h
+    def cost(rr):  # rr: replicas in the fleet
+        return (fixed + staff(rr) * p["staff_cost_usd_per_fte_month"] + rr * per_rep
+                + math.ceil(rr / k * (1 - 1e-12) - 1e-12) * per_server)
     sh = cost(reps)
     q = cap * 86400 / (peak * busiest)
     be = float("nan")
     if a1 > 0:
-        for rr in range(1, 10_000_000):  # walk the replica steps
-            srr = cost(rr)
+        for rr in range(1, 10_000_000):  # walk the replica steps (rr needed for the peak)
+            srr = cost(fleet(rr))
             if srr <= (a0 + a1 * rr * q) * (1 + 1e-12):
                 be = max((rr - 1) * q, (srr - a0) / a1)
                 break

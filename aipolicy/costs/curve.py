@@ -31,7 +31,7 @@ from aipolicy.costs.selfhost import (
     staff_fte_effective,
     unit_costs,
 )
-from aipolicy.costs.workload import DAYS_PER_MONTH, effective_profile
+from aipolicy.costs.workload import DAYS_PER_MONTH, effective_profile, peak_of
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["BreakEven", "CostCurve", "breakeven", "breakeven_vectorised", "cost_curve"]
@@ -186,7 +186,7 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     a0 = np.asarray(a0, dtype=float)
     a1 = np.asarray(a1, dtype=float)
     _, end = growth_of(p)
-    peak = effective_profile(profile, p.get("batch_share", 0.0)).max(axis=0)
+    peak = peak_of(profile, p.get("batch_share", 0.0))
     q = np.asarray(replica_capacity_rps(p) * 86400.0 / (peak * end), dtype=float)
     u = unit_costs(p, acquisition)
     f = np.asarray(u["fixed"], dtype=float)

@@ -39,7 +39,12 @@ import pandas as pd
 from aipolicy.costs.api import breakdown_frame, growth_of
 from aipolicy.costs.fields import MODE_DEPENDENT, Provenance
 from aipolicy.costs.scenario import Scenario, catalog_default, scenario_params
-from aipolicy.costs.workload import DAYS_PER_MONTH, HOURS_PER_MONTH, effective_profile
+from aipolicy.costs.workload import (
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    effective_profile,
+    peak_of,
+)
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["COMPONENTS", "SelfHostResult", "ceil_safe", "rent_vs_buy", "replica_capacity_rps",
@@ -179,12 +184,12 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
     """
     avg, end = growth_of(p)
     cap = replica_capacity_rps(p)
-    prof = effective_profile(profile, p.get("batch_share", 0.0))
-    peak_rps = p["requests_per_day"] * end * prof.max(axis=0) / 86400.0
+    peak_rps = p["requests_per_day"] * end * peak_of(profile, p.get("batch_share", 0.0)) / 86400.0
     replicas = fleet_replicas(peak_rps, cap, p)
     if replicas_cap is not None:  # the hybrid's k: the API absorbs overflow and failures
         replicas = np.minimum(replicas, replicas_cap)
     if acquisition == "rent" and rent_mode == "autoscale":
+        prof = effective_profile(profile, p.get("batch_share", 0.0))
         replica_months = 0.0
         for w in prof:
             need = np.maximum(ceil_safe(p["requests_per_day"] * avg * w / 86400.0 / cap), 1.0)

@@ -143,3 +143,16 @@ def effective_profile(profile: Sequence[float], batch_share: float | np.ndarray 
     if b.ndim == 0:
         return (1.0 - float(b)) * prof + float(b)
     return (1.0 - b)[None, :] * prof[:, None] + b[None, :]
+
+
+def peak_of(profile: Sequence[float], batch_share: float | np.ndarray = 0.0) -> float | np.ndarray:
+    """Peak of :func:`effective_profile` without building it: ``(1 - b) * max(profile) + b``.
+
+    The effective profile is a non-negative blend of the profile and a flat line, so its peak
+    is the profile's peak blended the same way (one value per draw when ``batch_share`` is an
+    array).
+    """
+    top = float(np.max(np.asarray(profile, dtype=float)))
+    b = np.asarray(batch_share, dtype=float)
+    out = (1.0 - b) * top + b
+    return float(out) if out.ndim == 0 else out
