@@ -60,7 +60,16 @@ import numpy as np
 
 from aipolicy.config import CATALOG_DIR
 from aipolicy.costs import catalog
-from aipolicy.costs.catalog_files import load_catalog
+from aipolicy.costs.sweeps import (
+    Curve,
+    Family,
+    families,
+    fastest,
+    operating_point,
+    shape_curve,
+    value_at,
+)
+from aipolicy.costs.throughput_rows import BYTES_PER_PARAM
 from aipolicy.errors import InvalidInputError
 
 __all__ = [
@@ -73,17 +82,10 @@ __all__ = [
     "slo_capacity",
 ]
 
-#: Bytes per weight for the precisions the sweeps and the cost model use.
-BYTES_PER_PARAM: dict[str, float] = {
-    "fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0,
-    "fp4": 0.5, "nvfp4": 0.5, "mxfp4": 0.5, "int4": 0.5,
-}
-
 #: Sweep rows named by a model slug absent from ``open_models`` but with the same weights as one
 #: that is there: Llama 3.3 70B is a post-trained Llama 3.1 70B (same layers, 70B parameters).
 _SAME_WEIGHTS: dict[str, str] = {"llama-3.1-70b": "llama-3.3-70b"}
 
-_CURVE_SWEEPS = ("concurrency", "qps")
 _PERCENTILES = ("p50", "p95")
 _REL_TOL = 1e-12  # comparisons of a limit with a measured value
 
@@ -205,141 +207,6 @@ class SloCapacity:
     ttft_s: float | None = None
 
 
-@dataclass(frozen=True)
-class _Curve:
-    """A throughput-versus-load curve: points in order of load (arrays of equal length)."""
-
-    concurrency: np.ndarray  # simultaneous requests
-    output_tok_s: np.ndarray  # whole replica
-    itl_ms: np.ndarray
-    ttft_ms: np.ndarray
-
-
-@dataclass(frozen=True)
-class _Family:
-    """All shapes of one sweep: model x GPU x TP x precision x engine x sweep kind."""
-
-    model: str
-    gpu: str
-    tp: int
-    precision: str
-    engine: str
-    sweep: str
-    source: str
-    stat: str
-    shapes: tuple[tuple[float, float], ...]
-    loads: tuple[tuple[float, ...], ...]  # load levels per shape (concurrency or qps; inf = INF)
-    curves: tuple[_Curve, ...]
-
-    @property
-    def n_rows(self) -> int:
-        return sum(len(c.concurrency) for c in self.curves)
-
-
-@lru_cache(maxsize=8)
-def _families(directory: str) -> tuple[_Family, ...]:
-    table = load_catalog("latency_sweeps", directory)
-    table = table[table["sweep"].isin(_CURVE_SWEEPS)]
-    out = []
-    keys = ["model", "gpu", "tp", "precision", "engine", "sweep"]
-    for key, fam in table.groupby(keys, sort=True):
-        model, gpu, tp, precision, engine, sweep = key
-        shapes, loads, curves = [], [], []
-        for (i, o), rows in fam.groupby(["input_tokens", "output_tokens"], sort=True):
-            if sweep == "qps":
-                load = rows["qps"].fillna(math.inf).to_numpy(float)
-            else:
-                load = rows["concurrency"].to_numpy(float)
-            order = np.argsort(load, kind="stable")
-            rows = rows.iloc[order]
-            itl = rows["itl_ms"].fillna(1000.0 / rows["tok_s_per_user"]).to_numpy(float)
-            ttft = rows["ttft_ms"].to_numpy(float)
-            if sweep == "qps":  # Little's law: requests in flight = rate x time in system
-                conc = rows["req_s"].to_numpy(float) * (ttft + (o - 1.0) * itl) / 1000.0
-            else:
-                conc = rows["concurrency"].to_numpy(float)
-            shapes.append((float(i), float(o)))
-            loads.append(tuple(float(x) for x in load[order]))
-            curves.append(_Curve(conc, rows["output_tok_s"].to_numpy(float), itl, ttft))
-        out.append(_Family(model, gpu, int(tp), precision, engine, sweep,
-                           str(fam["source"].iloc[0]), str(fam["stat"].iloc[0]),
-                           tuple(shapes), tuple(loads), tuple(curves)))
-    return tuple(out)
-
-
-def _shape_curve(fam: _Family, input_tokens: float, output_tokens: float) -> tuple[_Curve, str]:
-    """The family's curve at the workload's shape (measured, or interpolated across shapes)."""
-    for shape, curve in zip(fam.shapes, fam.curves, strict=True):
-        if shape == (float(input_tokens), float(output_tokens)):
-            return curve, f"measured shape {shape[0]:g}/{shape[1]:g}"
-    li, lo = math.log(max(input_tokens, 1.0)), math.log(output_tokens)
-    dist = np.array([math.hypot(li - math.log(i), lo - math.log(o)) for i, o in fam.shapes])
-    weights = 1.0 / dist**2
-    weights /= weights.sum()
-    common = sorted(set.intersection(*(set(levels) for levels in fam.loads)))
-    cols: dict[str, np.ndarray] = {}
-    for name in ("concurrency", "output_tok_s", "itl_ms", "ttft_ms"):
-        logs = np.zeros(len(common))
-        for w, levels, curve in zip(weights, fam.loads, fam.curves, strict=True):
-            idx = [levels.index(level) for level in common]
-            logs += w * np.log(getattr(curve, name)[idx])
-        cols[name] = np.exp(logs)
-    shares = ", ".join(f"{i:g}/{o:g} {w:.0%}" for (i, o), w in
-                       sorted(zip(fam.shapes, weights, strict=True), key=lambda t: -t[1]))
-    return _Curve(**cols), (f"interpolated to {input_tokens:g}/{output_tokens:g} from the sweep's "
-                            f"shapes by inverse-distance weights in log space ({shares})")
-
-
-def _segments(curve: _Curve, itl_max: float, ttft_max: float) -> list[tuple[int, float, float]]:
-    """Admissible parts of each segment: (index k, t_lo, t_hi) with the point at k + t."""
-    n = len(curve.itl_ms)
-    pairs = [(k, k + 1) for k in range(n - 1)] or [(0, 0)]
-    found = []
-    for a, b in pairs:
-        lo, hi = 0.0, 1.0
-        for ys, limit in ((curve.itl_ms, itl_max), (curve.ttft_ms, ttft_max)):
-            if math.isinf(limit):
-                continue
-            limit = limit * (1.0 + _REL_TOL)
-            y0, d = ys[a], ys[b] - ys[a]
-            if d == 0.0:
-                if y0 > limit:
-                    lo, hi = 1.0, 0.0
-            elif d > 0.0:
-                hi = min(hi, (limit - y0) / d)
-            else:
-                lo = max(lo, (limit - y0) / d)
-        if lo <= hi:
-            found.append((a, lo, hi))
-    return found
-
-
-def _at(curve: _Curve, k: int, t: float, name: str) -> float:
-    ys = getattr(curve, name)
-    if k + 1 >= len(ys):
-        return float(ys[k])
-    return float(ys[k] + t * (ys[k + 1] - ys[k]))
-
-
-def _operating_point(curve: _Curve, itl_max: float, ttft_max: float) -> tuple[int, float] | None:
-    """The admissible point (k, t) with the highest throughput, or None when none is."""
-    best, best_tp = None, -math.inf
-    for k, lo, hi in _segments(curve, itl_max, ttft_max):
-        for t in (lo, hi):
-            tp = _at(curve, k, t, "output_tok_s")
-            if tp > best_tp:
-                best, best_tp = (k, t), tp
-    return best
-
-
-def _fastest(curve: _Curve, itl_max: float, ttft_max: float) -> float:
-    """The lowest ITL (ms) over the points admissible under the given limits (inf if none)."""
-    best = math.inf
-    for k, lo, hi in _segments(curve, itl_max, ttft_max):
-        best = min(best, _at(curve, k, lo, "itl_ms"), _at(curve, k, hi, "itl_ms"))
-    return best
-
-
 def _canonical(model: str) -> str:
     return _SAME_WEIGHTS.get(model, model)
 
@@ -432,26 +299,26 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
                            "its saturation throughput (times the planning utilisation)", slo)
     tp = int(tp)
     directory = str(directory or CATALOG_DIR)
-    families = _families(directory)
-    measured = [f for f in families if (f.model, f.gpu, f.tp, f.precision)
+    sweeps = families(directory)
+    measured = [f for f in sweeps if (f.model, f.gpu, f.tp, f.precision)
                 == (model, gpu, tp, precision)]
     if measured:
         fam = max(measured, key=lambda f: (len(f.shapes), f.n_rows))
         r_decode, r_prefill, basis = 1.0, 1.0, "measured sweep"
         carry_note = ""
     else:
-        if not families:
+        if not sweeps:
             raise InvalidInputError("the latency_sweeps catalog holds no sweep to carry",
                                     field="slo_tokens_per_user")
         target_decode = _decode_rate(model, gpu, tp, precision, directory)
         target_prefill = _prefill_rate(model, gpu, tp, precision, directory)
 
-        def rank(f: _Family) -> tuple[int, float, int, int]:
+        def rank(f: Family) -> tuple[int, float, int, int]:
             r = target_decode / _decode_rate(f.model, f.gpu, f.tp, f.precision, directory)
             same = _canonical(f.model) == _canonical(model)
             return (0 if same else 1, abs(math.log(r)), -len(f.shapes), -f.n_rows)
 
-        fam = min(families, key=rank)
+        fam = min(sweeps, key=rank)
         r_decode = target_decode / _decode_rate(fam.model, fam.gpu, fam.tp, fam.precision,
                                                 directory)
         source_prefill = _prefill_rate(fam.model, fam.gpu, fam.tp, fam.precision, directory)
@@ -464,16 +331,16 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
                       f"{fam.engine}): ITL / {r_decode:.3g} and throughput x {r_decode:.3g} "
                       f"(roofline: bandwidth x TP / (active params x bytes per weight)), TTFT / "
                       f"{r_prefill:.3g} ({how}), concurrency axis kept")
-    base, shape_note = _shape_curve(fam, float(input_tokens), float(output_tokens))
-    curve = _Curve(base.concurrency, base.output_tok_s * r_decode, base.itl_ms / r_decode,
+    base, shape_note = shape_curve(fam, float(input_tokens), float(output_tokens))
+    curve = Curve(base.concurrency, base.output_tok_s * r_decode, base.itl_ms / r_decode,
                    base.ttft_ms / r_prefill)
     itl_max = 1000.0 / slo.tokens_per_user_s if slo.tokens_per_user_s is not None else math.inf
     ttft_max = 1000.0 * slo.ttft_s if slo.ttft_s is not None else math.inf
     where = (f"{model} on {tp}x {gpu} at {input_tokens:g}/{output_tokens:g} tokens "
              f"({basis})")
-    point = _operating_point(curve, itl_max, ttft_max)
+    point = operating_point(curve, itl_max, ttft_max)
     if point is None:
-        fastest_itl = _fastest(curve, math.inf, math.inf)
+        fastest_itl = fastest(curve, math.inf, math.inf)
         lowest_ttft = float(np.min(curve.ttft_ms))
         if slo.tokens_per_user_s is not None and fastest_itl > itl_max * (1 + _REL_TOL):
             raise InvalidInputError(
@@ -486,14 +353,14 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
                 f"SLO of TTFT <= {slo.ttft_s:g} s cannot be met by {where}: the lowest TTFT is "
                 f"{lowest_ttft / 1000.0:.3g} s; raise slo_ttft_s or use no SLO",
                 field="slo_ttft_s", value=slo.ttft_s)
-        within = _fastest(curve, math.inf, ttft_max)
+        within = fastest(curve, math.inf, ttft_max)
         raise InvalidInputError(
             f"SLO {slo.describe()} cannot be met by {where}: with TTFT <= {slo.ttft_s:g} s the "
             f"fastest is {1000.0 / within:.1f} tokens/s per user; lower slo_tokens_per_user",
             field="slo_tokens_per_user", value=slo.tokens_per_user_s)
     k, t = point
     peak = float(np.max(curve.output_tok_s))
-    fraction = min(1.0, _at(curve, k, t, "output_tok_s") / peak)
+    fraction = min(1.0, value_at(curve, k, t, "output_tok_s") / peak)
     stat = {"mean": "means", "unstated": "an unstated statistic (mean or median)"}.get(
         fam.stat, fam.stat)
     note = (f"{fam.engine} {fam.sweep} sweep of {fam.model} on {fam.tp}x {fam.gpu} "
@@ -504,6 +371,6 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
         note += " (optimistic: a p95 is at least the median)"
     return SloCapacity(
         fraction=fraction, basis=basis, source=fam.source, note=note, slo=slo,
-        concurrency=_at(curve, k, t, "concurrency"),
-        tokens_per_user_s=1000.0 / _at(curve, k, t, "itl_ms"),
-        ttft_s=_at(curve, k, t, "ttft_ms") / 1000.0)
+        concurrency=value_at(curve, k, t, "concurrency"),
+        tokens_per_user_s=1000.0 / value_at(curve, k, t, "itl_ms"),
+        ttft_s=value_at(curve, k, t, "ttft_ms") / 1000.0)

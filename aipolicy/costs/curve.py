@@ -224,9 +224,17 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     fixed_min = f_nostaff + staff_min + spare * c
     with np.errstate(divide="ignore", invalid="ignore"):
         r_lo = np.where(slope > 0, np.maximum(1.0, ceil_safe((fixed_min - a0) / slope)), 1.0)
-        # past r_lo the gap closes by `slope` a replica; an on-call rotation step reopens it
-        # by at most `rotation`, so a few more replicas are checked than a server block
-        extra = np.where(slope > 0, np.minimum(ceil_safe(rotation / slope), 10_000.0), 0.0)
+        # past r_lo the gap closes by `slope` a replica and each on-call rotation (one per
+        # `cycle` replicas) reopens it by `rotation`: net `slope2` a replica on average. Check
+        # enough replicas to cover a rotation step and the server/replica rounding, or, when
+        # rotations outpace the saving, the first rotation cycle (later ones only lose more).
+        gpr_b = np.maximum(gpr_all, 1.0)
+        cycle = ceil_safe(staff_p["gpus_per_oncall_rotation"] / gpr_b)
+        slope2 = slope - rotation * gpr_b / staff_p["gpus_per_oncall_rotation"]
+        extra = np.where(slope > 0, ceil_safe(rotation / slope), 0.0)
+        extra2 = np.where(slope2 > 0, ceil_safe((rotation + cs + c) / slope2) + cycle, cycle)
+        extra = np.minimum(np.maximum(extra, np.where(np.isfinite(extra2), extra2, 0.0)),
+                           100_000.0)
     limit = k + extra
     # with slope <= 0 the cost gap only grows block by block, so the first block decides;
     # otherwise the answer lies within `limit` replicas of the lower bound r_lo

@@ -41,35 +41,29 @@ The result is labelled ``estimated``.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 from aipolicy.costs import catalog
-from aipolicy.costs.catalog_files import parse_as_of
+from aipolicy.costs.throughput_rows import (
+    BYTES_PER_PARAM,
+    MIN_FIT_ROWS,
+    ServiceTimeFit,
+    as_of_key,
+    fit_service_time,
+    group_fit,
+    group_rows,
+    measured_rows,
+    per_replica_tok_s,
+    version_key,
+)
 from aipolicy.errors import CatalogError, InvalidInputError
 
 __all__ = ["BYTES_PER_PARAM", "MIN_FIT_ROWS", "ServiceTimeFit", "ThroughputEstimate",
            "default_precision", "estimate_throughput", "fit_service_time", "lookup_throughput",
            "measured_rows", "per_replica_tok_s", "replica_throughput"]
-
-#: Bytes per weight / KV element by precision.
-BYTES_PER_PARAM = {"fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5, "int4": 0.5}
-
-#: Fewest measured rows the three-coefficient fit is run on: one more than its coefficients,
-#: so its error on its own rows says something (three rows can be matched exactly).
-MIN_FIT_ROWS = 4
-
-#: Values of ``reported_per`` and what one reported figure covers.
-REPORTED_PER = ("gpu", "group")
-
-_CELL = ["model", "gpu", "precision", "tp", "input_tokens", "output_tokens"]
-_GROUP = ["model", "gpu", "precision", "tp"]
-
 
 @dataclass(frozen=True)
 class ThroughputEstimate:
@@ -117,138 +111,6 @@ def default_precision(gpu: str) -> str:
     return "fp8" if spec.fp8_speedup is not None and spec.fp8_speedup.value > 1 else "fp16"
 
 
-def per_replica_tok_s(reported_tok_s: float, reported_per: str, gpus: int) -> float:
-    """Convert a published figure to output tokens/s for the whole replica.
-
-    ``reported_per`` is ``gpu`` (per-GPU tables: multiply by the ``gpus`` in the replica) or
-    ``group`` (the figure already covers the tensor-parallel group). The only conversion of
-    catalog throughput units in the package.
-    """
-    if reported_per == "gpu":
-        return float(reported_tok_s) * int(gpus)
-    if reported_per == "group":
-        return float(reported_tok_s)
-    raise CatalogError(f"throughput.csv: reported_per = {reported_per!r}; expected one of "
-                       f"{', '.join(REPORTED_PER)}", field="reported_per", value=reported_per)
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    """``release/1.2`` > ``v1.1`` > ``v1.0`` > ``v0.17`` > ``v0.6.1`` (numbers compared)."""
-    return tuple(int(x) for x in re.findall(r"\d+", str(version)))
-
-
-def _as_of_key(as_of: str) -> str:
-    d = parse_as_of(as_of)
-    return d.isoformat() if d else ""
-
-
-@lru_cache(maxsize=1)
-def _measured_rows_cached() -> pd.DataFrame:
-    table = catalog.throughput_table()
-    rows = table[table["input_tokens"].notna() & table["output_tokens"].notna()].copy()
-    rows["output_tok_s"] = [per_replica_tok_s(v, p, g) for v, p, g in
-                            zip(rows["reported_tok_s"], rows["reported_per"], rows["tp"],
-                                strict=True)]
-    rows["tp"] = rows["tp"].astype(int)
-    rows["_version_key"] = rows["version"].map(_version_key)
-    rows = rows.sort_values("_version_key", ascending=False, kind="stable")
-    newest = rows.drop_duplicates(_CELL, keep="first").drop(columns="_version_key")
-    return newest.sort_index()
-
-
-def measured_rows(model: str | None = None, gpu: str | None = None) -> pd.DataFrame:
-    """Catalog rows with known shapes, newest version per cell, with ``output_tok_s`` per replica.
-
-    ``output_tok_s`` is :func:`per_replica_tok_s` of the published figure; where several table
-    versions give the same cell (model, GPU, precision, GPUs, input and output length) only the
-    newest version's row is kept.
-    """
-    rows = _measured_rows_cached()
-    if model is not None:
-        rows = rows[rows["model"] == model]
-    if gpu is not None:
-        rows = rows[rows["gpu"] == gpu]
-    return rows.copy()
-
-
-def _features(i: np.ndarray | float, o: np.ndarray | float) -> np.ndarray:
-    i = np.atleast_1d(np.asarray(i, dtype=float))
-    o = np.atleast_1d(np.asarray(o, dtype=float))
-    return np.column_stack([i, o, i * o + o * o / 2.0])
-
-
-@dataclass(frozen=True)
-class ServiceTimeFit:
-    """``t(i, o) = a*i + b*o + c*(i*o + o**2/2)`` replica-seconds per request, fitted.
-
-    ``errors`` are the relative errors of the fitted output tokens/s on each row (fit / row
-    - 1), in the rows' order; ``max_error`` is the largest in absolute value.
-    """
-
-    coef: tuple[float, float, float]
-    n_rows: int
-    errors: tuple[float, ...]
-    max_error: float
-    input_range: tuple[float, float]
-    output_range: tuple[float, float]
-
-    def seconds_per_request(self, input_tokens: float, output_tokens: float) -> float:
-        """Replica-seconds one request takes at maximum load."""
-        return float((_features(input_tokens, output_tokens) @ np.asarray(self.coef))[0])
-
-    def requests_per_s(self, input_tokens: float, output_tokens: float) -> float:
-        """Requests per second one replica completes at maximum load."""
-        return 1.0 / self.seconds_per_request(input_tokens, output_tokens)
-
-    def output_tok_s(self, input_tokens: float, output_tokens: float) -> float:
-        """Output tokens per second of one replica at maximum load."""
-        return float(output_tokens) / self.seconds_per_request(input_tokens, output_tokens)
-
-    def covers(self, input_tokens: float, output_tokens: float) -> bool:
-        """Whether the shape lies within the measured input and output ranges."""
-        return (self.input_range[0] <= input_tokens <= self.input_range[1]
-                and self.output_range[0] <= output_tokens <= self.output_range[1])
-
-
-def fit_service_time(input_tokens: np.ndarray, output_tokens: np.ndarray,
-                     output_tok_s: np.ndarray) -> ServiceTimeFit:
-    """Fit the per-request service time to max-throughput rows (non-negative least squares).
-
-    Each row gives ``t = output_tokens / output_tok_s``; the fit minimises the squared relative
-    error ``sum((t_fit / t - 1)**2)`` with ``a, b, c >= 0`` (``scipy.optimize.nnls`` on columns
-    scaled to unit size). Needs at least one row.
-    """
-    i = np.asarray(input_tokens, dtype=float)
-    o = np.asarray(output_tokens, dtype=float)
-    t = o / np.asarray(output_tok_s, dtype=float)
-    design = _features(i, o) / t[:, None]
-    scale = design.max(axis=0)
-    scale[scale <= 0] = 1.0
-    coef, _ = nnls(design / scale, np.ones(len(t)))
-    coef = coef / scale
-    t_fit = _features(i, o) @ coef
-    errors = t / t_fit - 1.0  # fitted tok/s over measured tok/s, minus 1
-    return ServiceTimeFit(coef=(float(coef[0]), float(coef[1]), float(coef[2])),
-                          n_rows=len(t), errors=tuple(float(e) for e in errors),
-                          max_error=float(np.max(np.abs(errors))),
-                          input_range=(float(i.min()), float(i.max())),
-                          output_range=(float(o.min()), float(o.max())))
-
-
-@lru_cache(maxsize=256)
-def _group_fit(model: str, gpu: str, precision: str, tp: int) -> ServiceTimeFit | None:
-    rows = _group_rows(model, gpu, precision, tp)
-    if len(rows) < MIN_FIT_ROWS:
-        return None
-    return fit_service_time(rows["input_tokens"].to_numpy(), rows["output_tokens"].to_numpy(),
-                            rows["output_tok_s"].to_numpy())
-
-
-def _group_rows(model: str, gpu: str, precision: str, tp: int) -> pd.DataFrame:
-    rows = measured_rows(model, gpu)
-    return rows[(rows["precision"] == precision) & (rows["tp"] == int(tp))]
-
-
 def _choose_group(model: str, gpu: str, gpus_per_replica: int | None,
                   precision: str | None) -> tuple[str, int] | None:
     """Precision and GPUs of the measured group to use, or ``None`` when nothing is measured.
@@ -274,14 +136,14 @@ def _choose_group(model: str, gpu: str, gpus_per_replica: int | None,
 
 def _versions_note(rows: pd.DataFrame) -> str:
     counts = rows["version"].value_counts()
-    order = sorted(counts.index, key=_version_key, reverse=True)
+    order = sorted(counts.index, key=version_key, reverse=True)
     return ", ".join(f"{v} ({counts[v]})" for v in order)
 
 
 def _sources(rows: pd.DataFrame) -> tuple[str, str]:
-    order = sorted(rows["version"].unique(), key=_version_key, reverse=True)
+    order = sorted(rows["version"].unique(), key=version_key, reverse=True)
     srcs = [rows.loc[rows["version"] == v, "source"].iloc[0] for v in order]
-    as_of = max(rows["as_of"], key=_as_of_key)
+    as_of = max(rows["as_of"], key=as_of_key)
     return " + ".join(dict.fromkeys(srcs)), as_of
 
 
@@ -314,13 +176,13 @@ def lookup_throughput(model: str, gpu: str, input_tokens: float, output_tokens: 
     if chosen is None:
         return None
     precision, tp = chosen
-    rows = _group_rows(model, gpu, precision, tp)
+    rows = group_rows(model, gpu, precision, tp)
     i_in, i_out = float(input_tokens), float(output_tokens)
     exact = rows[np.isclose(rows["input_tokens"], i_in, rtol=1e-9, atol=0)
                  & np.isclose(rows["output_tokens"], i_out, rtol=1e-9, atol=0)]
     if not exact.empty:
         return _row_estimate(model, gpu, exact.iloc[0], rows)
-    fit = _group_fit(model, gpu, precision, tp)
+    fit = group_fit(model, gpu, precision, tp)
     if fit is not None:
         tok_s = fit.output_tok_s(i_in, i_out)
         source, as_of = _sources(rows)
