@@ -65,3 +65,19 @@ class CacheCorruptError(AipolicyError, RuntimeError):
 
 class ReportError(AipolicyError, RuntimeError):
     """The report runner could not run (bad params file, unknown notebook, ...)."""
+
+
+class CacheMismatchError(CacheCorruptError):
+    """A cache file holds another symbol's (or source's, interval's, adjustment's) data.
+
+    Its recorded metadata names what it holds; it has been moved aside like a corrupt file,
+    so the entry reads as absent until ``aipolicy fetch`` refills it.
+    """
+
+
+class DataPermissionError(AipolicyError, PermissionError):
+    """A data file (user CSV or cache parquet) exists but may not be read; it is left in place."""
+
+
+class CacheColumnsError(AipolicyError, LookupError):
+    """A readable cache file lacks the columns asked for (e.g. OHLC); it is left in place."""

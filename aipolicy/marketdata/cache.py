@@ -2,12 +2,21 @@
 
 Layout: ``<cache_dir>/<source>/<interval>-<adjustment>/<quoted symbol>.parquet`` where the
 symbol is percent-quoted (``^GSPC`` -> ``%5EGSPC``). Each file holds a ``Date`` column plus
-the data columns, and the schema metadata key ``aipolicy`` (JSON: symbol, fetched_at, source).
+the data columns, and the parquet key-value metadata key ``aipolicy`` (JSON: symbol, source,
+interval, adjustment, fetched_at), which is checked on read against the path asked for.
 
 Writes are atomic (a temp file in the same folder, fsync, then ``os.replace``), so readers see
 either the old complete file or the new complete file, and concurrent writers cannot leave a
-torn file. Empty or all-NaN frames are never stored. A file that cannot be read is moved
-aside to ``<name>.corrupt-<UTC timestamp>`` and reported with :class:`CacheCorruptError`.
+torn file. Empty or all-NaN frames are never stored. On read, three faults are told apart:
+
+- a file that cannot be parsed (or has no ``Date`` column or no rows) is corrupt: it is moved
+  aside to ``<name>.corrupt-<UTC timestamp>`` and reported with :class:`CacheCorruptError`;
+- a file whose metadata names another symbol (source, interval, adjustment) is moved aside to
+  ``<name>.mismatch-<UTC timestamp>`` and reported with :class:`CacheMismatchError`, saying
+  what it holds;
+- a file that may not be read (permissions) raises :class:`DataPermissionError`, and a valid
+  file lacking the columns asked for raises :class:`CacheColumnsError`; both leave the file
+  in place.
 """
 
 from __future__ import annotations
@@ -21,7 +30,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from aipolicy import config
-from aipolicy.errors import CacheCorruptError
+from aipolicy.errors import (
+    CacheColumnsError,
+    CacheCorruptError,
+    CacheMismatchError,
+    DataPermissionError,
+)
 from aipolicy.marketdata.provenance import utc_now
 
 if TYPE_CHECKING:
@@ -82,16 +96,52 @@ def write_frame(
     return fetched_at
 
 
-def _move_aside(path: Path, exc: BaseException) -> CacheCorruptError:
+def _aside(path: Path, tag: str) -> str:
+    """Rename ``path`` to ``<name>.<tag>-<UTC timestamp>``; say where it went."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    aside = path.with_name(f"{path.name}.{tag}-{stamp}")
     try:
         os.replace(path, aside)
-        where = f"moved aside to {aside}"
+        return f"moved aside to {aside}"
     except OSError as move_exc:  # another process may have replaced or removed it already
-        where = f"could not be moved aside ({move_exc})"
+        return f"could not be moved aside ({move_exc})"
+
+
+def _move_aside(path: Path, exc: BaseException) -> CacheCorruptError:
+    where = _aside(path, "corrupt")
     return CacheCorruptError(
         f"cache file {path} could not be read ({type(exc).__name__}: {exc}); {where}; "
+        "run `aipolicy fetch` when online to refill it"
+    )
+
+
+def _permission_error(path: Path, exc: OSError) -> DataPermissionError:
+    return DataPermissionError(
+        f"cache file {path} cannot be read: permission denied; the file is left in place; "
+        f"give your user read access to it (chmod u+r '{path}') or set "
+        "AIPOLICY_CACHE_DIR to a folder you own"
+    )
+
+
+def _describe(meta: dict[str, Any]) -> str:
+    return f"{meta.get('symbol', '?')} (source {meta.get('source', '?')}, interval " \
+        f"{meta.get('interval', '?')}, adjustment {meta.get('adjustment', '?')})"  # fmt: skip
+
+
+def _check_label(path: Path, meta: dict[str, Any], expected: dict[str, str]) -> None:
+    """Refuse a file whose recorded symbol/source/interval/adjustment contradict its path.
+
+    Files written before the label was checked may carry no ``aipolicy`` metadata or only
+    part of it: such a file is trusted as its path says (as it always was) and keys it does
+    not record are not compared; only a recorded value that differs is refused. The next
+    ``aipolicy fetch`` rewrites the file with the full label.
+    """
+    wrong = [k for k, v in expected.items() if k in meta and str(meta[k]) != v]
+    if not wrong:
+        return
+    where = _aside(path, "mismatch")
+    raise CacheMismatchError(
+        f"cache file {path} holds {_describe(meta)}, not {_describe(expected)}; {where}; "
         "run `aipolicy fetch` when online to refill it"
     )
 
@@ -104,27 +154,73 @@ def read_table(
     Raises
     ------
     CacheCorruptError
-        The file exists but cannot be read, lacks a ``Date`` column or is empty; it has been
-        moved aside.
+        The file cannot be parsed, lacks a ``Date`` column or is empty; moved aside.
+    CacheMismatchError
+        The file's metadata says it holds another symbol (source, interval, adjustment);
+        moved aside, the message says what it holds.
+    DataPermissionError
+        The file may not be read (permissions); left in place.
+    CacheColumnsError
+        The file is valid but lacks some of ``columns``; left in place.
     """
     import pyarrow.parquet as pq
 
     path = cache_path(source, symbol, interval, adjustment)
     if not path.exists():
         return None, None
+    expected = {"symbol": symbol, "source": source, "interval": interval,
+                "adjustment": adjustment}  # fmt: skip
     try:
         # one open handle: a concurrent os.replace cannot swap the file between footer and pages
-        with path.open("rb") as fh:
-            table = pq.read_table(
-                fh, columns=None if columns is None else ["Date", *columns], use_threads=False
-            )
-        if "Date" not in table.column_names or table.num_rows == 0:
-            raise ValueError("no 'Date' column or no rows")
-        meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
+        fh = path.open("rb")
     except FileNotFoundError:
         return None, None
-    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-        raise _move_aside(path, exc) from exc
+    except PermissionError as exc:
+        raise _permission_error(path, exc) from exc
+    # faults found while the file is open are acted on (moved aside) once it is closed
+    corrupt: BaseException | None = None
+    meta: dict[str, Any] = {}
+    table = None
+    with fh:
+        try:
+            pf = pq.ParquetFile(fh)
+            names = pf.schema_arrow.names
+            meta = json.loads((pf.schema_arrow.metadata or {}).get(META_KEY, b"{}"))
+            if not isinstance(meta, dict):
+                raise ValueError("its 'aipolicy' metadata is not a JSON object")
+            if "Date" not in names:
+                raise ValueError(f"no 'Date' column (columns: {', '.join(names)})")
+        except PermissionError as exc:
+            raise _permission_error(path, exc) from exc
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+            corrupt = exc
+        else:
+            lacking = [c for c in columns or () if c not in names]
+            mislabelled = any(k in meta and str(meta[k]) != v for k, v in expected.items())
+            if not lacking and not mislabelled:  # else reported below, once the file is closed
+                try:
+                    table = pf.read(
+                        columns=None if columns is None else ["Date", *columns],
+                        use_threads=False,
+                    )
+                except PermissionError as exc:
+                    raise _permission_error(path, exc) from exc
+                except Exception as exc:
+                    corrupt = exc
+                else:
+                    if table.num_rows == 0:
+                        corrupt = ValueError("no rows")
+    if corrupt is not None:
+        raise _move_aside(path, corrupt) from corrupt
+    _check_label(path, meta, expected)
+    if table is None:  # the label matched, so columns were lacking
+        kept = [n for n in names if n != "Date"]
+        hint = " or ask for fields='close'" if "Close" in kept else ""
+        raise CacheColumnsError(
+            f"cache file {path} holds {_describe(expected)} with columns {', '.join(kept)} but "
+            f"not {', '.join(lacking)}; the file is left in place; run `aipolicy fetch` when "
+            f"online to refill it{hint}"
+        )
     return table, meta.get("fetched_at")
 
 

@@ -6,15 +6,33 @@ Prices: one ``TICKER.csv`` per ticker (``GSPC.csv`` may serve ``^GSPC``), in one
 - yfinance's single-level ``to_csv``: ``Date,Close,High,Low,Open,Volume`` (already adjusted);
 - yfinance's multi-level ``to_csv`` (``Price,...`` / ``Ticker,...`` / ``Date,,,`` header rows).
 FRED: ``SERIES_ID.csv`` with header ``observation_date,ID`` (or ``DATE,ID``), ``.`` = missing.
+
+Input that could be read more than one way is refused, not guessed (each error names the file,
+the line and what is expected):
+
+- dates must be ISO ``YYYY-MM-DD`` (optionally with a time and UTC offset, as yfinance writes
+  them; the date part is the trading day), year-first ``YYYY/M/D`` or Yahoo's ``Jan 2, 2024``,
+  one form per file;
+  ``DD/MM/YYYY``, ``MM/DD/YYYY``, ``DD.MM.YYYY`` and mixed files are errors;
+- a date may appear only once;
+- a multi-level file is read by its ``Ticker`` row; one without the requested ticker is an
+  error naming the tickers it holds;
+- a FRED file's header must name the series it is read as;
+- a ticker cannot name a file outside ``data_dir``;
+- a semicolon- or tab-separated file, and a Close column without a single number, say so.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import os
+import re
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aipolicy.errors import MalformedDataError
+from aipolicy.errors import DataPermissionError, InvalidInputError, MalformedDataError
 from aipolicy.marketdata.frames import Record
 from aipolicy.marketdata.provenance import OHLCV
 from aipolicy.marketdata.universe import safe_name
@@ -27,6 +45,21 @@ KNOWN_INDEXES: frozenset[str] = frozenset(
     {"GSPC", "IXIC", "SOX", "DJI", "RUT", "VIX", "NDX", "NYA"}
 )
 _NA_TOKENS = {"", ".", "null", "NULL", "nan", "NaN", "NA", "N/A", "-"}
+#: ISO date, optionally with a time and a UTC offset (yfinance: ``2024-01-02 00:00:00-05:00``).
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+#: Year-first with slashes (``2025/5/12``): unambiguous, as no convention puts the day second.
+_YMD_SLASH = re.compile(r"\d{4}/\d{1,2}/\d{1,2}")
+#: Yahoo's history table as copied from the website: ``Jan 2, 2024``.
+_MONTH_NAME = re.compile(r"[A-Za-z]{3,9} \d{1,2}, \d{4}")
+_NUMERIC = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\b.*")
+_EXPECTED_DATES = (
+    "expected YYYY-MM-DD (as Yahoo and yfinance write it, optionally with a time and UTC "
+    "offset), YYYY/M/D or Yahoo's 'Jan 2, 2024'"
+)
+#: Dates pandas can hold in the nanosecond index the loaders return.
+_MIN_DATE, _MAX_DATE = date(1678, 1, 1), date(2261, 12, 31)
 
 
 def price_file(data_dir: Path, symbol: str) -> Path | None:
@@ -36,6 +69,30 @@ def price_file(data_dir: Path, symbol: str) -> Path | None:
         if p.is_file():
             return p
     return None
+
+
+def check_file_symbol(data_dir: Path, symbol: str, kind: str = "prices") -> None:
+    """Refuse a symbol whose file would lie outside ``data_dir`` (``../x``, ``/abs``, ``a/b``).
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the symbol and ``data_dir``.
+    """
+    seps = {"/", "\\", os.sep, os.altsep or "/"}
+    inside = not any(c in symbol for c in seps) and "\x00" not in symbol
+    if inside:
+        target = (data_dir / f"{symbol}.csv").resolve()
+        inside = target.parent == data_dir.resolve()
+    if not inside:
+        field = "tickers" if kind == "prices" else "series_ids"
+        raise InvalidInputError(
+            f"parameter {field!r}: {symbol!r} would read a file outside data_dir {data_dir}; a "
+            f"CSV {'ticker' if kind == 'prices' else 'series id'} names a file directly inside "
+            "data_dir (no path separators, '..' or absolute paths): put the file in that folder",
+            field=field,
+            value=symbol,
+        )
 
 
 def list_symbols(data_dir: Path) -> list[str]:
@@ -59,7 +116,17 @@ def list_symbols(data_dir: Path) -> list[str]:
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except PermissionError as exc:
+        raise DataPermissionError(
+            f"{path}: cannot read the file: permission denied; give your user read access "
+            f"(chmod u+r '{path}')"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise MalformedDataError(
+            f"{path}: the file is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as "
+            "UTF-8 (or plain ASCII) CSV"
+        ) from exc
+    except OSError as exc:
         raise MalformedDataError(f"{path}: cannot read the file: {exc}") from exc
 
 
@@ -79,64 +146,221 @@ def _to_float(path: Path, frame: pd.DataFrame, col: str, line0: int) -> pd.Serie
     return num.astype("float64")
 
 
+def _numeric_date_kind(text: str) -> str | None:
+    """Describe a numeric date that is not ISO (``13/01/2024`` -> day-first), else None."""
+    m = _NUMERIC.fullmatch(text)
+    if m is None:
+        return None
+    a, sep, b, c = m.group(1), m.group(2), m.group(3), m.group(4)
+    layout = sep.join(("DD", "MM", "YYYY")) if len(c) == 4 else None
+    if len(a) == 4 or layout is None:  # YYYY.MM.DD, 2-digit years: not a day/month question
+        return None
+    if int(a) > 12:
+        return f"day-first ({layout})"
+    if int(b) > 12:
+        return f"month-first ({sep.join(('MM', 'DD', 'YYYY'))})"
+    return f"ambiguous: day-first ({layout}) or month-first ({sep.join(('MM', 'DD', 'YYYY'))})"
+
+
+def _calendar_day(text: str) -> date:
+    """The calendar date of a non-ISO form (``2025/5/12``, ``Jan 2, 2024``), or ValueError."""
+    from datetime import datetime
+
+    for fmt in ("%Y/%m/%d", "%b %d, %Y", "%B %d, %Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
 def _to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
+    """Parse a date column that uses one unambiguous form throughout; else name the first bad line.
+
+    Forms: ISO (with or without time and UTC offset; the date part is kept, since yfinance
+    writes the exchange's local midnight, so the date part is the trading day), year-first
+    with slashes (``2025/5/12``: no convention puts the day second) and Yahoo's ``Jan 2,
+    2024``. Nothing is parsed row by row with a guessed format.
+    """
+    import numpy as np
     import pandas as pd
 
     raw = values.astype(str).str.strip()
-    dates = pd.to_datetime(raw.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():  # other layouts ("Jan 2, 2024", "01/02/2024")
-        rest = pd.to_datetime(raw[dates.isna()], format="mixed", errors="coerce")
-        dates = dates.where(dates.notna(), rest)
-    if dates.isna().any():
-        i = int(dates.isna().to_numpy().nonzero()[0][0])
+    forms = {  # name -> (rows in that form, pandas format of the text parsed)
+        "iso": raw.str.fullmatch(_ISO.pattern).to_numpy(dtype=bool),
+        "ymd": raw.str.fullmatch(_YMD_SLASH.pattern).to_numpy(dtype=bool),
+        "named": raw.str.fullmatch(_MONTH_NAME.pattern).to_numpy(dtype=bool),
+    }
+    known = forms["iso"] | forms["ymd"] | forms["named"]
+    if not known.all():
+        i = int((~known).nonzero()[0][0])
+        what = _numeric_date_kind(raw.iloc[i])
+        if what is not None:
+            raise MalformedDataError(
+                f"{path}: line {line0 + i}: date {values.iloc[i]!r} is {what}; aipolicy reads no "
+                f"day-first or month-first dates rather than guess; {_EXPECTED_DATES}: convert "
+                "the date column to YYYY-MM-DD"
+            )
         raise MalformedDataError(
-            f"{path}: line {line0 + i}: {values.iloc[i]!r} is not a date; expected YYYY-MM-DD"
+            f"{path}: line {line0 + i}: {values.iloc[i]!r} is not a date in a form aipolicy "
+            f"reads; {_EXPECTED_DATES}"
         )
-    return pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="Date")
+    form = next(name for name, rows in forms.items() if rows[0])
+    if not forms[form].all():
+        i = int((~forms[form]).nonzero()[0][0])
+        raise MalformedDataError(
+            f"{path}: line {line0 + i}: date {values.iloc[i]!r} is written differently from line "
+            f"{line0} ({values.iloc[0]!r}); use one date form throughout the file; {_EXPECTED_DATES}"
+        )
+    text = raw.str.slice(0, 10) if form == "iso" else raw
+    if form == "iso":
+        dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    elif form == "ymd":
+        dates = pd.to_datetime(text, format="%Y/%m/%d", errors="coerce")
+    else:
+        dates = pd.to_datetime(text, format="%b %d, %Y", errors="coerce")
+        if dates.isna().any():  # full month names: "January 2, 2024"
+            full = pd.to_datetime(text, format="%B %d, %Y", errors="coerce")
+            dates = dates.where(dates.notna(), full)
+    for i in np.flatnonzero(dates.isna().to_numpy()):
+        t = text.iloc[i]
+        try:  # a real calendar date that pandas cannot hold?
+            day = date.fromisoformat(t) if form == "iso" else _calendar_day(t)
+        except (ValueError, OverflowError):
+            raise MalformedDataError(
+                f"{path}: line {line0 + i}: {values.iloc[i]!r} is not a date; {_EXPECTED_DATES}"
+            ) from None
+        raise MalformedDataError(f"{path}: line {line0 + i}: date {day.isoformat()} is outside "
+                                 f"{_MIN_DATE} to {_MAX_DATE}; check the date column")  # fmt: skip
+    days = dates.dt.date.to_numpy()
+    out_of_range = (days < _MIN_DATE) | (days > _MAX_DATE)
+    if out_of_range.any():
+        i = int(out_of_range.nonzero()[0][0])
+        raise MalformedDataError(f"{path}: line {line0 + i}: date {days[i].isoformat()} is outside "
+                                 f"{_MIN_DATE} to {_MAX_DATE}; check the date column")  # fmt: skip
+    index = pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="Date")
+    dup = index.duplicated(keep="first")
+    if dup.any():
+        i = int(dup.nonzero()[0][0])
+        j = int((index == index[i]).nonzero()[0][0])
+        raise MalformedDataError(
+            f"{path}: line {line0 + i}: date {index[i]:%Y-%m-%d} appears again (first on line "
+            f"{line0 + j}); each date must appear once: remove the duplicate row"
+        )
+    return index
 
 
-def _parse(path: Path, text: str) -> tuple[pd.DataFrame, int]:
-    """CSV text -> string frame and the file line number of its first data row."""
+def _split_header(line: str) -> list[str]:
+    return [c.strip() for c in next(csv.reader([line]), [])]
+
+
+def _parse(path: Path, text: str) -> tuple[pd.DataFrame, int, list[str] | None]:
+    """CSV text -> string frame, the file line of its first data row and, for yfinance's
+    multi-level layout, the ticker of each column (None for the date column).
+    """
     import pandas as pd
 
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise MalformedDataError(f"{path}: line 1: the file is empty; expected a header row")
+    head = lines[0]
+    for sep, name in ((";", "semicolon"), ("\t", "tab")):
+        if sep in head and head.count(sep) >= head.count(","):
+            raise MalformedDataError(
+                f"{path}: line 1: looks {name}-separated; aipolicy reads comma-separated CSV "
+                f"(header: {head[:60]!r}): save it with ',' between fields and '.' as the decimal "
+                "point"
+            )
     skip: list[int] = []
     line0 = 2
-    if (
-        lines[0].split(",")[0].strip() == "Price"
-        and len(lines) > 2
-        and lines[1].startswith("Ticker")
-    ):
-        # yfinance multi-level to_csv: Price,... / Ticker,... / Date,,,...
-        skip = [1, 2] if lines[2].split(",")[0].strip() == "Date" else [1]
+    tickers: list[str] | None = None
+    firsts = [_split_header(x)[0] if x.strip() else "" for x in lines[:3]]
+    if len(lines) > 2 and {firsts[0], firsts[1]} == {"Price", "Ticker"}:
+        # yfinance multi-level to_csv: Price,... / Ticker,... (either order) / Date,,,...
+        rows = {firsts[0]: _split_header(lines[0]), firsts[1]: _split_header(lines[1])}
+        skip = [1, 2] if firsts[2] == "Date" and not any(_split_header(lines[2])[1:]) else [1]
         line0 = 2 + len(skip)
+        fields, tickers = rows["Price"], rows["Ticker"]
+        if len(fields) != len(tickers):
+            raise MalformedDataError(
+                f"{path}: lines 1-2: the Price and Ticker header rows have {len(rows[firsts[0]])} "
+                f"and {len(rows[firsts[1]])} cells; expected one ticker per column"
+            )
+        tickers = [""] + tickers[1:]
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skiprows=skip,
                             skipinitialspace=True)  # fmt: skip
     except (pd.errors.ParserError, ValueError) as exc:
         raise MalformedDataError(f"{path}: {exc}".replace("\n", " ")) from exc
-    if skip:
-        frame = frame.rename(columns={"Price": "Date"})
+    if tickers is not None:
+        if frame.shape[1] != len(tickers):
+            raise MalformedDataError(
+                f"{path}: line {line0}: rows have {frame.shape[1]} fields but the header rows "
+                f"{len(tickers)}; expected one value per column"
+            )
+        frame.columns = ["Date", *fields[1:]]
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, line0
+    return frame, line0, tickers
 
 
-def read_price_csv(path: Path) -> Record:
+def _select_ticker(
+    path: Path, frame: pd.DataFrame, tickers: list[str], symbol: str | None
+) -> pd.DataFrame:
+    """The date column and the columns of ``symbol`` in a multi-level file, by its Ticker row."""
+    held = list(dict.fromkeys(t for t in tickers[1:] if t))
+    if symbol is None:
+        if len(held) != 1:
+            raise MalformedDataError(
+                f"{path}: line 2: the Ticker row holds {', '.join(held) or 'no ticker'}; "
+                "ask for one of them by name"
+            )
+        symbol = held[0]
+    want = {symbol.upper(), safe_name(symbol).upper()}
+    pos = [
+        i
+        for i, t in enumerate(tickers)
+        if i and (t.upper() in want or safe_name(t).upper() in want)
+    ]
+    if not pos:
+        raise MalformedDataError(
+            f"{path}: line 2: the Ticker row holds {', '.join(held) or 'no ticker'}, not "
+            f"{symbol}; save {symbol}'s own download as {path.name} "
+            f"(yf.download('{symbol}').to_csv(...)) or ask for a ticker the file holds"
+        )
+    out = frame.iloc[:, [0, *pos]]
+    names = list(out.columns)
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if repeated:
+        raise MalformedDataError(
+            f"{path}: lines 1-2: {symbol} has more than one {', '.join(repeated)} column; "
+            "expected one column per field and ticker"
+        )
+    return out
+
+
+def read_price_csv(path: Path, symbol: str | None = None) -> Record:
     """Read one price file into a record with adjusted Open/High/Low/Close and Volume.
+
+    ``symbol`` picks the columns of a multi-level (several tickers) file by its Ticker row;
+    without it such a file must hold exactly one ticker.
 
     Raises
     ------
     MalformedDataError
-        Naming the file and the line when the header lacks ``Date``/``Close`` or a value is
-        not a number or a date.
+        Naming the file and the line when the header lacks ``Date``/``Close``, a value is
+        not a number or a date, a date is ambiguous or repeated, the file is not
+        comma-separated, the Close column is empty, or the Ticker row lacks ``symbol``.
+    DataPermissionError
+        The file may not be read.
     """
     import numpy as np
+    import pandas as pd
 
     from aipolicy.marketdata.frames import record_from_frame
 
-    frame, line0 = _parse(path, _read_text(path))
+    frame, line0, tickers = _parse(path, _read_text(path))
+    if tickers is not None:
+        frame = _select_ticker(path, frame, tickers, symbol)
     cols = set(frame.columns)
     if "Date" not in cols or not ({"Close", "Adj Close"} & cols):
         raise MalformedDataError(
@@ -144,10 +368,17 @@ def read_price_csv(path: Path) -> Record:
             "Yahoo's 'Date,Open,High,Low,Close,Adj Close,Volume' or yfinance's 'Date,Close,High,Low,Open,Volume'"
         )
     if frame.empty:
-        raise MalformedDataError(f"{path}: line 2: the file has a header but no rows")
+        raise MalformedDataError(f"{path}: line {line0}: the file has a header but no rows")
     index = _to_dates(path, frame["Date"], line0)
     values = {c: _to_float(path, frame, c, line0) for c in (*OHLCV, "Adj Close") if c in cols}
-    import pandas as pd
+    close_col = "Adj Close" if "Adj Close" in values else "Close"
+    if not np.isfinite(values[close_col].to_numpy()).any():
+        of = f" of {symbol}" if tickers is not None and symbol else ""
+        raise MalformedDataError(
+            f"{path}: column {close_col!r}{of} is empty: none of its {len(frame)} rows holds a "
+            "number (only blanks or missing-value markers such as 'null', 'NaN', '.'); expected "
+            "a price on each trading day"
+        )
 
     out = pd.DataFrame(index=index)
     for c in OHLCV:
@@ -167,18 +398,26 @@ def read_price_csv(path: Path) -> Record:
 def read_fred_text(text: str, series_id: str, where: str) -> Record:
     """Parse FRED's CSV layout (``observation_date,ID`` or ``DATE,ID``; ``.`` = missing).
 
-    The value column is the one named ``series_id``, else the only non-date column. The
-    record's value column is ``"value"`` (units as published).
+    The value column must be the one named ``series_id`` (case aside): a file whose header
+    names another series is refused rather than read under the wrong name. The record's value
+    column is ``"value"`` (units as published).
     """
+    import numpy as np
     import pandas as pd
 
     from aipolicy.marketdata.frames import record_from_frame
 
     path = Path(where)
-    frame, line0 = _parse(path, text)
+    frame, line0, _ = _parse(path, text)
     date_col = next((c for c in frame.columns if c.lower() in ("observation_date", "date")), None)
     others = [c for c in frame.columns if c != date_col]
-    value_col = series_id if series_id in others else (others[0] if len(others) == 1 else None)
+    value_col = next((c for c in others if c.upper() == series_id.upper()), None)
+    if date_col is not None and value_col is None and len(others) == 1:
+        raise MalformedDataError(
+            f"{where}: line 1: the header names series {others[0]!r}, not {series_id!r}; rename "
+            f"the file to {others[0]}.csv (or ask for {others[0]!r}), or download {series_id} "
+            "from FRED"
+        )
     if date_col is None or value_col is None:
         raise MalformedDataError(
             f"{where}: line 1: header {list(frame.columns)} is not FRED's layout; expected "
@@ -188,6 +427,11 @@ def read_fred_text(text: str, series_id: str, where: str) -> Record:
         raise MalformedDataError(f"{where}: line 2: the file has a header but no observations")
     index = _to_dates(path, frame[date_col], line0)
     values = _to_float(path, frame, value_col, line0)
+    if not np.isfinite(values.to_numpy()).any():
+        raise MalformedDataError(
+            f"{where}: column {value_col!r} is empty: none of its {len(frame)} rows holds a "
+            "number (FRED writes '.' for a missing observation); expected observations"
+        )
     return record_from_frame(pd.DataFrame({"value": values.to_numpy()}, index=index), ["value"])
 
 

@@ -92,13 +92,18 @@ def load_prices(
     Raises
     ------
     InvalidInputError
-        A parameter outside its choices.
+        A parameter outside its choices, or a ``csv`` ticker naming a file outside ``data_dir``.
     UnknownTickerError
         ``sample``/``csv`` with ``missing="raise"`` and a ticker the data lacks.
     DataUnavailableError
         Nothing could be loaded; the message names the source tried and what to do.
     MalformedDataError
-        A CSV or sample file cannot be parsed (names the file and line).
+        A CSV or sample file cannot be parsed or is ambiguous (day-first dates, repeated
+        dates, a multi-ticker file without the ticker, an empty Close column); names the file
+        and line.
+    DataPermissionError
+        A CSV file may not be read (permissions). Cache files that may not be read, lack the
+        columns asked for, are corrupt or hold another symbol are left out with a warning.
     """
     from aipolicy.marketdata import sample as sample_mod
     from aipolicy.marketdata.frames import assemble

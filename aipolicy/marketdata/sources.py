@@ -14,7 +14,9 @@ from typing import Any
 
 from aipolicy import config
 from aipolicy.errors import (
+    CacheColumnsError,
     CacheCorruptError,
+    DataPermissionError,
     DataUnavailableError,
     InvalidInputError,
     UnknownTickerError,
@@ -84,6 +86,8 @@ def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
         raise InvalidInputError(
             f"parameter 'data_dir': {str(folder)!r} is not a folder; point it at a folder of CSV files"
         )
+    for s in syms:
+        csvfiles.check_file_symbol(folder, s, kind)
     files: dict[str, Path] = {}
     for s in syms:
         p = csvfiles.price_file(folder, s) if kind == "prices" else (folder / f"{s}.csv")
@@ -106,7 +110,7 @@ def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
     out = Loaded(missing=list(unknown), used=["csv"])
     for s, p in files.items():
         out.records[s] = (
-            csvfiles.read_price_csv(p) if kind == "prices" else csvfiles.read_fred_csv(p, s)
+            csvfiles.read_price_csv(p, s) if kind == "prices" else csvfiles.read_fred_csv(p, s)
         )
     return out
 
@@ -117,29 +121,37 @@ def _cache_key(kind: str, interval: str) -> tuple[str, str, str]:
 
 
 def from_cache(kind: str, syms: list[str], columns: list[str], interval: str) -> Loaded:
-    """Records from the local parquet cache; absent or corrupt entries go to ``missing``."""
+    """Records from the local parquet cache; absent or unusable entries go to ``missing``.
+
+    A corrupt or mislabelled file (moved aside), an unreadable one (permissions) and one
+    lacking the columns asked for (both left in place) each warn with their own message.
+    """
     src, iv, adj = _cache_key(kind, interval)
     out = Loaded(used=["cache"])
+    absent: list[str] = []  # no file at all
     for s in syms:
         try:
             table, fetched = cache.read_table(src, s, iv, adj, columns)
-        except CacheCorruptError as exc:
+        except (CacheCorruptError, CacheColumnsError, DataPermissionError) as exc:
             _warn(str(exc))
             out.missing.append(s)
             out.notes.append(str(exc))
             continue
-        except Exception as exc:  # a column missing from an old file, etc.
+        except Exception as exc:  # anything else the file system or pyarrow raises
+            note = f"{s}: cache entry could not be read ({type(exc).__name__}: {exc})"
+            _warn(note)
             out.missing.append(s)
-            out.notes.append(f"{s}: unreadable cache entry ({exc})")
+            out.notes.append(note)
             continue
         if table is None:
             out.missing.append(s)
+            absent.append(s)
             continue
         out.records[s] = record_from_table(table, columns)
         if fetched:
             out.fetched_at.append(fetched)
-    if out.missing and not out.notes:
-        out.notes.append(f"no cached copy in {config.cache_dir()}")
+    if absent:
+        out.notes.append(f"no cached copy of {', '.join(absent)} in {config.cache_dir()}")
     return out
 
 
@@ -210,6 +222,11 @@ def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: 
         got = from_csv(kind, syms, data_dir, missing)
     elif source == "cache":
         got = from_cache(kind, syms, columns, interval)
+        if got.missing and got.records:
+            _warn(
+                f"local cache: could not load {', '.join(got.missing)}; left out. "
+                + "; ".join(got.notes)[:400]
+            )
     elif source == "live":
         got = from_live(kind, syms, columns, interval, start)
         if got.missing and got.records:
@@ -229,6 +246,8 @@ def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: 
                 )
                 got.used.append("cache")
                 got.fetched_at += fallback.fetched_at
+            if fallback.records and not got.records:  # nothing came live: label it "cache"
+                got.used = ["cache"]
             got.records = {s: (got.records.get(s) or fallback.records[s]) for s in syms
                            if s in got.records or s in fallback.records}  # fmt: skip
             got.missing = [s for s in syms if s not in got.records]

@@ -103,9 +103,8 @@ def test_network_down_auto_falls_back_to_cache_with_warning(monkeypatch):
     with pytest.warns(UserWarning, match="using the local cache"):
         df = load_prices(["NVDA", "AMD"], source="auto")
     pd.testing.assert_frame_equal(df, first, check_freq=False)
-    assert (
-        df.attrs["source"] == "live+cache" and df.attrs["fetched_at"] == first.attrs["fetched_at"]
-    )
+    # every row came from the cache (issue 16, item 7): labelled "cache", not "live+cache"
+    assert df.attrs["source"] == "cache" and df.attrs["fetched_at"] == first.attrs["fetched_at"]
 
 
 def test_network_down_auto_without_cache(monkeypatch):
@@ -177,7 +176,7 @@ def test_fred_one_fails_and_network_down(monkeypatch):
     _fake_fred(monkeypatch, fail=("CPIAUCSL", "DGS10"))
     with pytest.warns(UserWarning, match="using the local cache"):
         df = load_fred(["CPIAUCSL"], source="auto")
-    assert df.attrs["source"] == "live+cache"
+    assert df.attrs["source"] == "cache"  # all of it from the cache (issue 16, item 7)
 
 
 def test_fred_malformed_text(monkeypatch):
