@@ -1,8 +1,13 @@
 """``aipolicy report``: run the notebooks with papermill and render the reports.
 
+Each run writes a new ``reports/<UTC time>-<random>/`` (or ``--out DIR``, replaced only when
+it is a report this command wrote), lists it in ``reports/index.html`` and moves
+``reports/latest`` to it only when every notebook ran ok (or was reused).
+
 Exit status: 0 when every notebook ran (or was reused), 1 when any failed or timed out (the
-report is still written), 2 for a usage error (bad flag, params file or notebook name),
-130 when interrupted.
+report is still written, in its own folder, and ``latest`` is not moved), 2 for a usage error
+(bad flag, params file or notebook name, an ``--out`` folder holding other files), 130 when
+interrupted.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebooks", nargs="+", default=None, metavar="NAME",
                         help="run only these notebooks ('01', '01_build_vs_buy' or its .ipynb)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="report folder (default: reports/<UTC date>/, with reports/latest)")
+                        help="report folder, replaced only if aipolicy report wrote it (default: a "
+                             "new reports/<UTC time>-<random>/ per run, with reports/latest)")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                         help="notebooks run in parallel (default: number of CPUs)")
     parser.add_argument("--timeout", type=float, default=1800.0, metavar="SECONDS",
@@ -65,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
         counts[status] = counts.get(status, 0) + 1
     text = ", ".join(f"{n} {s}" for s, n in counts.items())
     print(f"report: {result.folder / 'index.html'} ({text})")
+    if result.runs_index is not None and result.exit_code != 0:
+        print("  not complete: kept in its own folder; reports/latest was not moved "
+              f"(all runs: {result.runs_index})", file=sys.stderr)
     for name, nb in result.summary["notebooks"].items():
         if nb.get("error"):
             err = nb["error"]

@@ -39,7 +39,7 @@ from traitlets import Any as AnyTrait
 from traitlets import Bool, Float, Integer, Unicode
 
 from aipolicy.record import read_records
-from aipolicy.report import kernels, render
+from aipolicy.report import kernels, lifeline, render
 from aipolicy.report.kernels import KernelStartMixin
 from aipolicy.report.task import KERNEL_ENV, Task
 
@@ -230,13 +230,24 @@ def _on_sigterm(signum: int, frame: Any) -> None:  # pragma: no cover - exercise
     os._exit(128 + signum)
 
 
-def worker_main(task: Task, conn: Any) -> None:
-    """Entry point of a worker process: run ``task``, send events and the result on ``conn``."""
+def _runner_gone() -> None:  # pragma: no cover - exercised via subprocess
+    kernels.kill_kernel()
+    os._exit(137)
+
+
+def worker_main(task: Task, conn: Any, runner_pid: int | None = None) -> None:
+    """Entry point of a worker process: run ``task``, send events and the result on ``conn``.
+
+    ``runner_pid`` is the runner's pid: the worker and its kernel exit when it is gone.
+    """
+    runner_pid = runner_pid or os.getppid()
     # The runner coordinates interruption: ignore the terminal's Ctrl-C (a Python-level no-op
     # handler, so kernels started from here still get default SIGINT handling), and on SIGTERM
     # kill the kernel and leave at once.
     signal.signal(signal.SIGINT, lambda signum, frame: None)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    # die with the runner, also on kill -9 of the runner (SIGTERM from the OS, and a watchdog)
+    lifeline.guard_worker(runner_pid, _runner_gone)
 
     def send(event: dict[str, Any]) -> None:
         with contextlib.suppress(OSError, ValueError):

@@ -202,7 +202,77 @@ def render_index(summary: Mapping[str, Any]) -> str:
     parts.append(
         '<footer>Every recorded figure: <a href="summary.json">summary.json</a>. '
         "Executed notebooks (.ipynb) open in JupyterLab; a failed notebook shows papermill's "
-        "error marker at the top and the failing cell's traceback.</footer>"
+        "error marker at the top and the failing cell's traceback."
+        + (' <a href="../index.html">All runs</a>.' if summary.get("runs_page") else "")
+        + "</footer>"
     )
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def render_runs(runs: list[Mapping[str, Any]], latest: str | None = None) -> str:
+    """The reports folder's ``index.html``: every run, newest first, with status and links.
+
+    ``runs`` come from :func:`aipolicy.report.folder.list_runs`; ``latest`` is the folder
+    ``latest`` points at (the newest run whose notebooks all ran ok).
+    """
+    from aipolicy.report.folder import RUNS_GENERATOR
+
+    esc = html.escape
+    rows = []
+    for run in runs:
+        name = str(run.get("name", ""))
+        statuses: Mapping[str, str] = run.get("statuses") or {}
+        counts: dict[str, int] = {}
+        for s in statuses.values():
+            label = STATUS_LABEL.get(s, s)
+            counts[label] = counts.get(label, 0) + 1
+        if not statuses:
+            overall = "unknown"
+        elif run.get("ok"):
+            overall = "ok"
+        else:
+            overall = "FAILED"
+        bad = [f"{n} {STATUS_LABEL.get(s, s)}" for n, s in statuses.items()
+               if STATUS_LABEL.get(s, s) in ("FAILED", "TIMEOUT")]
+        detail = ", ".join(f"{v} {k}" for k, v in counts.items())
+        if bad:
+            detail += f'<div class="err">{esc("; ".join(bad))}</div>'
+        badges = ""
+        if name == latest:
+            badges += ' <span class="st st-ok">latest</span>'
+        if run.get("synthetic"):
+            badges += ' <span class="sub">sample data</span>'
+        link = (f'<a href="{esc(name)}/{INDEX_FILE}">{esc(name)}</a>' if run.get("has_index")
+                else esc(name))
+        wall = run.get("wall_time_s")
+        took = f"{wall:.1f} s" if isinstance(wall, int | float) else "—"
+        cls = ' class="bad"' if overall == "FAILED" else ""
+        rows.append(
+            f'<tr{cls} data-run="{esc(name)}"><td><b>{link}</b>{badges}</td>'
+            f"<td>{esc(str(run.get('generated_at_text') or ''))}</td>"
+            f'<td class="st st-{esc(overall)}">{esc(overall)}</td>'
+            f"<td>{detail}</td><td class=\"num\">{took}</td></tr>"
+        )
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta name="generator" content="{RUNS_GENERATOR}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{TITLE} — runs</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{TITLE}: runs</h1>",
+        f'<p class="meta">{len(runs)} runs, newest first. '
+        + (f'<a href="{esc(latest)}/{INDEX_FILE}">latest</a> is the newest run whose notebooks '
+           "all ran ok." if latest else "No run has completed with every notebook ok yet.")
+        + " A run with a FAILED or TIMEOUT notebook is kept here but never becomes latest.</p>",
+        '<table id="runs"><thead><tr><th>Run</th><th>Started (UTC)</th><th>Status</th>'
+        "<th>Notebooks</th><th>Took</th></tr></thead><tbody>",
+        *rows,
+        "</tbody></table>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+INDEX_FILE = "index.html"

@@ -4,9 +4,10 @@ jupyter_client picks free TCP ports, writes them to the connection file, and the
 them a moment later; two processes starting kernels at the same time can be handed the same
 ports. :class:`KernelStartMixin` holds a per-user file lock from choosing the ports until the
 kernel answers (about a second), and retries once if a kernel still dies while starting.
-Kernels run on this interpreter (``sys.executable -m ipykernel_launcher``) whatever
-``python3`` kernelspec may be installed in the user's Jupyter paths, with warnings about
-plain-TCP transport silenced (the ports listen on localhost only).
+Kernels run on this interpreter (``ipykernel_launcher`` on ``sys.executable``, after the
+watchdog of :mod:`aipolicy.report.lifeline` that ends a kernel whose worker or runner died)
+whatever ``python3`` kernelspec may be installed in the user's Jupyter paths, with warnings
+about plain-TCP transport silenced (the ports listen on localhost only).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_core.utils import run_sync
+
+from aipolicy.report.lifeline import KERNEL_BOOTSTRAP
 
 START_ATTEMPTS = 2
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
@@ -51,7 +54,8 @@ class ThisPythonKernelSpecManager(KernelSpecManager):
         """Return the kernelspec for ``kernel_name``."""
         if kernel_name in ("python3", "python"):
             return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                # ipykernel_launcher, after a watchdog that ends the kernel with its worker
+                argv=[sys.executable, "-c", KERNEL_BOOTSTRAP, "-f", "{connection_file}"],
                 display_name="Python 3 (ipykernel)",
                 language="python",
                 metadata={"debugger": True},

@@ -2,7 +2,8 @@
 
 :func:`plan_report` turns :class:`ReportOptions` into a :class:`ReportPlan`: the notebooks to
 run with their injected parameters, each one's input hash (for ``--reuse``), the folder to
-write, and the limits. Every bad option is a :class:`~aipolicy.errors.ReportError` raised here,
+write (``--out DIR``, refused unless new, empty or a report the runner wrote; otherwise a new
+``reports/<UTC time>-<random>/`` per run), and the limits. Every bad option is a :class:`~aipolicy.errors.ReportError` raised here,
 so nothing is written and no kernel starts for a run that cannot succeed.
 """
 
@@ -19,7 +20,7 @@ from aipolicy import config
 from aipolicy.errors import ReportError
 from aipolicy.marketdata.provenance import SOURCES as DATA_SOURCES
 from aipolicy.report import fingerprint, notebooks, params
-from aipolicy.report.folder import LATEST, check_replaceable, read_manifest
+from aipolicy.report.folder import LATEST, check_replaceable, read_manifest, run_name
 
 DEFAULT_TIMEOUT_S = 1800.0
 DEFAULT_CELL_TIMEOUT_S = 600.0
@@ -57,6 +58,7 @@ class ReportPlan:
     started_at: dt.datetime
     root: Path
     final: Path
+    replace: bool
     selected: list[str]
     infos: dict[str, notebooks.NotebookInfo]
     injected: dict[str, dict[str, Any]]
@@ -145,9 +147,11 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
         data_fp = fingerprint.data_fingerprint(eff, info.is_market)
         hashes[name] = fingerprint.input_hash(info.content, eff, data_fp, render_options)
 
-    final = Path(opts.out) if opts.out else root / started_at.strftime("%Y-%m-%d")
+    # --out DIR is replaced only if the runner wrote it; otherwise a new folder per run
+    final = Path(opts.out) if opts.out else root / run_name(started_at)
     final = final.expanduser().absolute()
-    check_replaceable(final)
+    if opts.out:
+        check_replaceable(final)
     previous: tuple[Path, dict[str, Any]] | None = None
     if opts.reuse:
         for candidate in (final, root / LATEST):
@@ -158,7 +162,8 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
     timeout = float(opts.timeout) if opts.timeout else None
     cell_timeout = float(opts.cell_timeout) if opts.cell_timeout else None
     return ReportPlan(
-        started_at=started_at, root=root, final=final, selected=list(selected), infos=infos,
+        started_at=started_at, root=root, final=final, replace=bool(opts.out),
+        selected=list(selected), infos=infos,
         injected=injected, hashes=hashes, data_sources=data_sources,
         jobs=opts.jobs or default_jobs(), timeout=timeout, cell_timeout=cell_timeout,
         previous=previous,

@@ -7,20 +7,26 @@
    cannot succeed;
 2. **execute** (:mod:`aipolicy.report.workers`): reuse unchanged notebooks, run the others
    with papermill in worker processes, several at once;
-3. **write** (:mod:`aipolicy.report.folder`): ``summary.json``, ``index.html`` and, last,
-   ``manifest.json`` into a hidden sibling ``.tmp-<name>-<random>/``, renamed into place at the
-   end; ``latest`` then points at it (see :mod:`aipolicy.report.folder` for the layout).
+3. **write** (:mod:`aipolicy.report.folder`): ``summary.json``, ``index.html``,
+   ``manifest.json`` and, last, the ownership marker listing the files written, into a hidden
+   sibling ``.tmp-<name>-<pid>-<random>/``, renamed into place at the end: a new
+   ``reports/<UTC time>-<random>/`` per run, or ``--out DIR`` (replaced only when the runner
+   wrote it). ``latest`` then points at the run only if every notebook ran ok (or was reused);
+   ``reports/index.html``, the list of runs, is rewritten either way (see
+   :mod:`aipolicy.report.folder` for the layout).
 
 An interrupted run (Ctrl-C, SIGTERM, an exception) stops the workers and their kernels and
 deletes the temporary folder, so no complete-looking folder is left and ``latest`` is unchanged.
+A runner killed outright (``kill -9``) takes its workers and kernels with it
+(:mod:`aipolicy.report.lifeline`); its temporary folder is removed by the next run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import shutil
+import os
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,18 +34,28 @@ from pathlib import Path
 from typing import Any
 
 from aipolicy import __version__
+from aipolicy.errors import ReportError
 from aipolicy.report import fingerprint, index
 from aipolicy.report.folder import (
     INDEX,
     MANIFEST,
     MANIFEST_FORMAT,
     OK_STATUSES,
+    RUNS_INDEX,
     SUMMARY,
+    clean_stale,
+    files_in,
+    make_tmp,
     promote,
+    promote_new,
     read_manifest,
+    remove_owned,
+    run_name,
     try_reuse,
     update_latest,
     write_json,
+    write_marker,
+    write_runs_index,
 )
 from aipolicy.report.plan import (
     DEFAULT_CELL_TIMEOUT_S,
@@ -76,6 +92,8 @@ class ReportResult:
     summary: dict[str, Any]
     exit_code: int
     statuses: dict[str, str] = field(default_factory=dict)
+    latest_moved: bool = False
+    runs_index: Path | None = None
 
 
 class _Terminated(KeyboardInterrupt):
@@ -164,6 +182,11 @@ def build_manifest(plan: ReportPlan, summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _planned_files(plan: ReportPlan) -> list[str]:
+    names = [f"{n}.{ext}" for n in plan.selected for ext in ("ipynb", "html")]
+    return [*names, SUMMARY, INDEX, MANIFEST]
+
+
 def run_report(opts: ReportOptions) -> ReportResult:
     """Run the report described by ``opts``; see the module docstring.
 
@@ -177,9 +200,19 @@ def run_report(opts: ReportOptions) -> ReportResult:
     wall0 = time.monotonic()
     plan = plan_report(opts, dt.datetime.now(dt.UTC).replace(microsecond=0))
     final = plan.final
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".tmp-{final.name}-{secrets.token_hex(4)}"
-    tmp.mkdir()
+    parent = final.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"{parent}: cannot create the report folder: "
+                          f"{exc.strerror or exc}") from None
+    under_root = parent.resolve() == plan.root.resolve()
+    clean_stale(parent)  # temporary folders of runs that died (kill -9, power loss)
+    started_at = plan.started_at.isoformat().replace("+00:00", "Z")
+    try:
+        tmp = make_tmp(parent, final.name, _planned_files(plan))
+    except OSError as exc:
+        raise ReportError(f"{parent}: cannot write the report: {exc.strerror or exc}") from None
     progress = Progress(plan.selected, enabled=opts.progress)
     old_handler = None
     if threading.current_thread() is threading.main_thread():
@@ -188,19 +221,36 @@ def run_report(opts: ReportOptions) -> ReportResult:
         entries = _execute(plan, tmp, progress)
         progress.close()
         summary = build_summary(plan, entries, time.monotonic() - wall0)
+        summary["runs_page"] = under_root
+        statuses = {n: e["status"] for n, e in summary["notebooks"].items()}
+        all_ok = all(s in OK_STATUSES for s in statuses.values())
         write_json(tmp / SUMMARY, summary)
         (tmp / INDEX).write_text(index.render_index(summary), encoding="utf-8")
-        write_json(tmp / MANIFEST, build_manifest(plan, summary))  # last: marks it complete
-        promote(tmp, final)
+        manifest = build_manifest(plan, summary)
+        manifest["status"] = "ok" if all_ok else "failed"
+        write_json(tmp / MANIFEST, manifest)
+        # last: the files this run wrote, so that only they are ever replaced or deleted
+        write_marker(tmp, files_in(tmp), state="complete", status=manifest["status"],
+                     started_at=started_at, owner_pid=os.getpid(), statuses=statuses)
+        if plan.replace:
+            promote(tmp, final)
+        else:
+            final = promote_new(tmp, final, lambda: run_name(plan.started_at))
     except BaseException:
         progress.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        left = remove_owned(tmp) if tmp.exists() else []
+        if left:
+            print(f"aipolicy report: warning: kept {tmp}: it holds files aipolicy report did "
+                  f"not write ({', '.join(left[:5])})", file=sys.stderr)
         raise
     finally:
         if old_handler is not None:
             signal.signal(signal.SIGTERM, old_handler)
-    if final.parent.resolve() == plan.root.resolve():
-        update_latest(plan.root, final)
-    statuses = {n: e["status"] for n, e in summary["notebooks"].items()}
-    code = 0 if all(s in OK_STATUSES for s in statuses.values()) else 1
-    return ReportResult(folder=final, summary=summary, exit_code=code, statuses=statuses)
+    latest_moved = False
+    if under_root:
+        if all_ok:
+            latest_moved = update_latest(plan.root, final)
+        write_runs_index(plan.root)
+    return ReportResult(folder=final, summary=summary, exit_code=0 if all_ok else 1,
+                        statuses=statuses, latest_moved=latest_moved,
+                        runs_index=plan.root / RUNS_INDEX if under_root else None)

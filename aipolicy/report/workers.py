@@ -3,6 +3,8 @@
 Workers are forked from the runner on Linux after papermill, nbconvert and the HTML exporter are
 loaded, so each notebook starts without paying those imports again (``spawn`` elsewhere). A
 worker that outlives its notebook's deadline by :data:`KILL_GRACE_S` is killed, with its kernel.
+Workers and kernels also end by themselves when the runner dies, even by ``kill -9``
+(:mod:`aipolicy.report.lifeline`).
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def execute_tasks(tasks: Sequence[Any], jobs: int, progress: Progress) -> dict[s
                 task = pending.popleft()
                 reader, writer = ctx.Pipe(duplex=False)
                 proc = ctx.Process(
-                    target=execute.worker_main, args=(task, writer),
+                    target=execute.worker_main, args=(task, writer, os.getpid()),
                     name=f"aipolicy-report-{task.name}", daemon=True,
                 )
                 proc.start()

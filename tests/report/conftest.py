@@ -89,6 +89,14 @@ def make_env(base: Path) -> dict[str, str]:
     return env
 
 
+def report_folder(proc: subprocess.CompletedProcess) -> Path:
+    """The run folder a ``report`` subprocess printed ("report: FOLDER/index.html (...)")."""
+    for line in proc.stdout.splitlines():
+        if line.startswith("report: "):
+            return Path(line[len("report: "):].rsplit(" (", 1)[0]).parent
+    raise AssertionError(f"no report path printed:\n{proc.stdout}\n{proc.stderr}")
+
+
 class Toys:
     """Helpers handed to tests as the ``toys`` fixture."""
 
@@ -97,6 +105,7 @@ class Toys:
     market = staticmethod(market_notebook)
     run = staticmethod(run_cli)
     env = staticmethod(make_env)
+    folder = staticmethod(report_folder)
 
 
 @pytest.fixture(scope="session")
@@ -118,5 +127,6 @@ def mixed_report(tmp_path_factory: pytest.TempPathFactory):
     write_notebook(nbs, "05_ai_ipos", MARKET_PARAMS, "import time\ntime.sleep(120)",
                    "print('never here')")
     proc = run_cli(env, "--source", "sample", "--timeout", "6", "--jobs", "2")
-    latest = base / "reports" / "latest"
-    return proc, latest.resolve(), env
+    # a run with a failed notebook keeps its own folder but does not move reports/latest
+    return proc, report_folder(proc), env
+
