@@ -140,7 +140,7 @@ FIELD_FLAGS: dict[str, str] = {
 #: Errors about a field no flag sets: the flag that helps instead.
 _OTHER_FLAGS: dict[str, str] = {
     "preset": "--preset", "server_price_usd": "--acquisition", "gpus_per_server": "--acquisition",
-    "installation_usd": "--acquisition",
+    "installation_usd": "--acquisition", "draws": "--draws", "seed": "--seed",
 }
 #: A catalog figure is missing: what else the user can do.
 _MISSING_HINTS: dict[str, str] = {
@@ -231,7 +231,10 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     if args.draws:
         from aipolicy.costs.uncertainty import monte_carlo
 
-        mc = monte_carlo(s, draws=args.draws, seed=args.seed)
+        try:
+            mc = monte_carlo(s, draws=args.draws, seed=args.seed)
+        except InvalidInputError as exc:
+            raise flag_error(exc) from None
         out.update({
             "draws": args.draws, "seed": args.seed,
             "p_selfhost_cheaper": mc.p_selfhost_cheaper,
@@ -262,6 +265,30 @@ def _warnings(s: Any, as_of: str | None) -> list[str]:
     today = dt.date.fromisoformat(as_of) if as_of else None
     found = retirement_warning(s.api_model, horizon_months=s.horizon_months, today=today)
     return [found] if found else []
+
+
+def _non_finite(value: Any, path: str = "") -> list[str]:
+    """Paths of infinite numbers in a result (NaN is 'not available' and stays as null)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _non_finite(v, f"{path}.{k}".lstrip("."))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _non_finite(v, f"{path}[{i}]")]
+    if isinstance(value, float) and math.isinf(value):
+        return [path]
+    return []
+
+
+def _json_ready(value: Any) -> Any:
+    """Strict JSON: NaN (a figure that does not exist, e.g. no break-even) becomes null."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return _json_ready(value.item())
+    return value
 
 
 def _cheapest_option(options: list[dict[str, Any]]) -> str:
@@ -335,8 +362,13 @@ def render(r: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Compute and print; returns 0. Raises :class:`InvalidInputError` naming the flag."""
     result = compute(args)
+    bad = _non_finite(result)
+    if bad:
+        raise InvalidInputError(
+            f"the inputs give non-finite figures ({', '.join(bad[:3])}); check very large or "
+            "very small values such as --requests-per-day", field=None)
     if args.json:
-        print(json.dumps(result, indent=2, sort_keys=True))
+        print(json.dumps(_json_ready(result), indent=2, sort_keys=True, allow_nan=False))
     else:
         print(render(result))
     return 0

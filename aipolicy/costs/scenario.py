@@ -148,6 +148,9 @@ class Scenario:
                 raise _bad(name, v, f"must be a finite number, got {v!r}{hint}")
             if v < 0 and name != "volume_growth_annual":
                 raise _bad(name, v, f"must be >= 0, got {v!r}")
+            top = UPPER_BOUNDS.get(name, 1e15)
+            if v > top:
+                raise _bad(name, v, f"must be at most {top:g} ({FIELD_UNITS[name]}), got {v:g}")
         for name in SHARES:
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
@@ -191,6 +194,15 @@ class Scenario:
         for k in changes:
             prov[k] = Provenance("caller override")
         return dataclasses.replace(self, **changes, provenance=prov)
+
+
+#: Largest values the cost model accepts (beyond them the arithmetic stops being meaningful);
+#: every other numeric field is capped at 1e15.
+UPPER_BOUNDS: dict[str, float] = {
+    "requests_per_day": 1e12,  # a trillion requests a day, ~1,000x today's largest services
+    "input_tokens": 1e7, "output_tokens": 1e7,  # tokens per request
+    "volume_growth_annual": 100.0,  # 100x a year
+}
 
 
 def _check_field_names(values: Mapping[str, Any]) -> None:
@@ -276,6 +288,11 @@ def build_scenario(
     catalog.gpu_spec(gpu)
     in_tok = float(given.get("input_tokens", input_tokens))
     out_tok = float(given.get("output_tokens", output_tokens))
+    for key, v in (("input_tokens", in_tok), ("output_tokens", out_tok)):
+        # checked before the throughput model sees them (the Scenario checks the rest)
+        if not (math.isfinite(v) and 0 <= v <= UPPER_BOUNDS[key]):
+            raise _bad(key, v, f"must be between 0 and {UPPER_BOUNDS[key]:g} "
+                               f"({FIELD_UNITS[key]}), got {v:g}")
 
     entries: Entries = workload_entries(requests_per_day, input_tokens, output_tokens,
                                         load_profile)

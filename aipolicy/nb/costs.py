@@ -110,9 +110,10 @@ def validate_cost_parameters(
     out["gpu"] = None if gpu is None else _known("gpu", gpu, gpus(), "GPU")
     out["acquisition"] = None if acquisition is None else _known(
         "acquisition", acquisition, ["rent", "buy"], "acquisition mode")
+    from aipolicy.costs.uncertainty import MAX_DRAWS
     from aipolicy.nb.params import as_number
 
-    out["draws"] = as_number("draws", draws, low=0, high=5_000_000, integer=True)
+    out["draws"] = as_number("draws", draws, low=0, high=MAX_DRAWS, integer=True)
     out["seed"] = as_number("seed", seed, low=0, integer=True)
     out["requests_per_day"] = None if requests_per_day is None else float(
         as_number("requests_per_day", requests_per_day, low=0, high=1e9))
