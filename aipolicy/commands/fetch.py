@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         jobs.append(("ipos", ["IPO_CALENDAR"]))
     ok: list[str] = []
     failed: dict[str, str] = {}
+    unwritten: dict[str, str] = {}
     total = len(tickers) + len(series) + (0 if args.no_ipos else 1)
     with tqdm(total=total, desc="aipolicy fetch", unit="symbol", file=sys.stderr) as bar, \
             warnings.catch_warnings():  # fmt: skip
@@ -72,12 +73,19 @@ def run(args: argparse.Namespace) -> int:
                 got = sources.from_live(
                     kind, syms, cols, "1d" if kind == "prices" else "native", start
                 )
-                ok += list(got.records)
+                unwritten.update(got.write_errors)
+                ok += [s for s in got.records if s not in got.write_errors]
                 for s, note in zip(got.missing, got.notes, strict=False):
                     failed[s] = note[:200]
                 for s in got.missing[len(got.notes) :]:
                     failed[s] = "no data"
             bar.update(len(syms))
+    if unwritten:  # downloaded but not stored: the fetch did not do its job
+        first_sym, first = next(iter(unwritten.items()))
+        print(f"aipolicy fetch: cannot write the cache ({len(unwritten)} of {total} downloads "
+              f"not stored), e.g. {first_sym}: {first}; make the folder writable or set "
+              "AIPOLICY_CACHE_DIR to one you own", file=sys.stderr)
+        return 1
     print(f"cache: {config.cache_dir()}")
     print(f"fetched {len(ok)} of {total}: {', '.join(ok) or 'none'}")
     if failed:

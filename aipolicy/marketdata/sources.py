@@ -36,10 +36,22 @@ class Loaded:
     used: list[str] = field(default_factory=list)  # sources actually used: "live", "cache", ...
     fetched_at: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reasons, for the all-failed error
+    #: symbol -> why its download could not be stored in the cache (path and OS error)
+    write_errors: dict[str, str] = field(default_factory=dict)
 
 
 def _warn(msg: str) -> None:
     warnings.warn(msg, UserWarning, stacklevel=4)
+
+
+def _store(out: Loaded, src: str, sym: str, iv: str, adj: str, frame: Any) -> None:
+    """Write a download to the cache; a failure is warned and kept in ``out.write_errors``."""
+    try:
+        cache.write_frame(src, sym, iv, adj, frame)
+    except OSError as exc:
+        where = cache.cache_path(src, sym, iv, adj)
+        out.write_errors[sym] = f"{where}: {exc.strerror or exc}"
+        _warn(f"could not write the cache for {sym}: {where}: {exc.strerror or exc}")
 
 
 def _kind_words(kind: str) -> tuple[str, str]:
@@ -176,10 +188,7 @@ def from_live(kind: str, syms: list[str], columns: list[str], interval: str, sta
         got, failed = live.download_prices(syms, _live_start(start), None, interval)
         for s in syms:
             if s in got:
-                try:
-                    cache.write_frame(src, s, iv, adj, got[s])
-                except OSError as exc:
-                    _warn(f"could not write the cache for {s}: {exc}")
+                _store(out, src, s, iv, adj, got[s])
                 out.records[s] = record_from_frame(got[s], columns)
             else:
                 out.missing.append(s)
@@ -201,10 +210,7 @@ def from_live(kind: str, syms: list[str], columns: list[str], interval: str, sta
             frame = pd.DataFrame(
                 {"value": rec[1]["value"]}, index=pd.DatetimeIndex(rec[0], name="Date")
             )
-            try:
-                cache.write_frame(src, s, iv, adj, frame)
-            except OSError as exc:
-                _warn(f"could not write the cache for {s}: {exc}")
+            _store(out, src, s, iv, adj, frame)
             out.records[s] = rec
     if out.records:
         out.fetched_at.append(now)

@@ -277,6 +277,21 @@ def test_fetch_fills_cache(monkeypatch, capsys):
     assert load_fred(["CPIAUCSL", "DGS10"], source="cache").attrs["missing"] == []
 
 
+def test_fetch_fails_naming_the_path_when_the_cache_cannot_be_written(monkeypatch, capsys):
+    # before: "fetched 3 of 3" and exit 0 while nothing was stored
+    _fake_yahoo(monkeypatch)
+    _fake_fred(monkeypatch)
+
+    def readonly(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache.tempfile, "mkstemp", readonly)
+    assert cli.run(_args(tickers="NVDA,AMD", series="CPIAUCSL")) == 1
+    err = capsys.readouterr().err
+    assert "cannot write the cache (3 of 3 downloads not stored)" in err
+    assert ".parquet: Permission denied" in err and "AIPOLICY_CACHE_DIR" in err
+
+
 def test_fetch_default_universe_parser():
     parser = argparse.ArgumentParser()
     cli.add_arguments(parser)
