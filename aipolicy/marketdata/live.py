@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FRED_CSV_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
+#: fredapi's API root; tests point it at a local server
+FRED_API_ROOT = "https://api.stlouisfed.org/fred"
+CONNECT_TIMEOUT_S = 5.0
 TIMEOUT_S = 20.0
 MAX_RETRIES = 3  # after the first attempt
 BACKOFF_S = 2.0  # first wait; doubles each retry
@@ -162,16 +165,31 @@ def fred_http_get(series_id: str) -> str:
     """Network boundary: the text of ``fredgraph.csv?id=SERIES_ID`` (keyless)."""
     import requests
 
-    resp = requests.get(FRED_CSV_URL, params={"id": series_id}, timeout=TIMEOUT_S)
+    resp = requests.get(FRED_CSV_URL, params={"id": series_id},
+                        timeout=(CONNECT_TIMEOUT_S, TIMEOUT_S))
     resp.raise_for_status()
     return resp.text
 
 
 def fred_api_series(series_id: str, api_key: str) -> pd.Series:
-    """Network boundary: ``fredapi.Fred(api_key).get_series`` (used when FRED_API_KEY is set)."""
+    """Network boundary: ``fredapi.Fred(api_key).get_series`` (used when FRED_API_KEY is set).
+
+    fredapi calls ``urlopen`` without a timeout, so a stalled network hung forever: its
+    ``urlopen`` is wrapped with :data:`TIMEOUT_S` for the duration of the call.
+    """
+    import functools
+
+    import fredapi.fred as fred_module
     from fredapi import Fred
 
-    return Fred(api_key=api_key).get_series(series_id)
+    original = fred_module.urlopen
+    fred_module.urlopen = functools.partial(original, timeout=TIMEOUT_S)
+    try:
+        client = Fred(api_key=api_key)
+        client.root_url = FRED_API_ROOT
+        return client.get_series(series_id)
+    finally:
+        fred_module.urlopen = original
 
 
 def _is_http_429(exc: BaseException) -> bool:
