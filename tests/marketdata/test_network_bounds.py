@@ -50,6 +50,6 @@ def test_fredapi_urlopen_is_restored_after_the_call(silent_server, monkeypatch):
     before = fred_module.urlopen
     monkeypatch.setattr(live, "FRED_API_ROOT", silent_server + "/fred")
     monkeypatch.setattr(live, "TIMEOUT_S", 0.5)
-    with pytest.raises(Exception):
+    with pytest.raises(OSError, match="(?i)timed out"):
         live.fred_api_series("CPIAUCSL", "k")
     assert fred_module.urlopen is before
