@@ -42,6 +42,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _decode(raw: bytes, path: Path) -> str:
+    """Text of a params file: UTF-8 (with or without BOM), or UTF-16/32 marked by their BOM."""
+    import codecs
+
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return raw.decode(encoding)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"--params {path}: not UTF-8 text (byte {exc.start}); save the file "
+                          "as UTF-8") from None
+
+
+def _string_dates_loader() -> type:
+    """A YAML SafeLoader that keeps dates as text (``2025-13-45`` reaches the notebook, which
+    names the parameter, instead of failing inside YAML)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
 def load_params_file(path: Path) -> dict[str, Any]:
     """Read a params YAML file into a mapping.
 
@@ -53,11 +83,12 @@ def load_params_file(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise ReportError(f"--params {path}: cannot read the file ({exc.strerror})") from exc
+    text = _decode(raw, path)
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_string_dates_loader())  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise ReportError(f"--params {path}: invalid YAML: {exc}") from exc
     if doc is None:
@@ -143,6 +174,9 @@ def resolve(
         info = infos[name]
         params = {k: v for k, v in globals_.items() if k in info.parameters}
         params.update(sections.get(name, {}))
+        if isinstance(params.get("data_dir"), str) and params["data_dir"]:
+            # a relative folder means the user's working directory, not notebooks/
+            params["data_dir"] = str(Path(params["data_dir"]).expanduser().resolve())
         if info.is_market:
             if source is not None:
                 params["data_source"] = source

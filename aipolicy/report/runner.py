@@ -187,6 +187,18 @@ def _planned_files(plan: ReportPlan) -> list[str]:
     return [*names, SUMMARY, INDEX, MANIFEST]
 
 
+#: Folders the kernels read from the environment; kernels run in notebooks/, so a relative
+#: value must be made absolute against the user's working directory first.
+PATH_ENV = ("AIPOLICY_CACHE_DIR", "AIPOLICY_SAMPLE_DIR")
+
+
+def _absolute_env_paths() -> None:
+    for var in PATH_ENV:
+        value = os.environ.get(var)
+        if value and not Path(value).expanduser().is_absolute():
+            os.environ[var] = str(Path(value).expanduser().resolve())
+
+
 def run_report(opts: ReportOptions) -> ReportResult:
     """Run the report described by ``opts``; see the module docstring.
 
@@ -198,6 +210,7 @@ def run_report(opts: ReportOptions) -> ReportResult:
         Interrupted (Ctrl-C or SIGTERM); nothing complete-looking was left behind.
     """
     wall0 = time.monotonic()
+    _absolute_env_paths()
     plan = plan_report(opts, dt.datetime.now(dt.UTC).replace(microsecond=0))
     final = plan.final
     parent = final.parent
