@@ -10,6 +10,7 @@ import logging
 import os
 import time
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aipolicy.marketdata.frames import Record, record_from_frame
@@ -51,6 +52,29 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def yfinance_cache_dir() -> Path:
+    """yfinance's own caches (time zones, cookie, ISIN) inside the project cache folder."""
+    from aipolicy import config
+
+    return config.cache_dir() / "yfinance"
+
+
+def use_project_yfinance_cache() -> Path:
+    """Point yfinance's caches at :func:`yfinance_cache_dir` (created if missing).
+
+    A cookie left without an expiry in the user-wide yfinance cache made yfinance 1.7 fail with
+    "'>' not supported between 'NoneType' and 'float'"; keeping its caches in the project's
+    cache folder isolates aipolicy from other yfinance users (and ``aipolicy fetch`` from a
+    stale user-wide cookie).
+    """
+    import yfinance.cache as yf_cache
+
+    folder = yfinance_cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    yf_cache.set_cache_location(str(folder))
+    return folder
+
+
 def yahoo_download(tickers: list[str], start: str, end: str | None, interval: str) -> pd.DataFrame:
     """Network boundary: ``yf.download`` with adjusted prices (``auto_adjust=True``).
 
@@ -61,6 +85,7 @@ def yahoo_download(tickers: list[str], start: str, end: str | None, interval: st
     import yfinance as yf
     from yfinance.exceptions import YFRateLimitError
 
+    use_project_yfinance_cache()
     handler = _Collect()
     logger = logging.getLogger("yfinance")
     logger.addHandler(handler)

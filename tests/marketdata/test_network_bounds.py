@@ -53,3 +53,20 @@ def test_fredapi_urlopen_is_restored_after_the_call(silent_server, monkeypatch):
     with pytest.raises(OSError, match="(?i)timed out"):
         live.fred_api_series("CPIAUCSL", "k")
     assert fred_module.urlopen is before
+
+
+def test_yfinance_caches_live_in_the_project_cache(tmp_path, monkeypatch):
+    # a stale cookie in the user-wide yfinance cache broke yfinance 1.7 ('>' between None and
+    # float); aipolicy keeps yfinance's caches in its own cache folder
+    import yfinance.cache as yf_cache
+
+    monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(tmp_path / "cache"))
+    before = (yf_cache._TzDBManager.get_location(), yf_cache._CookieDBManager.get_location())
+    try:
+        folder = live.use_project_yfinance_cache()
+        assert folder == tmp_path / "cache" / "yfinance" and folder.is_dir()
+        assert yf_cache._CookieDBManager.get_location() == str(folder)
+        assert yf_cache._TzDBManager.get_location() == str(folder)
+    finally:
+        yf_cache._TzDBManager.set_location(before[0])
+        yf_cache._CookieDBManager.set_location(before[1])
