@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from aipolicy.costs.fields import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
 
@@ -101,9 +102,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--horizon-months", type=_whole(1), help="analysis horizon, months")
     t = parser.add_argument_group("production topology and latency target")
     t.add_argument("--slo-tokens-per-user", type=_number("positive"),
-                   help="minimum output tokens/s each user sees (interactive presets: 25)")
+                   help="minimum output tokens/s each user sees (interactive presets: "
+                        f"{INTERACTIVE_SLO_TOKENS_PER_USER:g})")
     t.add_argument("--slo-ttft-s", type=_number("positive"),
-                   help="maximum time to first token, seconds (interactive presets: 1)")
+                   help="maximum time to first token, seconds (interactive presets: "
+                        f"{INTERACTIVE_SLO_TTFT_S:g})")
     t.add_argument("--no-slo", action="store_true",
                    help="no latency target: plan replicas at saturation x --utilization")
     t.add_argument("--redundancy", type=_whole(0),

@@ -60,6 +60,7 @@ import numpy as np
 
 from aipolicy.config import CATALOG_DIR
 from aipolicy.costs import catalog
+from aipolicy.costs.fields import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.sweeps import (
     Curve,
     Family,
@@ -162,7 +163,8 @@ class Slo:
 #:   (Nielsen, "Response Times: The 3 Important Limits", 1993,
 #:   https://www.nngroup.com/articles/response-times-3-important-limits/); it lies between
 #:   MLPerf's interactive bound (0.45-0.5 s) and its non-interactive server bound (2 s).
-INTERACTIVE_SLO = Slo(tokens_per_user_s=25.0, ttft_s=1.0, percentile="p95")
+INTERACTIVE_SLO = Slo(tokens_per_user_s=INTERACTIVE_SLO_TOKENS_PER_USER,
+                      ttft_s=INTERACTIVE_SLO_TTFT_S, percentile="p95")
 
 #: Batch work (document extraction, offline jobs) has no latency target.
 BATCH_SLO = Slo.none()

@@ -121,6 +121,13 @@ PLAIN_DEFAULT_NOTES: dict[str, str] = {
 }
 
 
+#: The interactive latency target (the reasons are in :mod:`aipolicy.costs.capacity`): at least
+#: 25 output tokens/s per user (40 ms a token, MLPerf's interactive bound) and the first token
+#: within 1 s. One home for the presets, the CLI help and :data:`capacity.INTERACTIVE_SLO`.
+INTERACTIVE_SLO_TOKENS_PER_USER = 25.0
+INTERACTIVE_SLO_TTFT_S = 1.0
+
+
 def catalog_key(field: str, acquisition: str) -> str:
     """The ``cost_defaults.csv`` row of ``field``'s default for ``acquisition`` (rent/buy)."""
     return CATALOG_DEFAULTS[field].format(mode="rent" if acquisition == "rent" else "buy")

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aipolicy.costs.fields import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.judgment import PRESET_WEIGHTS
 from aipolicy.errors import InvalidInputError
 
@@ -65,6 +66,15 @@ class Preset:
     scorecard_weights: dict[str, float] = field(default_factory=dict)
 
 
+#: The latency target of the interactive presets (values in :mod:`aipolicy.costs.fields`).
+_INTERACTIVE_SLO: dict[str, tuple[Any, str]] = {
+    "slo_tokens_per_user": (INTERACTIVE_SLO_TOKENS_PER_USER,
+                            "interactive chat: at least 25 output tokens/s per user (40 ms per "
+                            "token, MLPerf's interactive bound; about 4x reading speed)"),
+    "slo_ttft_s": (INTERACTIVE_SLO_TTFT_S,
+                   "first token within 1 s keeps the user's flow of thought"),
+}
+
 PRESETS: dict[str, Preset] = {
     "startup": Preset(
         name="startup", title="Start-up: low volume, no ML team, speed matters most",
@@ -78,10 +88,7 @@ PRESETS: dict[str, Preset] = {
             "output_tokens": (250.0, "chat-length answers"),
             "load_profile": ("business_hours", "users in one time zone"),
             "staff_fte": (0.3, "no ML team: GPU operations bought in as a contractor share"),
-            "slo_tokens_per_user": (25.0, "interactive chat: at least 25 output tokens/s per "
-                                          "user (40 ms per token, MLPerf's interactive bound; "
-                                          "about 4x reading speed)"),
-            "slo_ttft_s": (1.0, "first token within 1 s keeps the user's flow of thought"),
+            **_INTERACTIVE_SLO,
         },
         scorecard_weights=PRESET_WEIGHTS["startup"]),
     "midmarket": Preset(
@@ -98,10 +105,7 @@ PRESETS: dict[str, Preset] = {
             "cached_input_share": (0.2, "shared system prompt served from the prompt cache"),
             "load_profile": ("business_hours", "office hours"),
             "platform_monthly_usd": (2_000.0, "MLOps tooling: gateway, monitoring, evals"),
-            "slo_tokens_per_user": (25.0, "interactive chat: at least 25 output tokens/s per "
-                                          "user (40 ms per token, MLPerf's interactive bound; "
-                                          "about 4x reading speed)"),
-            "slo_ttft_s": (1.0, "first token within 1 s keeps the user's flow of thought"),
+            **_INTERACTIVE_SLO,
         },
         scorecard_weights=PRESET_WEIGHTS["midmarket"]),
     "financial": Preset(

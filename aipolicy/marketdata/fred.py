@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from aipolicy.errors import InvalidInputError
 from aipolicy.marketdata.provenance import (
     MISSING_MODES,
-    Provenance,
     as_timestamp,
     check_choice,
     check_source,
@@ -53,7 +52,7 @@ def load_fred(
     from aipolicy.errors import DataUnavailableError
     from aipolicy.marketdata import sample as sample_mod
     from aipolicy.marketdata.frames import assemble
-    from aipolicy.marketdata.sources import collect
+    from aipolicy.marketdata.sources import attach_provenance, collect
 
     ids = symbol_list("series_ids", series_ids)
     check_source(source)
@@ -92,15 +91,6 @@ def load_fred(
         )
         if "cache" in got.used:
             prov += " (some from the local cache)"
-    data_root = sample_mod.sample_root(data_dir) if synthetic else data_dir
-    Provenance.of_frame(
-        frame,
-        source=used,
-        provenance=prov,
-        requested=ids,
-        missing=got.missing + empty,
-        synthetic=synthetic,
-        fetched_at=min(got.fetched_at) if got.fetched_at else None,
-        data_dir=None if data_root is None else str(data_root),
-    ).attach(frame)
+    attach_provenance(frame, got, prov=prov, requested=ids, empty=empty, source=source,
+                      data_dir=data_dir)
     return frame

@@ -12,7 +12,6 @@ from aipolicy.marketdata.provenance import (
     INTERVALS,
     MISSING_MODES,
     OHLCV,
-    Provenance,
     as_timestamp,
     check_choice,
     check_source,
@@ -108,7 +107,7 @@ def load_prices(
     from aipolicy.marketdata import sample as sample_mod
     from aipolicy.marketdata.frames import assemble
     from aipolicy.marketdata.live import yfinance_version
-    from aipolicy.marketdata.sources import collect
+    from aipolicy.marketdata.sources import attach_provenance, collect
 
     syms = symbol_list("tickers", tickers)
     check_source(source)
@@ -152,17 +151,8 @@ def load_prices(
         prov = f"Yahoo Finance via yfinance {yfinance_version()}" + (
             " (some from the local cache)" if "cache" in got.used else ""
         )
-    data_root = sample_mod.sample_root(data_dir) if synthetic else data_dir
-    Provenance.of_frame(
-        frame,
-        source=used,
-        provenance=prov,
-        requested=syms,
-        missing=got.missing + empty,
-        synthetic=synthetic,
-        fetched_at=min(got.fetched_at) if got.fetched_at else None,
-        data_dir=None if data_root is None else str(data_root),
-    ).attach(frame)
+    attach_provenance(frame, got, prov=prov, requested=syms, empty=empty, source=source,
+                      data_dir=data_dir)
     return frame
 
 

@@ -40,6 +40,32 @@ class Loaded:
     write_errors: dict[str, str] = field(default_factory=dict)
 
 
+def attach_provenance(frame: Any, got: Loaded, *, prov: str, requested: list[str],
+                      empty: list[str], source: str, data_dir: Any) -> Any:
+    """Attach what :func:`collect` delivered to ``frame`` as its provenance ``attrs``.
+
+    One place for the price and FRED loaders: sources used, requested and missing symbols
+    (``empty``: present but without data in the window), synthetic mark, first fetch time and
+    the data folder (the sample's root for the sample).
+    """
+    from aipolicy.marketdata import sample as sample_mod
+    from aipolicy.marketdata.provenance import Provenance
+
+    synthetic = source == "sample"
+    data_root = sample_mod.sample_root(data_dir) if synthetic else data_dir
+    Provenance.of_frame(
+        frame,
+        source="+".join(got.used),
+        provenance=prov,
+        requested=requested,
+        missing=got.missing + empty,
+        synthetic=synthetic,
+        fetched_at=min(got.fetched_at) if got.fetched_at else None,
+        data_dir=None if data_root is None else str(data_root),
+    ).attach(frame)
+    return frame
+
+
 def _warn(msg: str) -> None:
     warnings.warn(msg, UserWarning, stacklevel=4)
 
