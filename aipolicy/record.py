@@ -21,6 +21,16 @@ from typing import Any
 MIME_TYPE = "application/vnd.aipolicy.record+json"
 SIDECAR_ENV = "AIPOLICY_RECORD_PATH"
 
+#: How a recorded figure is written for people (the report index uses these, never guesses):
+#: ``usd`` ($10,290), ``usd_per_mtok`` ($2.50), ``pct`` (a fraction, 418.9 %), ``count``
+#: (1,234), ``number`` (3 significant digits, thousands separators), ``tokens_per_day``
+#: (76.5 M tokens/day), ``requests_per_day`` (100,058 requests/day), ``months`` (2 months;
+#: None reads "never"), ``years``, ``date`` (text as given), ``text``.
+FORMATS: tuple[str, ...] = (
+    "usd", "usd_per_mtok", "pct", "count", "number", "tokens_per_day", "requests_per_day",
+    "months", "years", "date", "text",
+)
+
 
 def to_jsonable(value: Any) -> Any:
     """Convert numpy/pandas scalars and containers to plain JSON types.
@@ -48,7 +58,67 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-def record(name: str, value: Any, *, display: bool = True) -> Any:
+def _count_word(n: float, one: str, many: str) -> str:
+    return f"{n:,.0f} {one if round(n) == 1 else many}"
+
+
+def format_figure(value: Any, fmt: str | None = None, unit: str | None = None) -> str:
+    """Text of a recorded figure for people, e.g. ``format_figure(4.189, "pct") == "418.9 %"``.
+
+    Parameters
+    ----------
+    value : Any
+        The recorded (JSON) value; None reads ``"—"`` (``"never"`` for ``months``).
+    fmt : str, optional
+        One of :data:`FORMATS`; None writes numbers with 4 significant digits.
+    unit : str, optional
+        Appended after the number for ``count``/``number`` (e.g. ``"replicas"``).
+    """
+    if value is None:
+        return "never" if fmt == "months" else "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, int | float) or fmt in ("text", "date"):
+        text = str(value)
+        return f"{text} {unit}" if unit and fmt not in ("text", "date") else text
+    x = float(value)
+    suffix = f" {unit}" if unit else ""
+    if fmt == "usd":
+        sign = "-" if x < 0 and round(abs(x)) > 0 else ""
+        return f"{sign}${abs(x):,.0f}{suffix}"
+    if fmt == "usd_per_mtok":
+        return f"${x:,.2f} per 1M tokens"
+    if fmt == "pct":
+        return f"{x * 100:,.1f} %"
+    if fmt == "count":
+        return f"{x:,.0f}{suffix}"
+    if fmt == "tokens_per_day":
+        return _scaled(x) + " tokens/day"
+    if fmt == "requests_per_day":
+        return f"{x:,.0f} requests/day"
+    if fmt == "months":
+        return _count_word(x, "month", "months")
+    if fmt == "years":
+        return _count_word(x, "year", "years")
+    return _scaled(x) + suffix if abs(x) >= 1e6 else f"{x:,.4g}{suffix}"
+
+
+def _scaled(x: float) -> str:
+    for size, word in ((1e12, "T"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return f"{x / size:,.1f} {word}"
+    return f"{x:,.0f}"
+
+
+def record(
+    name: str,
+    value: Any,
+    *,
+    label: str | None = None,
+    unit: str | None = None,
+    fmt: str | None = None,
+    display: bool = True,
+) -> None:
     """Record ``value`` under ``name`` in the running notebook (and the sidecar, if set).
 
     Parameters
@@ -57,16 +127,23 @@ def record(name: str, value: Any, *, display: bool = True) -> Any:
         Key of the figure, e.g. ``"breakeven_tokens_per_day"``.
     value : Any
         JSON-able value (numpy and pandas scalars are converted).
+    label : str, optional
+        What the figure is, for people (e.g. ``"Break-even volume"``). A figure with a label
+        is a headline figure of the report index; one without is kept in ``summary.json``.
+    unit : str, optional
+        Unit word written after a ``count``/``number`` (e.g. ``"replicas"``).
+    fmt : str, optional
+        How to write the value, one of :data:`FORMATS`.
     display : bool
         Emit the display output (set False outside IPython).
 
-    Returns
-    -------
-    Any
-        The JSON form of ``value``.
+    Returns nothing, so a ``record(...)`` call that ends a notebook cell shows no value (a
+    trailing ``;`` does not suppress it under nbval, which runs cells without history).
     """
     if not name or not isinstance(name, str):
         raise ValueError(f"record name must be a non-empty string, got {name!r}")
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"record {name!r}: fmt {fmt!r} is not one of {', '.join(FORMATS)}")
     data = to_jsonable(value)
     if display:
         try:
@@ -74,8 +151,11 @@ def record(name: str, value: Any, *, display: bool = True) -> Any:
             from IPython.display import display as ipy_display
 
             if get_ipython() is not None:
+                payload: dict[str, Any] = {"name": name, "value": data}
+                payload.update({k: v for k, v in (("label", label), ("unit", unit),
+                                                  ("format", fmt)) if v is not None})
                 ipy_display(
-                    {MIME_TYPE: {"name": name, "value": data}, "text/plain": f"recorded: {name}"},
+                    {MIME_TYPE: payload, "text/plain": f"recorded: {name}"},
                     raw=True,
                     metadata={"aipolicy": {"record": name}},
                 )
@@ -91,19 +171,14 @@ def record(name: str, value: Any, *, display: bool = True) -> Any:
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_text(json.dumps(current, indent=2, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
-    return data
 
 
-def read_records(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
-    """Collect every recorded figure from an executed notebook (path or nbformat dict).
-
-    Later records of the same name win, as they would when a cell is re-run.
-    """
+def _payloads(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> list[dict[str, Any]]:
     if isinstance(notebook, Mapping):
         nb = notebook
     else:
         nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    out: dict[str, Any] = {}
+    out: list[dict[str, Any]] = []
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []) or []:
             payload = (output.get("data") or {}).get(MIME_TYPE)
@@ -111,5 +186,25 @@ def read_records(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> dict[s
                 continue
             if isinstance(payload, str):
                 payload = json.loads(payload)
-            out[payload["name"]] = payload["value"]
+            out.append(payload)
+    return out
+
+
+def read_records(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
+    """Collect every recorded figure from an executed notebook (path or nbformat dict).
+
+    Later records of the same name win, as they would when a cell is re-run.
+    """
+    return {p["name"]: p["value"] for p in _payloads(notebook)}
+
+
+def read_figures(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{name: {"label", "unit", "format"}}`` for every record that was given a label.
+
+    In recording order (a re-recorded name keeps its first place, takes its last description).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for p in _payloads(notebook):
+        if p.get("label"):
+            out[p["name"]] = {k: p.get(k) for k in ("label", "unit", "format")}
     return out

@@ -4,7 +4,8 @@ Each run writes a new ``reports/<UTC time>-<random>/`` (or ``--out DIR``, replac
 it is a report this command wrote), lists it in ``reports/index.html`` and moves
 ``reports/latest`` to it only when every notebook ran ok (or was reused).
 
-Exit status: 0 when every notebook ran (or was reused), 1 when any failed or timed out (the
+Exit status: 0 when every notebook ran (or was reused; a ``partial`` notebook, which skipped an
+analysis for lack of data, also counts as run), 1 when any failed or timed out (the
 report is still written, in its own folder, and ``latest`` is not moved), 2 for a usage error
 (bad flag, params file or notebook name, an ``--out`` folder holding other files), 130 when
 interrupted.
@@ -40,8 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="time limit per notebook; 0 for none (default: 1800)")
     parser.add_argument("--cell-timeout", type=float, default=600.0, metavar="SECONDS",
                         help="time limit per cell; 0 for none (default: 600)")
-    parser.add_argument("--no-input", action="store_true",
-                        help="hide code in the HTML reports (results only)")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--with-code", dest="no_input", action="store_false", default=True,
+                       help="show the code, prompts and notebook instructions in the HTML pages "
+                            "(default: results only; the executed .ipynb always has everything)")
+    shown.add_argument("--no-input", dest="no_input", action="store_true",
+                       help="results-only pages (the default; kept for older scripts)")
     parser.add_argument("--reuse", action="store_true",
                         help="copy notebooks whose inputs are unchanged since the last complete "
                              "report instead of re-running them (live/auto data always re-runs)")
@@ -75,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         print("  not complete: kept in its own folder; reports/latest was not moved "
               f"(all runs: {result.runs_index})", file=sys.stderr)
     for name, nb in result.summary["notebooks"].items():
+        for item in (nb.get("records") or {}).get("skipped") or []:
+            if isinstance(item, dict):
+                print(f"  {name}: partial: skipped {item.get('analysis')}: {item.get('reason')}"
+                      [:300], file=sys.stderr)
         if nb.get("error"):
             err = nb["error"]
             print(f"  {name}: {nb['status'].upper()}: {err.get('ename')}: {err.get('evalue')}"[:300],

@@ -38,7 +38,7 @@ from papermill.utils import merge_kwargs, remove_args
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Float, Integer, Unicode
 
-from aipolicy.record import read_records
+from aipolicy.record import read_figures, read_records
 from aipolicy.report import kernels, lifeline, render
 from aipolicy.report.kernels import KernelStartMixin
 from aipolicy.report.task import KERNEL_ENV, Task
@@ -151,8 +151,10 @@ papermill_engines.register(ENGINE_NAME, ReportEngine)
 def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Execute ``task`` with papermill, render its HTML, return the result as a dict.
 
-    The result has ``name``, ``status`` (``ok``, ``failed`` or ``timeout``), ``duration_s``,
-    ``error`` (``{"ename", "evalue"}`` or None), ``records`` and ``html`` (bool).
+    The result has ``name``, ``status`` (``ok``, ``partial``, ``failed`` or ``timeout``),
+    ``duration_s``, ``error`` (``{"ename", "evalue"}`` or None), ``records``, ``figures``
+    (label, unit and format of each headline record) and ``html`` (bool). A notebook that
+    completed but recorded a non-empty ``skipped`` list is ``partial``.
     """
     emit = send or (lambda event: None)
     os.environ.update(KERNEL_ENV)  # the kernel inherits it: agg plots, no widgets
@@ -203,11 +205,14 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
     kernels.KERNEL_PID = None  # papermill has shut the kernel down
     duration = time.monotonic() - start
     records: dict[str, Any] = {}
+    figures: dict[str, Any] = {}
     html = False
     if task.output_ipynb.exists():
         emit({"name": task.name, "event": "state", "state": "rendering"})
         with contextlib.suppress(Exception):
             records = read_records(task.output_ipynb)
+            figures = read_figures(task.output_ipynb)
+        status = completed_status(status, records)
         try:
             render.render_html(task.output_ipynb, task.output_html, no_input=task.no_input)
             html = True
@@ -221,8 +226,14 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
         "duration_s": round(duration, 3),
         "error": error,
         "records": records,
+        "figures": figures,
         "html": html,
     }
+
+
+def completed_status(status: str, records: dict[str, Any]) -> str:
+    """``partial`` for an ``ok`` notebook that recorded skipped analyses, else ``status``."""
+    return "partial" if status == "ok" and records.get("skipped") else status
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:  # pragma: no cover - exercised via subprocess

@@ -45,7 +45,9 @@ INDEX = "index.html"
 LATEST = "latest"
 RUNS_INDEX = "index.html"
 MANIFEST_FORMAT = 1
-OK_STATUSES = ("ok", "reused")
+#: Statuses of a notebook that ran to its end: ``partial`` completed but skipped an analysis
+#: for lack of data (its page says which); a run of these can become ``latest``.
+OK_STATUSES = ("ok", "partial", "reused")
 #: The runner's ownership marker in every folder it writes.
 MARKER = ".aipolicy-report.json"
 MARKER_FORMAT = "aipolicy-report"
@@ -399,14 +401,15 @@ def try_reuse(
         return None
     for f in files:
         shutil.copy2(folder / f, tmp / f)
+    from aipolicy.record import read_figures, read_records
+
+    figures = read_figures(tmp / f"{name}.ipynb")
     try:
         old_summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
         old_entry = old_summary["notebooks"][name]
         records = old_entry.get("records") or {}
         reused_from = old_entry.get("reused_from") or folder.name
     except (OSError, ValueError, KeyError, TypeError):
-        from aipolicy.record import read_records
-
         records = read_records(tmp / f"{name}.ipynb")
         reused_from = folder.name
     return {
@@ -414,6 +417,7 @@ def try_reuse(
         "duration_s": old.get("duration_s"),
         "error": None,
         "records": records,
+        "figures": figures,
         "html": f"{name}.html" if f"{name}.html" in files else None,
         "ipynb": f"{name}.ipynb",
         "reused_from": reused_from,

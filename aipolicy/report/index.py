@@ -1,52 +1,58 @@
 """``summary.json`` and ``index.html`` of a report, both built from one summary dict.
 
-``index.html`` is self-contained (inline CSS, no scripts): title, run time (UTC), data source
-and as-of, a prominent sample-data warning when any notebook ran on synthetic data, and a table
-of notebooks with status, duration, headline figures and links. Nested figures (dicts, lists)
-are summarised in a collapsible block; everything is in ``summary.json``.
+``index.html`` is self-contained (inline CSS, no scripts). It reads like a report's front page:
+title, run time (UTC), a prominent sample-data warning when any notebook ran on synthetic data,
+the data each market series comes from with its own as-of date, then one section per notebook
+with its question, its context (preset and workload, or data window), its one-sentence answer
+and its headline figures, each written with the label, unit and format the notebook recorded
+it with (:func:`aipolicy.record.format_figure`); the index never guesses a unit. A notebook that
+completed but skipped an analysis for lack of data is ``partial``, with what was skipped and
+why. Everything recorded is in ``summary.json``.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from aipolicy.record import format_figure
+
 TITLE = "aipolicy report"
 SAMPLE_WARNING = "SAMPLE DATA — synthetic"
-#: Records describing provenance, shown in the data line rather than as figures.
-META_KEYS = ("data_source", "data_as_of", "synthetic")
-#: Headline figures by notebook number, shown first when recorded.
-HEADLINES: dict[str, tuple[str, ...]] = {
-    "01": ("breakeven_tokens_per_day", "p_selfhost_cheaper", "cheapest"),
-    "02": ("hybrid_replicas", "npv_usd", "irr", "payback_month"),
-    "03": ("performance",),
-    "04": ("cpi_yoy_latest", "cpi_yoy_highest_in_months", "cpi_yoy_highest_in_years"),
-    "05": ("ipo_bhar",),
-    "06": ("claims", "scorecard"),
-}
-MAX_FIGURES = 6
-STATUS_LABEL = {"ok": "ok", "reused": "reused", "failed": "FAILED", "timeout": "TIMEOUT"}
+#: Records describing provenance or the page itself, never listed as figures.
+META_KEYS = ("data_source", "data_as_of", "synthetic", "data_series", "answer", "skipped")
+#: Headline figures shown per notebook (those recorded with a label), at most.
+MAX_FIGURES = 8
+STATUS_LABEL = {"ok": "ok", "partial": "partial", "reused": "reused", "failed": "FAILED",
+                "timeout": "TIMEOUT"}
 
 CSS = """
 body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
-margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1d1d1f;line-height:1.4}
+margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1d1d1f;line-height:1.45}
 h1{margin-bottom:.2rem}.meta{color:#555;margin-top:0}
 .warning{border:3px solid #b00020;background:#fdecea;color:#b00020;padding:.7rem 1rem;
 font-weight:700;font-size:1.15rem;margin:1rem 0;border-radius:4px}
 .warning small{display:block;font-weight:400;font-size:.9rem;color:#6b0014}
 .data{background:#f3f6f9;padding:.5rem 1rem;border-radius:4px}
+.data ul{margin:.2rem 0 0 1.2rem;padding:0}
+section.nb{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}
+section.nb.bad{border-color:#b00020;background:#fff5f5}
+section.nb h2{font-size:1.15rem;margin:0 0 .2rem}
+.question{margin:.1rem 0;color:#333}.context{margin:.1rem 0;color:#555;font-size:.92rem}
+.headline{margin:.5rem 0;font-weight:600;font-size:1.05rem;border-left:5px solid #0b57d0;
+padding:.2rem .6rem;background:#f1f5fd}
+.st{font-weight:700;white-space:nowrap;font-size:.9rem;margin-left:.4rem}.st-ok{color:#1b5e20}
+.st-reused{color:#2e5f8a}.st-partial{color:#8a5a00}.st-FAILED,.st-TIMEOUT{color:#b00020}
+.err{color:#b00020;font-family:monospace;font-size:.85rem;white-space:pre-wrap;margin-top:.3rem}
+.skipped{color:#6b4500;background:#fff8e6;padding:.3rem .6rem;border-radius:4px;font-size:.92rem}
+.skipped ul{margin:.2rem 0 0 1.2rem;padding:0}
+dl.figs{display:grid;grid-template-columns:max-content auto;gap:.15rem 1rem;margin:.4rem 0}
+dl.figs dt{color:#555}dl.figs dd{margin:0;font-variant-numeric:tabular-nums;font-weight:600}
+.links{margin-top:.4rem;font-size:.92rem}.sub{color:#666;font-size:.85rem}a{color:#0b57d0}
 table{border-collapse:collapse;width:100%;margin-top:1rem}
 th,td{border-bottom:1px solid #ddd;padding:.45rem .5rem;text-align:left;vertical-align:top}
-th{background:#fafafa}td.num{text-align:right;white-space:nowrap}
-.st{font-weight:700;white-space:nowrap}.st-ok{color:#1b5e20}.st-reused{color:#2e5f8a}
-.st-FAILED,.st-TIMEOUT{color:#b00020}tr.bad{background:#fff5f5}
-.err{color:#b00020;font-family:monospace;font-size:.85rem;white-space:pre-wrap;margin-top:.3rem}
-dl.figs{display:grid;grid-template-columns:max-content auto;gap:.1rem .8rem;margin:0}
-dl.figs dt{color:#555}dl.figs dd{margin:0;font-family:monospace}
-details pre{max-height:16rem;overflow:auto;background:#f7f7f7;padding:.4rem;font-size:.8rem}
-.sub{color:#666;font-size:.85rem}a{color:#0b57d0}
+th{background:#fafafa}td.num{text-align:right;white-space:nowrap}tr.bad{background:#fff5f5}
 footer{margin-top:2rem;color:#777;font-size:.85rem}
 """
 
@@ -62,8 +68,24 @@ def is_synthetic(summary: Mapping[str, Any]) -> bool:
     return False
 
 
+def series_lines(records: Mapping[str, Any]) -> list[str]:
+    """One line per data series a notebook recorded (``data_series``), e.g.
+    ``"prices: sample (synthetic), 2019-01-02 to 2026-05-11"``; else source and as-of."""
+    series = records.get("data_series") or []
+    lines = []
+    for item in series:
+        if not isinstance(item, Mapping):
+            continue
+        span = f"{item.get('first')} to {item.get('last')}" if item.get("first") else \
+            f"as of {item.get('last') or 'unknown'}"
+        lines.append(f"{item.get('series')}: {item.get('source')}, {span}")
+    if not lines and records.get("data_source"):
+        lines.append(f"{records['data_source']}, as of {records.get('data_as_of') or 'unknown'}")
+    return lines
+
+
 def data_lines(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Distinct (source, as-of) pairs over the market notebooks."""
+    """Distinct (source, as-of) pairs over the market notebooks (for ``summary.json``)."""
     seen: list[tuple[str, str]] = []
     for nb in summary.get("notebooks", {}).values():
         rec = nb.get("records") or {}
@@ -77,88 +99,68 @@ def data_lines(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(s, a) for s, a in seen if a != "unknown" or s not in known]
 
 
-def format_value(value: Any) -> str:
-    """Compact text for a scalar figure."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if value != 0 and (abs(value) >= 1e4):
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+def headline_figures(records: Mapping[str, Any], figures: Mapping[str, Mapping[str, Any]]
+                     ) -> list[tuple[str, str]]:
+    """(label, text) of each figure recorded with a label, in recording order."""
+    out = []
+    for name, meta in figures.items():
+        if name in META_KEYS or name not in records:
+            continue
+        out.append((str(meta.get("label") or name),
+                    format_figure(records[name], meta.get("format"), meta.get("unit"))))
+    return out[:MAX_FIGURES]
 
 
-def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, bool | int | float | str)
+def _title(name: str) -> str:
+    words = name.split("_")
+    return f"{words[0]} · " + " ".join(words[1:]).capitalize() if len(words) > 1 else name
 
 
-def headline_figures(name: str, records: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """Figures to show for a notebook: known headlines first, then other scalars."""
-    figures = {k: v for k, v in records.items() if k not in META_KEYS}
-    order = [k for k in HEADLINES.get(name[:2], ()) if k in figures]
-    order += [k for k, v in figures.items() if k not in order and _is_scalar(v)]
-    order += [k for k in figures if k not in order]
-    return [(k, figures[k]) for k in order[:MAX_FIGURES]]
-
-
-def _figure_html(key: str, value: Any) -> str:
-    k = html.escape(key)
-    if _is_scalar(value):
-        return f"<dt>{k}</dt><dd>{html.escape(format_value(value))}</dd>"
-    n = len(value) if hasattr(value, "__len__") else 1
-    kind = "entries" if isinstance(value, Mapping) else "items"
-    text = json.dumps(value, indent=1, default=str)
-    if len(text) > 3000:
-        text = text[:3000] + "\n… (see summary.json)"
-    return (
-        f"<dt>{k}</dt><dd><details><summary>{n} {kind}</summary>"
-        f"<pre>{html.escape(text)}</pre></details></dd>"
-    )
-
-
-def _row(name: str, nb: Mapping[str, Any]) -> str:
+def _section(name: str, nb: Mapping[str, Any]) -> str:
+    esc = html.escape
     status = nb.get("status", "?")
     label = STATUS_LABEL.get(status, status)
-    esc = html.escape
-    cls = ' class="bad"' if label in ("FAILED", "TIMEOUT") else ""
+    bad = label in ("FAILED", "TIMEOUT")
     rec = nb.get("records") or {}
-    sub = ""
-    if rec.get("data_source") or nb.get("data_source"):
-        src = rec.get("data_source") or nb.get("data_source")
-        sub = f'<div class="sub">data: {esc(str(src))}, as of {esc(str(rec.get("data_as_of") or "unknown"))}</div>'
-    reused = ""
-    if status == "reused" and nb.get("reused_from"):
-        reused = f'<div class="sub">from {esc(str(nb["reused_from"]))}</div>'
-    err = ""
+    answer = rec.get("answer") if isinstance(rec.get("answer"), Mapping) else {}
+    parts = [f'<section class="nb{" bad" if bad else ""}" data-notebook="{esc(name)}">',
+             f'<h2>{esc(_title(name))}<span class="st st-{esc(label)}">{esc(label)}</span></h2>']
+    if answer.get("question"):
+        parts.append(f'<p class="question">{esc(str(answer["question"]))}</p>')
+    if answer.get("context"):
+        parts.append(f'<p class="context">{esc(str(answer["context"]))}</p>')
+    if answer.get("headline"):
+        parts.append(f'<p class="headline">{esc(str(answer["headline"]))}</p>')
+    figs = headline_figures(rec, nb.get("figures") or {})
+    if figs:
+        parts.append('<dl class="figs">' + "".join(
+            f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in figs) + "</dl>")
+    lines = series_lines(rec)
+    if lines:
+        parts.append('<p class="sub">Data: ' + "; ".join(esc(x) for x in lines) + "</p>")
+    skipped = [s for s in rec.get("skipped") or [] if isinstance(s, Mapping)]
+    if skipped and not bad:
+        items = "".join(f"<li>{esc(str(s.get('analysis')))}: {esc(str(s.get('reason')))}</li>"
+                        for s in skipped)
+        parts.append(f'<div class="skipped"><b>Partial:</b> skipped for lack of data<ul>{items}'
+                     "</ul></div>")
     if nb.get("error"):
         e = nb["error"]
         msg = f"{e.get('ename', 'Error')}: {e.get('evalue', '')}"
-        if len(msg) > 600:
-            msg = msg[:600] + "…"
-        err = f'<div class="err">{esc(msg)}</div>'
-    figs = headline_figures(name, rec)
-    n_more = len([k for k in rec if k not in META_KEYS]) - len(figs)
-    fig_html = "".join(_figure_html(k, v) for k, v in figs)
-    fig_html = f'<dl class="figs">{fig_html}</dl>' if fig_html else '<span class="sub">—</span>'
-    if n_more > 0:
-        fig_html += f'<div class="sub">+{n_more} more in <a href="summary.json">summary.json</a></div>'
+        parts.append(f'<div class="err">{esc(msg if len(msg) <= 600 else msg[:600] + "…")}</div>')
     links = []
     if nb.get("html"):
-        links.append(f'<a href="{esc(nb["html"])}">report</a>')
+        links.append(f'<a href="{esc(nb["html"])}">read the page</a>')
     if nb.get("ipynb"):
-        links.append(f'<a href="{esc(nb["ipynb"])}">notebook</a>')
+        links.append(f'<a href="{esc(nb["ipynb"])}">notebook with code (.ipynb)</a>')
     duration = nb.get("duration_s")
-    dur = f"{duration:.1f} s" if isinstance(duration, int | float) else "—"
-    return (
-        f"<tr{cls} data-notebook=\"{esc(name)}\"><td><b>{esc(name)}</b>{sub}</td>"
-        f'<td class="st st-{esc(label)}">{esc(label)}{reused}{err}</td>'
-        f'<td class="num">{dur}</td><td>{fig_html}</td><td>{" · ".join(links)}</td></tr>'
-    )
+    took = f"ran in {duration:.1f} s" if isinstance(duration, int | float) else ""
+    if status == "reused" and nb.get("reused_from"):
+        took = f"reused from {nb['reused_from']}"
+    parts.append(f'<div class="links">{" · ".join(links)}'
+                 f'{" · " if links and took else ""}<span class="sub">{esc(took)}</span></div>')
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def render_index(summary: Mapping[str, Any]) -> str:
@@ -185,24 +187,26 @@ def render_index(summary: Mapping[str, Any]) -> str:
     if is_synthetic(summary):
         parts.append(
             f'<div class="warning" id="sample-warning">⚠ {SAMPLE_WARNING}'
-            "<small>These results come from the embedded synthetic sample data set, generated "
-            "for demonstration. They are not market prices: do not draw investment conclusions "
-            "from them.</small></div>"
+            "<small>The market notebooks ran on the embedded synthetic sample data set, "
+            "generated for demonstration. Its prices are not market prices: do not draw "
+            "investment conclusions from them. The cost notebooks use the price catalog "
+            "snapshot, whose figures are real and dated.</small></div>"
         )
-    pairs = data_lines(summary)
-    if pairs:
-        text = "; ".join(f"source <b>{esc(s)}</b>, as of <b>{esc(a)}</b>" for s, a in pairs)
-        parts.append(f'<p class="data">Market data: {text}</p>')
-    parts.append(
-        '<table id="notebooks"><thead><tr><th>Notebook</th><th>Status</th><th>Duration</th>'
-        "<th>Headline figures</th><th>Links</th></tr></thead><tbody>"
-    )
-    parts.extend(_row(name, nb) for name, nb in notebooks.items())
-    parts.append("</tbody></table>")
+    series: list[str] = []
+    for nb in notebooks.values():
+        for line in series_lines(nb.get("records") or {}):
+            if line not in series:
+                series.append(line)
+    if series:
+        parts.append('<div class="data" id="data">Market data, each series with its own dates:'
+                     "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in series) + "</ul></div>")
+    parts.extend(_section(name, nb) for name, nb in notebooks.items())
     parts.append(
         '<footer>Every recorded figure: <a href="summary.json">summary.json</a>. '
-        "Executed notebooks (.ipynb) open in JupyterLab; a failed notebook shows papermill's "
-        "error marker at the top and the failing cell's traceback."
+        "The pages show results only; each executed notebook (.ipynb, with its code) opens in "
+        "JupyterLab, and <code>aipolicy report --with-code</code> renders pages with the code. "
+        "A failed notebook's .ipynb shows papermill's error marker at the top and the failing "
+        "cell's traceback."
         + (' <a href="../index.html">All runs</a>.' if summary.get("runs_page") else "")
         + "</footer>"
     )

@@ -39,7 +39,7 @@ class ReportOptions:
     jobs: int | None = None
     timeout: float | None = DEFAULT_TIMEOUT_S
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT_S
-    no_input: bool = False
+    no_input: bool = True
     reuse: bool = False
     notebooks_dir: Path | None = None
     reports_dir: Path | None = None

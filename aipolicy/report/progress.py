@@ -64,9 +64,9 @@ class Progress:
 
     def done(self, name: str, status: str, duration: float | None, detail: str = "") -> None:
         """Mark a notebook finished."""
-        label = {"ok": "ok", "reused": "reused", "failed": "FAILED", "timeout": "TIMEOUT"}.get(
-            status, status
-        )
+        from aipolicy.report.index import STATUS_LABEL
+
+        label = STATUS_LABEL.get(status, status)
         text = f"{label} ({duration:.1f} s)" if duration is not None else label
         bar = self.bars.get(name)
         if bar is not None and bar.total:

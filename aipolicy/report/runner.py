@@ -129,6 +129,7 @@ def _execute(plan: ReportPlan, tmp: Path, progress: Progress) -> dict[str, dict[
                 "duration_s": res["duration_s"],
                 "error": res["error"],
                 "records": res["records"],
+                "figures": res.get("figures") or {},
                 "html": f"{task.name}.html" if res["html"] else None,
                 "ipynb": f"{task.name}.ipynb" if task.output_ipynb.exists() else None,
             }

@@ -30,5 +30,5 @@ class Task:
     parameters: dict[str, Any] = field(default_factory=dict)
     timeout: float | None = None
     cell_timeout: float | None = None
-    no_input: bool = False
+    no_input: bool = True
     lock_path: str = field(default_factory=lambda: str(default_lock_path()))

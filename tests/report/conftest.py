@@ -20,8 +20,8 @@ COST_PARAMS = "preset = 'default'\ndraws = 100\nseed = 1\n"
 MARKET_PARAMS = "data_source = 'sample'\ndata_dir = None\nstart = '2020-01-01'\n"
 RECORD_COST = (
     "from aipolicy.record import record\n"
-    "record('breakeven_tokens_per_day', 12345678.9)\n"
-    "record('p_selfhost_cheaper', 0.42)\n"
+    "record('breakeven_tokens_per_day', 12345678.9, label='Break-even', fmt='tokens_per_day')\n"
+    "record('p_selfhost_cheaper', 0.42, label='P(self-host cheaper)', fmt='pct')\n"
     "record('cheapest', 'api')\n"
     "print('cost notebook done', preset, draws)"
 )

@@ -35,12 +35,14 @@ def test_end_to_end_index_htmls_and_summary_exist_and_agree(mixed_report):
         assert f'href="{name}.html"' in page and f'data-notebook="{name}"' in page
     cost = summary["notebooks"]["01_build_vs_buy"]["records"]
     assert cost["breakeven_tokens_per_day"] == pytest.approx(12345678.9)
-    assert "12,345,679" in page and "0.42" in page
+    assert "12.3 M tokens/day" in page and "42.0 %" in page and "Break-even" in page
     market = summary["notebooks"]["03_ai_infrastructure_stocks"]
     assert market["parameters"] == {"data_source": "sample"} and market["records"]["synthetic"]
-    assert "SAMPLE DATA — synthetic" in page and "as of <b>2024-12-31</b>" in page
+    assert "SAMPLE DATA — synthetic" in page and "as of 2024-12-31" in page
     html = (folder / "01_build_vs_buy.html").read_text()
     assert "cost notebook done" in html and "SECRET EXPLORER WIDGET" not in html
+    # results only by default: no code, no record plumbing
+    assert "recorded:" not in html and "from aipolicy.record import" not in html
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".tmp-")]
 
 
@@ -86,7 +88,7 @@ def test_index_in_headless_chromium_shows_table_and_sample_warning(mixed_report,
            "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([*cmd, "--dump-dom", (folder / "index.html").as_uri()],
                          capture_output=True, text=True, timeout=60).stdout
-    assert '<table id="notebooks">' in dom and "03_ai_infrastructure_stocks" in dom
+    assert 'data-notebook="03_ai_infrastructure_stocks"' in dom
     assert 'id="sample-warning"' in dom and "SAMPLE DATA — synthetic" in dom
     assert "FAILED" in dom and "TIMEOUT" in dom
 
@@ -115,7 +117,7 @@ def test_reuse_skips_unchanged_and_reruns_changed(tmp_path, toys):
     assert report()[0] == {"01_build_vs_buy": "ok", "03_ai_infrastructure_stocks": "reused"}
     (Path(env["AIPOLICY_SAMPLE_DIR"]) / "prices.csv").write_text("date,NVDA\n2025-01-02,2.0\n")
     assert report()[0] == {"01_build_vs_buy": "reused", "03_ai_infrastructure_stocks": "ok"}
-    statuses, _ = report("--no-input")  # rendering options are an input too
+    statuses, _ = report("--with-code")  # rendering options are an input too
     assert statuses == dict.fromkeys(OK_NBS, "ok")
 
 

@@ -103,7 +103,11 @@ def test_index_shows_warning_scalars_and_summarises_nested(tmp_path):
             "01_build_vs_buy": {"status": "ok", "duration_s": 3.2, "html": "01_build_vs_buy.html",
                                 "ipynb": "01_build_vs_buy.ipynb",
                                 "records": {"breakeven_tokens_per_day": 12345678.9,
-                                            "p_selfhost_cheaper": 0.42, "cheapest": "api"}},
+                                            "p_selfhost_cheaper": 0.42, "cheapest": "api"},
+                                "figures": {"breakeven_tokens_per_day": {
+                                    "label": "Break-even", "format": "tokens_per_day"},
+                                    "p_selfhost_cheaper": {"label": "P(cheaper)",
+                                                           "format": "pct"}}},
             "06_signals_and_claims": {
                 "status": "failed", "duration_s": 1.0, "data_source": "sample",
                 "error": {"ename": "ValueError", "evalue": "<bad> & worse"},
@@ -112,10 +116,12 @@ def test_index_shows_warning_scalars_and_summarises_nested(tmp_path):
         },
     }
     page = index.render_index(summary)
-    assert index.SAMPLE_WARNING in page and 'id="notebooks"' in page
-    assert "12,345,679" in page and "0.42" in page
+    assert index.SAMPLE_WARNING in page and 'data-notebook="01_build_vs_buy"' in page
+    assert "<dt>Break-even</dt><dd>12.3 M tokens/day</dd>" in page
+    assert "<dt>P(cheaper)</dt><dd>42.0 %</dd>" in page
+    assert "cheapest" not in page.split("<footer>")[0].split("</style>")[1]  # no label: not shown
     assert "FAILED" in page and "ValueError: &lt;bad&gt; &amp; worse" in page
-    assert "<details><summary>1 entries</summary>" in page and "as of <b>2024-12-31</b>" in page
+    assert "sample, as of 2024-12-31" in page
     summary["notebooks"].pop("06_signals_and_claims")
     assert index.SAMPLE_WARNING not in index.render_index(summary)
     json.dumps(summary)
