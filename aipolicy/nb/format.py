@@ -32,6 +32,24 @@ def fmt_usd(x: float | None, decimals: int = 0) -> str:
     return f"{sign}${abs(value):,.{places}f}"
 
 
+def fmt_number(x: float | None, decimals: int = 0, *, signed: bool = False,
+               missing: str = "n/a") -> str:
+    """``5.6e9`` -> ``'5,600,000,000'``: thousands separators, fixed ``decimals``, never
+    scientific notation; a value that rounds to zero has no sign (``-0.0`` -> ``'0'``).
+
+    ``signed`` puts ``+`` before a positive value; None, NaN or infinity -> ``missing``.
+    """
+    if _missing(x):
+        return missing
+    text = f"{float(x):,.{decimals}f}"  # type: ignore[arg-type]
+    nonzero = any(c in "123456789" for c in text)
+    if text.startswith("-") and not nonzero:
+        text = text[1:]
+    if signed and nonzero and not text.startswith("-"):
+        text = "+" + text
+    return text
+
+
 def fmt_pct(x: float | None, decimals: int = 1, signed: bool = True) -> str:
     """``0.1234`` -> ``'+12.3%'`` (a fraction shown in percent); None/NaN -> ``'n/a'``."""
     if _missing(x):
