@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aipolicy.nb.theme import strip_local_paths
+
 #: Readable names of the monthly cost components.
 COMPONENT_LABELS: dict[str, str] = {
     "tokens": "API tokens",
@@ -50,7 +52,7 @@ def sources_text(scenario: Any) -> str:
         p = prov.get(key)
         if p is None:
             continue
-        src = _short_source(p.source)
+        src = _short_source(strip_local_paths(p.source))
         if len(src) > 40:
             src = src[:38].rstrip() + "..."
         as_of = "" if p.as_of == "undated" else f", {p.as_of}"
@@ -70,13 +72,16 @@ def _ax(ax: Any, figsize: tuple[float, float] | None = None) -> Any:
     return ax
 
 
-def _source(ax: Any, text: str) -> None:
-    """Source line under the axes, wrapped so it never widens the figure."""
-    import textwrap
+def _source(ax: Any, text: str, *, keep_clear: tuple[Any, ...] = ()) -> None:
+    """Source line inside the axes, in a band below the data.
 
+    One implementation for every chart: :func:`aipolicy.nb.theme.source_line` (cost charts
+    come from catalogs, never synthetic data). ``keep_clear``: artists at the top or bottom
+    edge (a legend) that the bands must hold too.
+    """
     from aipolicy.nb.theme import source_line
 
-    source_line(ax, "\n".join(textwrap.wrap(text, 150)))
+    source_line(ax, text, make_room=True, keep_clear=keep_clear)
 
 
 def fmt_axis_usd(value: float) -> str:
@@ -125,8 +130,8 @@ def plot_cost_curve(curve: Any, scenario: Any, ax: Any = None) -> Any:
     ax.set_ylabel("cost (USD per month)")
     _kusd(ax)
     ax.set_title("Monthly cost over volume")
-    ax.legend(loc="upper left")
-    _source(ax, sources_text(scenario))
+    legend = _fitting_legend(ax, loc="upper left", ncol=3)
+    _source(ax, sources_text(scenario), keep_clear=(legend,))
     return ax
 
 
@@ -177,9 +182,9 @@ def plot_tornado(table: pd.DataFrame, scenario: Any, ax: Any = None, top: int = 
     _kusd(ax, "x")
     ax.set_xlabel("monthly saving of self-hosting (USD per month; > 0: self-host cheaper)")
     ax.set_title("Which inputs move the answer (one at a time)")
-    ax.legend(loc="lower right", fontsize=9)
+    legend = _fitting_legend(ax, loc="upper right", ncol=2, fontsize=9)
     _source(ax, "aipolicy cost model; input ranges in the table above. "
-                + sources_text(scenario))
+                + sources_text(scenario), keep_clear=(legend,))
     return ax
 
 
@@ -202,37 +207,149 @@ def plot_savings_distribution(mc: Any, scenario: Any, ax: Any = None) -> Any:
     return ax
 
 
-def plot_hourly_split(hourly: pd.DataFrame, scenario: Any, replicas: int, ax: Any = None
-                      ) -> Any:
-    """Stacked hourly requests: served by ``replicas`` self-hosted replicas vs API overflow."""
-    from matplotlib.ticker import FuncFormatter
+def _fitting_legend(ax: Any, *, loc: str, ncol: int, **kwargs: Any) -> Any:
+    """Legend of ``ax`` at ``loc`` with at most ``ncol`` columns, fewer if it would be wider
+    than the axes (measured with the figure's renderer); on a white box, so reference lines
+    crossing it stay behind."""
+    legend = None
+    kwargs = {"frameon": True, "facecolor": "white", "edgecolor": "none", "framealpha": 0.85,
+              **kwargs}
+    for n in range(max(ncol, 1), 0, -1):
+        legend = ax.legend(loc=loc, ncol=n, **kwargs)
+        renderer = ax.figure.canvas.get_renderer() if hasattr(ax.figure.canvas,
+                                                              "get_renderer") else None
+        if legend.get_window_extent(renderer).width <= ax.get_window_extent(renderer).width:
+            break
+    return legend
 
+
+def share_text(share: float) -> str:
+    """A share of requests for chart titles, in percent: ``0.3 %``, ``< 0.1 %``, ``12.5 %``."""
+    pct = 100.0 * share
+    if 0 < pct < 0.05:
+        return "< 0.1 %"
+    return f"{pct:.1f} %"
+
+
+def hourly_title(hourly: pd.DataFrame, replicas: int, thin_share: float = 0.01) -> str:
+    """Title of :func:`plot_hourly_split`: what the day's split is, honestly.
+
+    Parameters
+    ----------
+    hourly : DataFrame
+        ``requests_per_hour``, ``selfhost_requests_per_hour`` and ``api_requests_per_hour``
+        (requests per hour) for each hour of the day.
+    replicas : int
+        Self-hosted replicas (count).
+    thin_share : float
+        Overflow share of the day's requests (fraction) below which the overflow is said to
+        be too thin to see on the chart.
+
+    Returns
+    -------
+    str
+        ``"... no API overflow"`` when the API serves nothing, ``"... API overflow: 0.3 % of
+        requests (too thin to see ...)"`` below ``thin_share``, otherwise the overflow share.
+    """
+    total = float(hourly["requests_per_hour"].sum())
+    over = float(hourly["api_requests_per_hour"].sum())
+    base = float(hourly["selfhost_requests_per_hour"].sum())
+    if total <= 0:
+        return "A day of load: no requests"
+    if replicas == 0 or base <= 0:
+        return "A day of load: every request goes to the API (no self-hosted replicas)"
+    if over <= 0:
+        return "A day of load: self-hosted base, no API overflow"
+    share = over / total
+    if share < thin_share:
+        return ("A day of load: self-hosted base + API overflow\n"
+                f"API overflow: {share_text(share)} of requests (too thin to see; "
+                "its hours are marked)")
+    return ("A day of load: self-hosted base, API for the peak\n"
+            f"API overflow: {share_text(share)} of requests")
+
+
+def plot_hourly_split(hourly: pd.DataFrame, scenario: Any, replicas: int, ax: Any = None,
+                      *, thin_share: float = 0.01) -> Any:
+    """Stacked hourly requests: served by ``replicas`` self-hosted replicas vs API overflow.
+
+    The overflow (requests per hour beyond the replicas' capacity, sent to the API) is drawn
+    in a contrasting colour with a black outline on top of the self-hosted base load; the
+    legend and the title give its share of the day's requests (:func:`hourly_title`). When
+    that share is below ``thin_share`` the hours with overflow are marked with triangles and
+    the peak overflow is annotated, since the slice itself is too thin to see.
+
+    Parameters
+    ----------
+    hourly : DataFrame
+        ``hour`` (0-23), ``requests_per_hour``, ``selfhost_capacity_requests_per_hour``,
+        ``selfhost_requests_per_hour`` and ``api_requests_per_hour`` (requests per hour), as
+        in ``optimise_hybrid(scenario).hourly``.
+    scenario : Scenario
+        For the source line.
+    replicas : int
+        Self-hosted replicas (count).
+    ax : matplotlib.axes.Axes, optional
+    thin_share : float
+        Overflow share of the day's requests (fraction, default 1 %) below which the
+        overflow is marked and called too thin to see.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.ticker import FuncFormatter
+    from matplotlib.transforms import offset_copy
 
     ax = _ax(ax)
-    h = hourly["hour"]
-    ax.bar(h, hourly["selfhost_requests_per_hour"], color="C0",
-           label=f"self-hosted base load ({replicas} replicas)")
-    ax.bar(h, hourly["api_requests_per_hour"], bottom=hourly["selfhost_requests_per_hour"],
-           color="C1", label="API overflow")
-    ax.step(np.r_[h - 0.5, 23.5], np.r_[hourly["selfhost_capacity_requests_per_hour"],
-                                         hourly["selfhost_capacity_requests_per_hour"].iloc[-1]],
-            where="post", color="0.2", lw=1.2, ls="--", label="self-hosted capacity")
+    h = hourly["hour"].to_numpy(dtype=float)
+    base = hourly["selfhost_requests_per_hour"].to_numpy(dtype=float)
+    over = hourly["api_requests_per_hour"].to_numpy(dtype=float)
+    capacity = hourly["selfhost_capacity_requests_per_hour"].to_numpy(dtype=float)
+    total = float(hourly["requests_per_hour"].sum())
+    share = float(over.sum()) / total if total > 0 else 0.0
+    noun = "replica" if replicas == 1 else "replicas"
+    if base.sum() > 0:
+        ax.bar(h, base, color="C0", label=f"self-hosted base load ({replicas} {noun})")
+    if over.sum() > 0:
+        hours = over > 0  # no outline on hours without overflow
+        label = (f"API overflow ({share_text(share)} of requests)" if base.sum() > 0
+                 else "API (every request)")
+        ax.bar(h[hours], over[hours], bottom=base[hours], color="C3", edgecolor="black",
+               linewidth=0.8, label=label)
+    if capacity.max() > 0:
+        ax.step(np.r_[h - 0.5, h[-1] + 0.5], np.r_[capacity, capacity[-1]], where="post",
+                color="0.2", lw=1.2, ls="--", label="self-hosted capacity")
     ax.set_xlabel("hour of day")
     ax.set_ylabel("requests per hour")
     ax.set_xticks(range(0, 24, 2))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_title("A day of load: self-hosted base, API for the peak")
-    top = float(max(hourly["requests_per_hour"].max(),
-                    hourly["selfhost_capacity_requests_per_hour"].max()))
+    ax.set_title(hourly_title(hourly, replicas, thin_share))
+    top = float(max(hourly["requests_per_hour"].max(), capacity.max()))
     ax.set_ylim(0, top * 1.3 if top > 0 else 1.0)
-    ax.legend(loc="upper left", fontsize=9, ncol=3)
-    _source(ax, "aipolicy load profile (assumption) and cost model. "
-                + sources_text(scenario))
+    if 0 < share < thin_share and base.sum() > 0:
+        hours = over > 0
+        above = offset_copy(ax.transData, fig=ax.figure, y=4, units="points")
+        ax.scatter(h[hours], (base + over)[hours], marker="v", s=30, color="C3",
+                   edgecolor="black", linewidths=0.6, zorder=4, transform=above,
+                   label="hour with API overflow")
+        peak = np.flatnonzero(over == over.max())
+        i = int(peak[len(peak) // 2])
+        ax.annotate(f"API overflow: up to {over.max():,.0f} requests/h",
+                    (h[i], base[i] + over[i]), xytext=(0, 26), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, color="0.15",
+                    arrowprops={"arrowstyle": "-", "color": "0.3", "lw": 0.8,
+                                "shrinkB": 9})
+    legend = _fitting_legend(ax, loc="upper left", ncol=4, fontsize=8)
+    _source(ax, "aipolicy load profile (assumption) and cost model. " + sources_text(scenario),
+            keep_clear=(legend,))
     return ax
 
 
 def plot_hybrid_cost(table: pd.DataFrame, scenario: Any, ax: Any = None) -> Any:
-    """Monthly cost vs number of self-hosted replicas (0 = all API; last = all self-host)."""
+    """Monthly cost (USD per month) vs number of self-hosted replicas (0 = all API; last = all
+    self-host); the replica axis has whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
 
     ax = _ax(ax)
     k = table["replicas"]
@@ -243,6 +360,7 @@ def plot_hybrid_cost(table: pd.DataFrame, scenario: Any, ax: Any = None) -> Any:
     ax.scatter([best["replicas"]], [best["total_monthly_usd"]], s=120, facecolor="none",
                edgecolor="C3", lw=2, zorder=5, label=f"cheapest: {int(best['replicas'])}")
     ax.set_xlabel("self-hosted replicas (0 = all API)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("cost (USD per month)")
     _kusd(ax)
     ax.set_title("Cost vs number of self-hosted replicas")
@@ -252,7 +370,9 @@ def plot_hybrid_cost(table: pd.DataFrame, scenario: Any, ax: Any = None) -> Any:
 
 
 def plot_cashflows(result: Any, scenario: Any, ax: Any = None) -> Any:
-    """Monthly net cash flow of self-hosting vs the API (bars) and its cumulative sum (line)."""
+    """Monthly net cash flow of self-hosting vs the API (bars, USD) and its cumulative sum
+    (line, USD); the month axis has whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
 
     ax = _ax(ax)
     cf = result.cashflows
@@ -264,11 +384,12 @@ def plot_cashflows(result: Any, scenario: Any, ax: Any = None) -> Any:
         ax.axvline(result.payback_month, color="C0", ls="--", lw=1.2,
                    label=f"payback: month {result.payback_month}")
     ax.set_xlabel("month (0 = purchase and set-up)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("USD")
     _kusd(ax)
     ax.set_title("Cash flows of self-hosting instead of paying the API")
-    ax.legend(loc="upper left", fontsize=9)
-    _source(ax, sources_text(scenario))
+    legend = _fitting_legend(ax, loc="upper left", ncol=3, fontsize=9)
+    _source(ax, sources_text(scenario), keep_clear=(legend,))
     return ax
 
 
