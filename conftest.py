@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import pytest
+
+#: Real public data beside the checkout (never copied into the project): ``../shared/``.
+SHARED = Path(__file__).resolve().parent.parent / "shared"
+SHARED_FOLDERS = {"realdata": "real public prices and CPI", "seeds": "the seed documents"}
 
 os.environ.setdefault("MPLBACKEND", "agg")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -35,3 +42,21 @@ def pytest_collectstart(collector):
             "application/vnd.aipolicy.record+json",
             "application/vnd.jupyter.widget-state+json",
         )
+
+
+def pytest_configure(config):
+    for name, what in SHARED_FOLDERS.items():
+        config.addinivalue_line(
+            "markers", f"{name}: needs ../shared/{name} ({what}) beside the checkout")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``realdata``/``seeds`` when that folder of ``../shared`` is absent."""
+    for name, what in SHARED_FOLDERS.items():
+        if (SHARED / name).is_dir():
+            continue
+        skip = pytest.mark.skip(
+            reason=f"../shared/{name} ({what}) is not beside the checkout; see README, Development")
+        for item in items:
+            if name in item.keywords:
+                item.add_marker(skip)

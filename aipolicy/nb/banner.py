@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import pandas as pd
 
 from aipolicy.marketdata.provenance import Provenance
 
 
-def banner_text(attrs: Mapping[str, Any]) -> str:
+def _span(frame: pd.DataFrame) -> tuple[str | None, str | None]:
+    """First and last date with any value (YYYY-MM for month-start series), or Nones."""
+    rows = frame.dropna(how="all").index if len(frame.columns) else frame.index[:0]
+    if len(rows) == 0:
+        return None, None
+    first, last = pd.Timestamp(rows.min()), pd.Timestamp(rows.max())
+    monthly = bool((pd.DatetimeIndex(rows).day == 1).all()) and len(rows) > 1
+    fmt = "%Y-%m" if monthly else "%Y-%m-%d"
+    return first.strftime(fmt), last.strftime(fmt)
+
+
+def series_provenance(frame: pd.DataFrame, label: str) -> dict[str, Any]:
+    """``{"series", "source", "first", "last", "synthetic"}`` of one loaded frame, for people.
+
+    ``source`` names the kind of source, never a local path: ``"sample (synthetic)"``,
+    ``"csv (folder realdata)"``, ``"live"``, ``"cache"``.
+    """
+    attrs = frame.attrs or {}
+    src = str(attrs.get("source") or "unknown")
+    if attrs.get("synthetic"):
+        src = f"{src} (synthetic)"
+    elif src == "csv" and attrs.get("data_dir"):
+        src = f"csv (folder {str(attrs['data_dir']).rstrip('/').rsplit('/', 1)[-1]})"
+    first, last = _span(frame)
+    return {"series": label, "source": src, "first": first,
+            "last": last or attrs.get("as_of"), "synthetic": bool(attrs.get("synthetic"))}
+
+
+def banner_text(attrs: Mapping[str, Any], series: Sequence[Mapping[str, Any]] | None = None
+                ) -> str:
     """One-paragraph plain-text banner from a loaded frame's provenance ``attrs``.
 
     Keys read: ``source``, ``as_of``, ``fetched_at``, ``missing``, ``synthetic``,
-    ``data_dir``. The first line is ``SAMPLE DATA — synthetic ...`` when the data is synthetic.
+    ``data_dir`` (only its last part is shown). The first line is ``SAMPLE DATA — synthetic
+    ...`` when the data is synthetic. ``series`` (from :func:`series_provenance`) adds one line
+    per data series with its own first and last date.
     """
     lines: list[str] = []
     if attrs.get("synthetic"):
@@ -21,8 +54,14 @@ def banner_text(attrs: Mapping[str, Any]) -> str:
             "not market prices. Do not draw investment conclusions from it."
         )
     src = attrs.get("source", "unknown")
-    where = f" ({attrs['data_dir']})" if attrs.get("data_dir") else ""
+    # the folder's name only: a report never shows a local path
+    where = (f" (folder {str(attrs['data_dir']).rstrip('/').rsplit('/', 1)[-1]})"
+             if attrs.get("data_dir") and attrs.get("source") == "csv" else "")
     lines.append(f"Data source: {src}{where}; as of {attrs.get('as_of', 'unknown')}")
+    for item in series or ():
+        span = (f"{item['first']} to {item['last']}" if item.get("first")
+                else f"as of {item.get('last') or 'unknown'}")
+        lines.append(f"  {item['series']}: {span}")
     if attrs.get("fetched_at"):
         lines.append(f"Fetched at: {attrs['fetched_at']}")
     missing = list(attrs.get("missing") or [])
@@ -55,14 +94,22 @@ def merge_provenance(*frames: Any) -> Provenance:
     )
 
 
-def show_banner(*frames: Any) -> str:
+def show_banner(*frames: Any, labels: Sequence[str] | None = None) -> str:
     """Display the data banner for one or more loaded frames (merged) and return its text.
 
-    In a notebook the banner is shown as plain text (compared by nbval) and as a styled HTML
-    box; elsewhere it is printed.
+    Each frame that is a DataFrame with columns also gets its own line with its first and last
+    date (``labels`` name them; default ``"prices"`` for the first and the column names for
+    the others). In a notebook the banner is shown as plain text (compared by nbval) and as a
+    styled HTML box; elsewhere it is printed.
     """
     merged = merge_provenance(*frames)
-    text = banner_text(merged.to_attrs())
+    names = list(labels or [])
+    for i, f in enumerate(frames[len(names):], start=len(names)):
+        cols = list(getattr(f, "columns", []))
+        names.append("prices" if i == 0 else ", ".join(map(str, cols)) or "FRED series")
+    series = [series_provenance(f, n) for f, n in zip(frames, names, strict=True)
+              if isinstance(f, pd.DataFrame) and len(f.columns)]
+    text = banner_text(merged.to_attrs(), series if len(series) > 1 else None)
     try:
         from IPython import get_ipython
         from IPython.display import display

@@ -11,8 +11,8 @@ The notebooks hold narrative, parameters and calls; everything two of them need 
   tickers are reported (``attrs['missing']``) and left out; a missing benchmark is an error
   naming the ``benchmark`` parameter.
 - :func:`record_provenance` records ``data_source``, ``data_as_of`` and ``synthetic``.
-- :func:`source_label`, :func:`percent_table` and the plot helpers (:func:`plot_lines`,
-  :func:`plot_heatmap`, :func:`plot_bars`) give every chart units and a source line.
+- :func:`source_label` gives every chart its source; the plot helpers live in
+  :mod:`aipolicy.nb.market_plots` and are re-exported here (``vm.plot_lines`` ...).
 
 The statistics the notebooks show (basket returns, "CPI highest in N years", IPO coverage and
 BHAR paths) are in :mod:`aipolicy.signals`; nothing here computes a figure a test would check.
@@ -31,6 +31,12 @@ import pandas as pd
 from aipolicy.errors import InvalidInputError
 from aipolicy.marketdata import universe
 from aipolicy.marketdata.provenance import SOURCES, Provenance, keep_provenance
+from aipolicy.nb.banner import series_provenance
+from aipolicy.nb.market_plots import NO_DATA_TEXT as NO_DATA_TEXT  # re-exported: vm.plot_*
+from aipolicy.nb.market_plots import plot_bars as plot_bars
+from aipolicy.nb.market_plots import plot_grouped_bars as plot_grouped_bars
+from aipolicy.nb.market_plots import plot_heatmap as plot_heatmap
+from aipolicy.nb.market_plots import plot_lines as plot_lines
 from aipolicy.nb.params import as_choice, as_date, as_number, as_ticker_list
 
 
@@ -242,19 +248,30 @@ def is_synthetic(*frames: pd.DataFrame) -> bool:
     return any(bool((f.attrs or {}).get("synthetic")) for f in frames)
 
 
-def record_provenance(params: MarketParams, *frames: pd.DataFrame) -> dict[str, Any]:
-    """Record ``data_source`` (str), ``data_as_of`` (YYYY-MM-DD) and ``synthetic`` (bool).
+def record_provenance(
+    params: MarketParams, *frames: pd.DataFrame, labels: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Record ``data_source`` (str), ``data_as_of``, ``synthetic`` and ``data_series``.
 
     ``data_as_of`` is the as-of date of the first frame (the prices); the others only fill in
-    when it has none.
+    when it has none. ``data_series`` has one entry per frame (:func:`series_provenance`), so
+    the banner and the report index give each series its own dates (prices can end in May
+    while CPI ends in August of the year before). ``labels`` name the frames; by default the
+    first is ``"prices"`` and the others are named by their columns (FRED series ids).
     """
     from aipolicy.record import record
 
     as_of = (frames[0].attrs or {}).get("as_of") if frames else None
+    names = list(labels or [])
+    for i, f in enumerate(frames[len(names):], start=len(names)):
+        names.append("prices" if i == 0 else ", ".join(map(str, f.columns)) or "FRED series")
+    series = [series_provenance(f, n) for f, n in zip(frames, names, strict=True)
+              if len(f.columns)]
     values = {
         "data_source": params.data_source,
         "data_as_of": str(as_of) if as_of else data_as_of(*frames),
         "synthetic": is_synthetic(*frames),
+        "data_series": series,
     }
     for name, value in values.items():
         record(name, value)
@@ -271,128 +288,4 @@ def source_label(frame: pd.DataFrame, extra: str = "") -> str:
     return f"{text}; {extra}" if extra else text
 
 
-def _finish(ax: Any, title: str, ylabel: str, source: str, synthetic: bool) -> Any:
-    from aipolicy.nb.theme import source_line
-
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
-    source_line(ax, source, synthetic=synthetic)
-    return ax
-
-
-def plot_lines(
-    frame: pd.DataFrame | pd.Series,
-    *,
-    title: str,
-    ylabel: str,
-    source: str,
-    synthetic: bool = False,
-    percent: bool = False,
-    hline: float | None = None,
-    logy: bool = False,
-    ax: Any = None,
-) -> Any:
-    """Line chart of each column over dates, with units, legend and source line.
-
-    ``percent=True`` multiplies fractions by 100 (say so in ``ylabel``).
-    """
-    import matplotlib.pyplot as plt
-
-    data = frame.to_frame() if isinstance(frame, pd.Series) else frame
-    data = data * 100.0 if percent else data
-    if ax is None:
-        _, ax = plt.subplots()
-    for col in data.columns:
-        ax.plot(data.index, data[col], label=str(col), linewidth=1.4)
-    if hline is not None:
-        ax.axhline(hline, color="0.4", linewidth=0.8, linestyle="--")
-    if logy:
-        ax.set_yscale("log")
-    if len(data.columns) > 1:
-        ax.legend(ncol=min(4, len(data.columns)), fontsize=8)
-    ax.set_xlabel("")
-    return _finish(ax, title, ylabel, source, synthetic)
-
-
-def plot_heatmap(
-    matrix: pd.DataFrame,
-    *,
-    title: str,
-    source: str,
-    synthetic: bool = False,
-    fmt: str = ".2f",
-    center: float | None = 0.0,
-    cbar_label: str = "",
-    ax: Any = None,
-) -> Any:
-    """Annotated heatmap (e.g. a correlation matrix) with a source line."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    if ax is None:
-        n = max(len(matrix.columns), 2)
-        _, ax = plt.subplots(figsize=(min(1.0 + 0.55 * n, 12), min(0.8 + 0.45 * n, 10)))
-    sns.heatmap(
-        matrix,
-        annot=len(matrix) <= 20,
-        fmt=fmt,
-        cmap="vlag",
-        center=center,
-        ax=ax,
-        annot_kws={"fontsize": 7},
-        cbar_kws={"label": cbar_label},
-    )
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    return _finish(ax, title, "", source, synthetic)
-
-
-def plot_bars(
-    series: pd.Series,
-    *,
-    title: str,
-    ylabel: str,
-    source: str,
-    synthetic: bool = False,
-    percent: bool = False,
-    ax: Any = None,
-) -> Any:
-    """Bar chart of one value per label, negative bars in a second colour."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    s = series.astype(float) * (100.0 if percent else 1.0)
-    if ax is None:
-        _, ax = plt.subplots()
-    pal = sns.color_palette()
-    ax.bar(
-        [str(i) for i in s.index],
-        s.to_numpy(),
-        color=[pal[0] if v >= 0 else pal[3] for v in s.fillna(0).to_numpy()],
-    )
-    ax.axhline(0.0, color="0.3", linewidth=0.8)
-    ax.tick_params(axis="x", rotation=45)
-    return _finish(ax, title, ylabel, source, synthetic)
-
-
-def plot_grouped_bars(
-    frame: pd.DataFrame,
-    *,
-    title: str,
-    ylabel: str,
-    source: str,
-    synthetic: bool = False,
-    percent: bool = False,
-    ax: Any = None,
-) -> Any:
-    """Grouped bar chart: one group per row label, one bar per column, with a source line."""
-    import matplotlib.pyplot as plt
-
-    data = frame.astype(float) * (100.0 if percent else 1.0)
-    if ax is None:
-        _, ax = plt.subplots()
-    data.plot.bar(rot=0, ax=ax)
-    ax.axhline(0.0, color="0.3", linewidth=0.8)
-    ax.set_xlabel("")
-    ax.legend(fontsize=8)
-    return _finish(ax, title, ylabel, source, synthetic)
+#: Text of a chart whose data are all missing.

@@ -117,7 +117,7 @@ def test_fred_malformed(folder):
         load_fred("PAYEMS", source="csv", data_dir=folder)
 
 
-@pytest.mark.skipif(not REALDATA.is_dir(), reason="../shared/realdata is not present")
+@pytest.mark.realdata
 def test_real_public_data_folder_loads():
     df = load_prices(["NVDA", "^GSPC", "^SOX"], source="csv", data_dir=REALDATA)
     assert len(df) == 251 and df.notna().all().all()

@@ -193,7 +193,7 @@ def test_bad_parameter_fails_naming_it(tmp_path, name, params, named):
     assert named in str(info.value)
 
 
-@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"{REALDATA} not present")
+@pytest.mark.realdata
 def test_03_on_real_csv_data_short_window_with_missing_tickers(tmp_path):
     from aipolicy.marketdata import load_prices
 
@@ -210,7 +210,7 @@ def test_03_on_real_csv_data_short_window_with_missing_tickers(tmp_path):
     assert rec["data_as_of"] == px.attrs["as_of"]
 
 
-@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"{REALDATA} not present")
+@pytest.mark.realdata
 def test_06_on_real_csv_data_completes_with_uncheckable_claims(tmp_path):
     rec, _ = run(NB06, tmp_path, data_source="csv", data_dir=str(REALDATA), start="2025-05-12")
     assert rec["synthetic"] is False

@@ -83,7 +83,7 @@ def test_shipped_claims_cover_the_seed_claims():
     } <= ids
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds not available")
+@pytest.mark.seeds
 def test_claim_texts_quote_their_seed_document():
     docs = [p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")]
     for c in load_claims():

@@ -11,7 +11,7 @@ import pytest
 from aipolicy.signals import capm, check_claims, cpi_yoy, performance_table, simple_returns
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata"
-pytestmark = pytest.mark.skipif(not REAL.exists(), reason="shared/realdata not available")
+pytestmark = pytest.mark.realdata
 
 
 def _close(name: str) -> pd.Series:

@@ -1,0 +1,188 @@
+"""The answers notebooks 01 and 02 open with, written from the cost models' numbers.
+
+Pure functions of already-computed results (the scenario, the options of
+:func:`aipolicy.costs.threeway.compare_all`, the hybrid, the investment), so they are cheap to
+test against hand-made inputs. The notebooks display them with
+:func:`aipolicy.nb.answer.show_answer`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from aipolicy.nb.answer import Answer
+from aipolicy.nb.format import fmt_usd
+from aipolicy.record import format_figure
+
+API_KEYS = ("api", "api_match", "hosted")
+
+
+def workload_context(scenario: Any, preset: str, preset_title: str) -> str:
+    """One sentence: preset, workload, models and GPUs of ``scenario``."""
+    w = scenario.workload
+    return (
+        f"Preset {preset} ({preset_title}): {w.requests_per_day:,.0f} requests/day of "
+        f"{w.input_tokens:,.0f} input + {w.output_tokens:,.0f} output tokens "
+        f"({format_figure(w.tokens_per_day, 'tokens_per_day')}); open model "
+        f"{scenario.open_model} on {scenario.gpus_per_replica} x {scenario.gpu} per replica "
+        f"({scenario.acquisition}); API model {scenario.api_model}; costs averaged over "
+        f"{scenario.horizon_months:,.0f} months."
+    )
+
+
+def option_name(option: Any) -> str:
+    """An option in words, e.g. ``"llama-3.3-70b hosted by novita (per token)"``."""
+    key, model = option.key, str(option.model)
+    if key == "api":
+        return f"the API {model}"
+    if key == "api_match":
+        return f"{model} (cheapest proprietary API rated at least as good)"
+    if key == "hosted":
+        name, _, host = model.partition("@")
+        return f"{name} hosted by {host} (per token)" if host else f"{model} (per token)"
+    if key in ("rent", "buy"):
+        return f"self-hosting on {'rented' if key == 'rent' else 'bought'} GPUs"
+    return str(option.label)
+
+
+def priced(options: Sequence[Any]) -> list[Any]:
+    """The options with a finite monthly cost, cheapest first."""
+    return sorted((o for o in options if math.isfinite(o.monthly_usd)),
+                  key=lambda o: o.monthly_usd)
+
+
+def breakeven_sentence(option: Any, scenario: Any) -> str:
+    """From which volume self-hosting (scenario's mode) is no dearer than API ``option``."""
+    mode = f"self-hosting on {'bought' if scenario.acquisition == 'buy' else 'rented'} GPUs"
+    head = f"Against {option_name(option)} ({fmt_usd(option.monthly_usd)}/month)"
+    if option.breakeven_tokens_per_day is None:
+        return f"{head}, {mode} never breaks even within 1,000x this volume."
+    ratio = option.breakeven_tokens_per_day / scenario.workload.tokens_per_day
+    where = (f"{ratio:,.1f}x this volume" if ratio >= 1
+             else f"so it is already cheaper at this volume, {1 / ratio:,.1f}x the break-even")
+    return (f"{head}, {mode} breaks even from "
+            f"{format_figure(option.breakeven_tokens_per_day, 'tokens_per_day')} "
+            f"({option.breakeven_requests_per_day:,.0f} requests/day), {where}.")
+
+
+def cheapest_sentence(options: Sequence[Any]) -> str:
+    """Which option is cheapest, and by how much it beats the next one."""
+    ranked = priced(options)
+    best = ranked[0]
+    text = f"Cheapest: {option_name(best)}, {fmt_usd(best.monthly_usd)}/month"
+    others = [o for o in ranked[1:] if o.monthly_usd > best.monthly_usd]
+    if others:
+        nxt = others[0]
+        gap = nxt.monthly_usd - best.monthly_usd
+        text += (f", {fmt_usd(gap)}/month ({gap / nxt.monthly_usd:.0%}) less than the next, "
+                 f"{option_name(nxt)} ({fmt_usd(nxt.monthly_usd)}/month)")
+    return text + "."
+
+
+def selfhost_sentence(options: Sequence[Any]) -> str:
+    """Where self-hosting stands against the cheapest per-token option."""
+    by_key = {o.key: o for o in options}
+    token = [o for o in priced(options) if o.key in API_KEYS]
+    own = [by_key[k] for k in ("rent", "buy") if k in by_key and math.isfinite(by_key[k].monthly_usd)]
+    if not token or not own:
+        return ""
+    best_own = min(own, key=lambda o: o.monthly_usd)
+    best_token = token[0]
+    ratio = best_own.monthly_usd / best_token.monthly_usd
+    if ratio > 1:
+        return (f"The cheaper way to self-host, {option_name(best_own)} ({best_own.fleet}), "
+                f"costs {fmt_usd(best_own.monthly_usd)}/month: {ratio:,.1f}x the cheapest "
+                f"per-token option.")
+    return (f"The cheaper way to self-host, {option_name(best_own)} ({best_own.fleet}), "
+            f"costs {fmt_usd(best_own.monthly_usd)}/month: {1 - ratio:.0%} less than the "
+            f"cheapest per-token option, {option_name(best_token)}.")
+
+
+def probability_sentence(p: float | None, draws: int, scenario: Any) -> str:
+    """P(self-hosting cheaper than the preset's API) from the Monte Carlo, in words."""
+    if p is None:
+        return "Monte Carlo skipped (draws = 0): no probability."
+    return (f"Self-hosting ({scenario.acquisition}) is cheaper than the API "
+            f"{scenario.api_model} in {p:.0%} of {draws:,} Monte Carlo draws of the uncertain "
+            "inputs (the ranges are assumptions, listed below).")
+
+
+def build_vs_buy_answer(scenario: Any, preset: str, preset_title: str, options: Sequence[Any],
+                        p_selfhost: float | None, draws: int) -> Answer:
+    """Notebook 01's answer: the cheapest way to serve the workload and every break-even."""
+    points = [selfhost_sentence(options)]
+    points += [breakeven_sentence(o, scenario) for o in options if o.key in API_KEYS
+               and math.isfinite(o.monthly_usd)]
+    points.append(probability_sentence(p_selfhost, draws, scenario))
+    return Answer(
+        question="Self-host an open-weight model, or pay per token, for this workload?",
+        context=workload_context(scenario, preset, preset_title),
+        headline=cheapest_sentence(options),
+        points=[p for p in points if p],
+        caveat=("quality differs between options (LMArena ratings in the table below); "
+                "API prices are list prices from the genai-prices snapshot, each with its "
+                "date in the price table."),
+    )
+
+
+def hybrid_investment_answer(scenario: Any, preset: str, preset_title: str, hybrid: Any,
+                             investment: dict[str, Any] | None, options: Sequence[Any]
+                             ) -> Answer:
+    """Notebook 02's answer: the best split, and buying the servers as a capital project.
+
+    ``investment`` has ``npv_usd``, ``irr`` (a yearly fraction or None), ``payback_month``
+    (None: not within the horizon), ``capex_usd`` and ``p_buy_cheaper`` (or None), or is None
+    when buying cannot be priced.
+    """
+    k, n = hybrid.hybrid_replicas, hybrid.selfhost_replicas
+    if hybrid.cheapest == "hybrid":
+        headline = (f"Best split: self-host {k} of {n} replicas "
+                    f"({hybrid.selfhost_share_of_requests:.0%} of requests) and send the rest "
+                    f"to {scenario.api_model}: {fmt_usd(hybrid.hybrid_monthly_usd)}/month, "
+                    f"against {fmt_usd(hybrid.api_monthly_usd)} all-API and "
+                    f"{fmt_usd(hybrid.selfhost_monthly_usd)} all self-hosted.")
+    elif k == 0:
+        headline = (f"No split pays: all-API ({scenario.api_model}) at "
+                    f"{fmt_usd(hybrid.api_monthly_usd)}/month is cheapest; self-hosting the "
+                    f"whole load would cost {fmt_usd(hybrid.selfhost_monthly_usd)}/month.")
+    else:
+        headline = (f"Self-host everything: all {n} replicas at "
+                    f"{fmt_usd(hybrid.selfhost_monthly_usd)}/month, against "
+                    f"{fmt_usd(hybrid.api_monthly_usd)}/month all-API.")
+    points = []
+    if investment is None:
+        points.append("Buying the servers cannot be priced for this choice of GPU.")
+    else:
+        irr = investment.get("irr")
+        pay = investment.get("payback_month")
+        points.append(
+            f"Buying the servers ({fmt_usd(investment['capex_usd'])} up front) instead of "
+            f"paying {scenario.api_model}: net present value {fmt_usd(investment['npv_usd'])}, "
+            + ("no internal rate of return (the cash flows never change sign)"
+               if irr is None else f"internal rate of return {irr:.0%} a year")
+            + ", payback " + ("not within the horizon" if pay is None else f"in month {pay}")
+            + "."
+        )
+        if irr is not None and irr > 1:
+            points.append(
+                "An IRR above 100% a year means the up-front outlay is small next to the "
+                "monthly saving; judge the project by its NPV and by the savings range, not "
+                "by the IRR.")
+        if investment.get("p_buy_cheaper") is not None:
+            points.append(f"Owning is cheaper per month than the API in "
+                          f"{investment['p_buy_cheaper']:.0%} of the Monte Carlo draws.")
+    if options:
+        points.append(cheapest_sentence(options).replace("Cheapest:", "Cheapest of every "
+                                                         "option:", 1))
+    return Answer(
+        question=("Which share of the workload should run on owned or rented GPUs, and is "
+                  "buying the servers a good capital investment?"),
+        context=workload_context(scenario, preset, preset_title),
+        headline=headline,
+        points=points,
+        caveat=("this is capital budgeting for the buyer of the servers, not a view of the "
+                "chip stocks (notebooks 03-06); the compared API is one list price "
+                f"({scenario.api_model}), while the every-option table shows cheaper ones."),
+    )

@@ -1,0 +1,161 @@
+"""The real notebooks' report as a reader sees it, and the market notebooks on too little data.
+
+Runs ``aipolicy report`` on the project's six notebooks (sample data), opens the index and every
+page in headless Chromium and asserts on the rendered DOM's text: the answer box comes first,
+headline figures carry units, no code or ``recorded:`` plumbing shows, synthetic data is marked,
+no local path appears. Then runs 03-06 on a short CSV data set and checks each is ``partial``
+with its reasons. Starts kernels: marked slow.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aipolicy.marketdata import load_fred, load_prices, universe
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ("01_build_vs_buy", "02_hybrid_and_investment_view", "03_ai_infrastructure_stocks",
+             "04_inflation_and_ai_stocks", "05_ai_ipos", "06_signals_and_claims")
+MARKET = NOTEBOOKS[2:]
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _report(tmp: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    out = tmp / "report"
+    env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(tmp),
+           "AIPOLICY_CACHE_DIR": str(tmp / "cache"), "MPLBACKEND": "agg"}
+    proc = subprocess.run([sys.executable, "-m", "aipolicy", "report", "--out", str(out), "-q",
+                           *args], env=env, capture_output=True, text=True, timeout=900,
+                          cwd=str(ROOT))
+    summary = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() \
+        else {}
+    return proc, summary
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("reader")
+    proc, summary = _report(tmp, "--source", "sample")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return tmp / "report", summary
+
+
+def _dom(url: str, profile: Path) -> str:
+    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", url]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+
+
+def _text(dom: str) -> str:
+    dom = re.sub(r"<(script|style)\b.*?</\1>", " ", dom, flags=re.S | re.I)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", dom)))
+
+
+def _no_local_paths(text: str, *roots: Path) -> None:
+    for root in (ROOT, *roots):
+        assert str(root) not in text
+    assert not re.search(r"(?<![\w.])/(home|tmp|work|Users|root)/", text), \
+        re.search(r".{60}/(home|tmp|work|Users|root)/.{60}", text)
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
+def test_index_and_every_page_read_as_results(sample_report, tmp_path):
+    folder, summary = sample_report
+    assert {n: e["status"] for n, e in summary["notebooks"].items()} == dict.fromkeys(
+        NOTEBOOKS, "ok")
+    index = _text(_dom((folder / "index.html").as_uri(), tmp_path / "p0"))
+    assert "SAMPLE DATA — synthetic" in index
+    for name in NOTEBOOKS:  # each notebook: its question, its one-sentence answer
+        answer = summary["notebooks"][name]["records"]["answer"]
+        assert answer["question"] in index and answer["headline"] in index
+    # headline figures with their units, never raw values or scientific notation
+    assert re.search(r"Break-even vs API gpt-4o [\d.]+ [kMbn]+ tokens/day", index)
+    assert re.search(r"IRR of buying the servers \(a year\) [\d,.]+ %", index)
+    assert re.search(r"CPI inflation, latest \d+\.\d %", index)
+    assert re.search(r"Highest in \d+ months?", index)
+    assert re.search(r"Cheapest option, per month \$[\d,]+", index)
+    assert "e+0" not in index and "NaN" not in index and "recorded:" not in index
+    assert "prices: sample (synthetic), 2019-01-02 to" in index
+    _no_local_paths(index, tmp_path)
+    for i, name in enumerate(NOTEBOOKS, start=1):
+        dom = _dom((folder / f"{name}.html").as_uri(), tmp_path / f"p{i}")
+        text = _text(dom)
+        assert "aipolicy-answer" in dom
+        # the answer box is the first thing after the title: before any section heading
+        first_h2 = dom.find("<h2")
+        assert -1 < dom.find("aipolicy-answer") < first_h2, name
+        assert "What this says" in text
+        assert "recorded:" not in text and "import " not in text and "def " not in text
+        assert not re.search(r'class="[^"]*\b(jp-InputPrompt|highlight|jp-CodeMirrorEditor)\b',
+                             dom)
+        assert "In [" not in text
+        assert "in the next cell" not in text and "in the cell above" not in text
+        assert "NaN" not in text and "e+0" not in text, name
+        if name in MARKET:
+            assert "SAMPLE DATA" in text
+        _no_local_paths(text, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def short_csv(tmp_path_factory) -> Path:
+    """About five months of (synthetic sample) prices and a short CPI history, as CSV files."""
+    folder = tmp_path_factory.mktemp("shortcsv")
+    tickers = list(dict.fromkeys([*universe.INFRA_TICKERS, *universe.PLATFORM_TICKERS,
+                                  *universe.IPO_TICKERS, *universe.INDEX_TICKERS,
+                                  "^GSPC", "MU", "NVDA", "AMD"]))
+    px = load_prices(tickers, "2026-06-01", source="sample", missing="drop")
+    for t in px.columns:
+        s = px[t].dropna()
+        if len(s):
+            name = t.lstrip("^")
+            s.rename("Close").rename_axis("Date").to_csv(folder / f"{name}.csv",
+                                                          date_format="%Y-%m-%d")
+    # 14 months of CPI: a year-over-year value, too few months for the regression; 10 months of
+    # core CPI: not even a year-over-year value
+    for sid, first in (("CPIAUCSL", "2025-08-01"), ("CPILFESL", "2025-12-01")):
+        f = load_fred(sid, first, source="sample")[sid].dropna()
+        f.rename(sid).rename_axis("observation_date").to_csv(folder / f"{sid}.csv",
+                                                             date_format="%Y-%m-%d")
+    return folder
+
+
+def test_market_notebooks_on_short_data_are_partial_with_reasons(short_csv, tmp_path):
+    proc, summary = _report(tmp_path, "--source", "csv", "--data-dir", str(short_csv),
+                            "--notebooks", *MARKET)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    nbs = summary["notebooks"]
+    assert {n: e["status"] for n, e in nbs.items()} == dict.fromkeys(MARKET, "partial")
+    skipped = {n: {s["analysis"]: s["reason"] for s in e["records"]["skipped"]}
+               for n, e in nbs.items()}
+    assert "12-1 momentum" in skipped["03_ai_infrastructure_stocks"]
+    assert "needs 126 sessions" in skipped["03_ai_infrastructure_stocks"]["rolling beta"]
+    assert "months where returns and CPI overlap" in skipped["04_inflation_and_ai_stocks"][
+        "regression of returns on inflation surprises"]
+    assert "after-listing returns (BHAR)" in skipped["05_ai_ipos"]
+    assert "cannot be checked" in skipped["06_signals_and_claims"]["claims check"]
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert page.count('class="skipped"') == 4 and "st-partial" in page
+    # each series with its own dates: prices end in October, CPI in September
+    series = {s["series"]: s for s in nbs["04_inflation_and_ai_stocks"]["records"]["data_series"]}
+    assert series["prices"]["first"] >= "2026-06-01" and series["CPI"]["first"] == "2025-08"
+    assert "core CPI" in skipped["04_inflation_and_ai_stocks"]
+    assert series["CPI"]["last"] < series["prices"]["last"]
+    assert str(short_csv) not in page and f"csv (folder {short_csv.name})" in page
+    assert "reports/latest" not in proc.stderr  # partial is complete: latest may move
