@@ -61,9 +61,12 @@ def cached_symbols(source: str, interval: str, adjustment: str) -> list[str]:
 
 
 def write_frame(
-    source: str, symbol: str, interval: str, adjustment: str, frame: pd.DataFrame
+    source: str, symbol: str, interval: str, adjustment: str, frame: pd.DataFrame,
+    *, fetched_at: str | None = None,
 ) -> str | None:
     """Store ``frame`` (DatetimeIndex rows, float/int columns) atomically; return fetched_at.
+
+    ``fetched_at`` (ISO UTC) is when the data was downloaded; default now.
 
     Returns ``None`` and writes nothing when the frame is empty or every value is NaN.
     """
@@ -72,7 +75,7 @@ def write_frame(
 
     if frame is None or frame.empty or not frame.notna().to_numpy().any():
         return None
-    fetched_at = utc_now()
+    fetched_at = fetched_at or utc_now()
     data = frame.copy()
     data.index = data.index.rename("Date")
     table = pa.Table.from_pandas(data.reset_index(), preserve_index=False)

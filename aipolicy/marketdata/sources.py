@@ -70,10 +70,13 @@ def _warn(msg: str) -> None:
     warnings.warn(msg, UserWarning, stacklevel=4)
 
 
-def _store(out: Loaded, src: str, sym: str, iv: str, adj: str, frame: Any) -> None:
-    """Write a download to the cache; a failure is warned and kept in ``out.write_errors``."""
+def _store(out: Loaded, src: str, sym: str, iv: str, adj: str, frame: Any,
+           fetched_at: str | None = None) -> None:
+    """Write a download to the cache, stamped with the fetch's time ``fetched_at`` (so a later
+    read from the cache says when the data was fetched, the same instant the live result said);
+    a failure is warned and kept in ``out.write_errors``."""
     try:
-        cache.write_frame(src, sym, iv, adj, frame)
+        cache.write_frame(src, sym, iv, adj, frame, fetched_at=fetched_at)
     except OSError as exc:
         where = cache.cache_path(src, sym, iv, adj)
         out.write_errors[sym] = f"{where}: {exc.strerror or exc}"
@@ -214,7 +217,7 @@ def from_live(kind: str, syms: list[str], columns: list[str], interval: str, sta
         got, failed = live.download_prices(syms, _live_start(start), None, interval)
         for s in syms:
             if s in got:
-                _store(out, src, s, iv, adj, got[s])
+                _store(out, src, s, iv, adj, got[s], now)
                 out.records[s] = record_from_frame(got[s], columns)
             else:
                 out.missing.append(s)
@@ -236,7 +239,7 @@ def from_live(kind: str, syms: list[str], columns: list[str], interval: str, sta
             frame = pd.DataFrame(
                 {"value": rec[1]["value"]}, index=pd.DatetimeIndex(rec[0], name="Date")
             )
-            _store(out, src, s, iv, adj, frame)
+            _store(out, src, s, iv, adj, frame, now)
             out.records[s] = rec
     if out.records:
         out.fetched_at.append(now)

@@ -32,6 +32,11 @@ def workload_context(scenario: Any, preset: str, preset_title: str) -> str:
     )
 
 
+def share_text(p: float) -> str:
+    """A share in percent, with one decimal near 0 and 100 % so 0.1 % never reads 0 %."""
+    return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
+
+
 def option_name(option: Any) -> str:
     """An option in words, e.g. ``"llama-3.3-70b hosted by novita (per token)"``."""
     key, model = option.key, str(option.model)
@@ -105,7 +110,7 @@ def probability_sentence(p: float | None, draws: int, scenario: Any) -> str:
     if p is None:
         return "Monte Carlo skipped (draws = 0): no probability."
     return (f"Self-hosting ({scenario.acquisition}) is cheaper than the API "
-            f"{scenario.api_model} in {p:.0%} of {draws:,} Monte Carlo draws of the uncertain "
+            f"{scenario.api_model} in {share_text(p)} of {draws:,} Monte Carlo draws of the uncertain "
             "inputs (the ranges are assumptions, listed below).")
 
 
@@ -139,7 +144,7 @@ def hybrid_investment_answer(scenario: Any, preset: str, preset_title: str, hybr
     k, n = hybrid.hybrid_replicas, hybrid.selfhost_replicas
     if hybrid.cheapest == "hybrid":
         headline = (f"Best split: self-host {k} of {n} replicas "
-                    f"({hybrid.selfhost_share_of_requests:.0%} of requests) and send the rest "
+                    f"({share_text(hybrid.selfhost_share_of_requests)} of requests) and send the rest "
                     f"to {scenario.api_model}: {fmt_usd(hybrid.hybrid_monthly_usd)}/month, "
                     f"against {fmt_usd(hybrid.api_monthly_usd)} all-API and "
                     f"{fmt_usd(hybrid.selfhost_monthly_usd)} all self-hosted.")
@@ -172,7 +177,7 @@ def hybrid_investment_answer(scenario: Any, preset: str, preset_title: str, hybr
                 "by the IRR.")
         if investment.get("p_buy_cheaper") is not None:
             points.append(f"Owning is cheaper per month than the API in "
-                          f"{investment['p_buy_cheaper']:.0%} of the Monte Carlo draws.")
+                          f"{share_text(investment['p_buy_cheaper'])} of the Monte Carlo draws.")
     if options:
         points.append(cheapest_sentence(options).replace("Cheapest:", "Cheapest of every "
                                                          "option:", 1))

@@ -110,7 +110,10 @@ def claims_headline(verdicts: Sequence[str]) -> str:
     counts: dict[str, int] = {}
     for v in verdicts:
         counts[v] = counts.get(v, 0) + 1
-    parts = ", ".join(f"{n} {v}" for v, n in counts.items())
+    order = ["supported", "partly supported", "consistent with secondary reports",
+             "not supported"]
+    ranked = sorted(counts, key=lambda v: (order.index(v) if v in order else len(order), v))
+    parts = ", ".join(f"{counts[v]} {v}" for v in ranked)
     return f"Of {len(verdicts)} market claims in the seed documents: {parts}."
 
 

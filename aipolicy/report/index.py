@@ -111,9 +111,11 @@ def headline_figures(records: Mapping[str, Any], figures: Mapping[str, Mapping[s
     return out[:MAX_FIGURES]
 
 
-def _title(name: str) -> str:
-    words = name.split("_")
-    return f"{words[0]} · " + " ".join(words[1:]).capitalize() if len(words) > 1 else name
+def _title(name: str, nb: Mapping[str, Any]) -> str:
+    """``"01 · Self-host or pay per token?"``: the notebook's number and its own title."""
+    number = name.split("_", 1)[0]
+    title = str(nb.get("title") or " ".join(name.split("_")[1:]) or name)
+    return title if title.startswith(number) else f"{number} · {title}"
 
 
 def _section(name: str, nb: Mapping[str, Any]) -> str:
@@ -124,7 +126,7 @@ def _section(name: str, nb: Mapping[str, Any]) -> str:
     rec = nb.get("records") or {}
     answer = rec.get("answer") if isinstance(rec.get("answer"), Mapping) else {}
     parts = [f'<section class="nb{" bad" if bad else ""}" data-notebook="{esc(name)}">',
-             f'<h2>{esc(_title(name))}<span class="st st-{esc(label)}">{esc(label)}</span></h2>']
+             f'<h2>{esc(_title(name, nb))}<span class="st st-{esc(label)}">{esc(label)}</span></h2>']
     if answer.get("question"):
         parts.append(f'<p class="question">{esc(str(answer["question"]))}</p>')
     if answer.get("context"):
@@ -136,7 +138,7 @@ def _section(name: str, nb: Mapping[str, Any]) -> str:
         parts.append('<dl class="figs">' + "".join(
             f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in figs) + "</dl>")
     lines = series_lines(rec)
-    if lines:
+    if lines and not answer.get("context"):  # the answer's context already names the data
         parts.append('<p class="sub">Data: ' + "; ".join(esc(x) for x in lines) + "</p>")
     skipped = [s for s in rec.get("skipped") or [] if isinstance(s, Mapping)]
     if skipped and not bad:

@@ -42,6 +42,25 @@ class NotebookInfo:
     parameters: dict[str, Parameter]
 
     @property
+    def title(self) -> str:
+        """The notebook's first level-1 heading (``# ...``), or its name."""
+        import json
+
+        try:
+            cells = json.loads(self.content.decode("utf-8")).get("cells", [])
+        except (UnicodeDecodeError, ValueError):
+            return self.name
+        for cell in cells:
+            if cell.get("cell_type") != "markdown":
+                continue
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else str(source)
+            for line in text.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+        return self.name
+
+    @property
     def is_market(self) -> bool:
         """True when the notebook reads market data (it has a ``data_source`` parameter)."""
         return "data_source" in self.parameters

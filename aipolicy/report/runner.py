@@ -143,6 +143,7 @@ def build_summary(plan: ReportPlan, entries: dict[str, dict[str, Any]],
     for name in plan.selected:
         entry = {"status": entries[name]["status"]}
         entry.update(entries[name])
+        entry["title"] = plan.infos[name].title
         entry["parameters"] = plan.injected[name]
         entry["data_source"] = plan.data_sources[name]
         notebooks_summary[name] = entry
