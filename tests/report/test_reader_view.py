@@ -24,7 +24,8 @@ from aipolicy.marketdata import load_fred, load_prices, universe
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ("01_build_vs_buy", "02_hybrid_and_investment_view", "03_ai_infrastructure_stocks",
-             "04_inflation_and_ai_stocks", "05_ai_ipos", "06_signals_and_claims")
+             "04_inflation_and_ai_stocks", "05_ai_ipos", "06_signals_and_claims",
+             "08_economics_as_signals")
 MARKET = NOTEBOOKS[2:]
 
 
@@ -150,8 +151,9 @@ def test_market_notebooks_on_short_data_are_partial_with_reasons(short_csv, tmp_
         "regression of returns on inflation surprises"]
     assert "after-listing returns (BHAR)" in skipped["05_ai_ipos"]
     assert "cannot be checked" in skipped["06_signals_and_claims"]["claims check"]
+    assert "250 sessions" in skipped["08_economics_as_signals"]["event study"]
     page = (tmp_path / "report" / "index.html").read_text()
-    assert page.count('class="skipped"') == 4 and "st-partial" in page
+    assert page.count('class="skipped"') == len(MARKET) and "st-partial" in page
     # each series with its own dates: prices end in October, CPI in September
     series = {s["series"]: s for s in nbs["04_inflation_and_ai_stocks"]["records"]["data_series"]}
     assert series["prices"]["first"] >= "2026-06-01" and series["CPI"]["first"] == "2025-08"

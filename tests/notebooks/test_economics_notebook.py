@@ -1,0 +1,54 @@
+"""Notebook 08 run headless on other parameters; its records checked against the modules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aipolicy.costs.compute_demand import DemandScenario, gpu_demand_growth, jevons_elasticity
+from aipolicy.record import read_records
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+NB08 = ROOT / "notebooks" / "08_economics_as_signals.ipynb"
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def run(tmp_path: Path, **parameters) -> dict:
+    import papermill as pm
+
+    os.environ.setdefault("MPLBACKEND", "agg")
+    out = tmp_path / NB08.name
+    pm.execute_notebook(str(NB08), str(out), parameters=parameters, kernel_name="python3",
+                        cwd=str(NB08.parent), progress_bar=False, log_output=False,
+                        execution_timeout=600)
+    return read_records(out)
+
+
+def test_08_other_window_and_elasticity_records_events_cars_and_demand(tmp_path):
+    rec = run(tmp_path, end="2025-12-31", elasticity=1.5, growth_annual=0.2,
+              efficiency_gain_annual=0.1, preset="midmarket", years=3)
+    events = rec["price_cut_events"]
+    assert [e["date"] for e in events] == ["2025-06-10"]  # o3, the one flagship cut before 2026
+    assert events[0]["model"] == "openai/o3" and events[0]["blended_change"] == pytest.approx(-0.8)
+    assert set(rec["price_cut_car"]) == {"chips", "hardware", "platforms"}
+    assert all(v["n_events"] == 1 and "too few" in v["note"] for v in rec["price_cut_car"].values())
+    s = DemandScenario(76e6, 0.2, 0.3, 1.5, 0.1, 3)
+    assert rec["gpu_demand_growth"] == pytest.approx(gpu_demand_growth(s))
+    assert rec["jevons_elasticity"] == pytest.approx(round(jevons_elasticity(0.2, 0.3, 0.1), 4))
+    demand = pd.DataFrame(rec["compute_demand"]).set_index("year")
+    assert list(demand.index) == [0, 1, 2, 3]
+    assert demand.loc[3, "gpu_index"] == pytest.approx((1 + gpu_demand_growth(s)) ** 3)
+    assert rec["synthetic"] is True and rec["skipped"] == []
+
+
+@pytest.mark.realdata
+def test_08_on_one_year_of_real_prices_finds_the_cuts_inside_the_window(tmp_path):
+    rec = run(tmp_path, data_source="csv", data_dir=str(REALDATA), start="2025-05-12")
+    dates = [e["date"] for e in rec["price_cut_events"]]
+    assert "2025-06-10" in dates and all("2025-05-12" <= d <= "2026-05-11" for d in dates)
+    assert all(e["source"].startswith("genai-prices") for e in rec["price_cut_events"])
+    assert rec["synthetic"] is False
