@@ -301,33 +301,33 @@ def _one_event(
     return rows, ar
 
 
+def car_statistics(sub: pd.DataFrame) -> dict[str, float | int]:
+    """Cross-event statistics of CAR rows (columns ``car`` and ``se``; NaN rows ignored).
+
+    ``n_events``, ``mean_car``, ``median_car``, ``std_car``, ``t_cross`` (cross-sectional t of
+    the mean, robust to event-induced variance), ``p_cross`` (Student t, n - 1 df),
+    ``t_pooled`` (sum of CARs over the root of the summed variances, independent events) and
+    ``p_pooled`` (normal).
+    """
+    ok = sub[sub["car"].notna()]
+    n = len(ok)
+    mean = float(ok["car"].mean()) if n else np.nan
+    sd = float(ok["car"].std(ddof=1)) if n > 1 else np.nan
+    t_cross = mean / (sd / np.sqrt(n)) if n > 1 and sd > 0 else np.nan
+    var_sum = float((ok["se"] ** 2).sum())
+    t_pooled = float(ok["car"].sum() / np.sqrt(var_sum)) if n and var_sum > 0 else np.nan
+    return {"n_events": n, "mean_car": mean,
+            "median_car": float(ok["car"].median()) if n else np.nan, "std_car": sd,
+            "t_cross": t_cross, "p_cross": _student_p(t_cross, n - 1), "t_pooled": t_pooled,
+            "p_pooled": float(_normal_p(t_pooled))}
+
+
 def _average(car: pd.DataFrame, windows: Sequence[tuple[int, int]]) -> pd.DataFrame:
     """Cross-event statistics per window (the ``average`` table of :class:`EventStudyResult`)."""
-    avg_rows = []
-    for w in windows:
-        sub = car[(car["window"] == window_label(w)) & car["car"].notna()]
-        n = len(sub)
-        mean = float(sub["car"].mean()) if n else np.nan
-        sd = float(sub["car"].std(ddof=1)) if n > 1 else np.nan
-        t_cross = mean / (sd / np.sqrt(n)) if n > 1 and sd > 0 else np.nan
-        var_sum = float((sub["se"] ** 2).sum())
-        t_pooled = float(sub["car"].sum() / np.sqrt(var_sum)) if n and var_sum > 0 else np.nan
-        avg_rows.append(
-            {
-                "window": window_label(w),
-                "start": w[0],
-                "end": w[1],
-                "n_events": n,
-                "mean_car": mean,
-                "median_car": float(sub["car"].median()) if n else np.nan,
-                "std_car": sd,
-                "t_cross": t_cross,
-                "p_cross": _student_p(t_cross, n - 1),
-                "t_pooled": t_pooled,
-                "p_pooled": float(_normal_p(t_pooled)),
-            }
-        )
-    return pd.DataFrame(avg_rows)
+    return pd.DataFrame([
+        {"window": window_label(w), "start": w[0], "end": w[1],
+         **car_statistics(car[car["window"] == window_label(w)])}
+        for w in windows])
 
 
 def _normal_p(t: float) -> float:

@@ -27,7 +27,7 @@ import pandas as pd
 from aipolicy.errors import InvalidInputError
 
 from .baskets import basket_return_frame
-from .events import _normal_p, _student_p, event_study, window_label
+from .events import car_statistics, event_study, window_label
 
 #: Fewer events with estimates than this: a t-statistic says little (stated in ``note``).
 MIN_EVENTS = 5
@@ -53,18 +53,12 @@ class PriceCutResult:
 
 
 def _summarise(sub: pd.DataFrame) -> dict[str, float | int | str]:
-    ok = sub[sub["car"].notna()]
-    n = len(ok)
-    mean = float(ok["car"].mean()) if n else np.nan
-    sd = float(ok["car"].std(ddof=1)) if n > 1 else np.nan
-    t_cross = mean / (sd / np.sqrt(n)) if n > 1 and sd > 0 else np.nan
-    var = float((ok["se"] ** 2).sum())
-    t_pooled = float(ok["car"].sum() / np.sqrt(var)) if n and var > 0 else np.nan
+    stats = car_statistics(sub)
+    n = stats["n_events"]
     note = "" if n >= MIN_EVENTS else (
         f"only {n} event(s) with estimates: too few for a test to mean much")
-    return {"n_events": n, "mean_car": mean, "t_cross": t_cross,
-            "p_cross": _student_p(t_cross, n - 1), "t_pooled": t_pooled,
-            "p_pooled": float(_normal_p(t_pooled)), "note": note}
+    keep = ("n_events", "mean_car", "t_cross", "p_cross", "t_pooled", "p_pooled")
+    return {**{k: stats[k] for k in keep}, "note": note}
 
 
 def price_cut_car(
