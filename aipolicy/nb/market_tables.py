@@ -434,13 +434,16 @@ def basket_scorecard_view(card: pd.DataFrame) -> Table:
 
 # --------------------------------------------------------------------------- claims
 #: Claim metric -> (display unit, how its values are shown: ``pct``, ``int``, ``ratio``,
-#: ``usd``).
+#: ``usd``, ``none``).
 CLAIM_UNITS: dict[str, tuple[str, str]] = {
     "max_rally": ("rise from low to high (%)", "pct"),
     "cpi_yoy_high": ("months back to a month at least as high", "int"),
-    "record_high": ("window high ÷ data high (1 = record)", "ratio"),
+    "record_high": ("window high ÷ all-time high before it (above 1 = new record)", "ratio"),
     "ipo_proceeds": ("USD", "usd"),
     "basket_outperformance": ("basket minus index total return (%)", "pct"),
+    "jobs_market": ("payroll gain, thousand jobs a month", "int"),
+    "index_vs_picks": ("share of stock picks behind the index (%)", "pct"),
+    "attribution": ("", "none"),
 }
 
 _COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "approx": "≈"}
@@ -473,6 +476,21 @@ def _claim_value(x: Any, style: str, scale: str | None = None, *, signed: bool =
     return format_value(v, Col("number"))
 
 
+def _claim_test(spec: Mapping[str, Any], metric: Any, threshold: Any, style: str,
+                scale: str | None) -> str:
+    """The test a claim must pass, in its unit (``≥ 700.0 %``, ``≈ $5.5 bn ± $0.28 bn``)."""
+    if metric == "attribution":
+        return "none: an attribution"
+    comparison = str(spec.get("comparison", ""))
+    test = f"{_COMPARISONS.get(comparison, comparison)} {_claim_value(threshold, style, scale)}"
+    if comparison == "approx" and spec.get("tolerance") is not None:
+        test += f" ± {_claim_value(spec['tolerance'], style, scale)}"
+    if metric == "jobs_market":
+        rise = float(spec.get("unemployment_rise_max", 0.0))
+        test += f" and unemployment up at most {rise:+.1f} pp in 12 months"
+    return test.strip()
+
+
 def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | None = None, *,
                 units: Mapping[str, str] | None = None) -> Table:
     """The claims check (:func:`aipolicy.signals.check_claims`), one row per claim.
@@ -481,7 +499,7 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
     ----------
     checked : DataFrame
         ``check_claims`` output: ``claim_id``, ``metric``, ``computed``, ``verdict``,
-        ``as_of`` (and ``threshold``).
+        ``as_of`` (and ``threshold``, ``window``, ``data_source``).
     claims : sequence of dict, optional
         The claim definitions (:func:`aipolicy.signals.load_claims`, loaded when None) for the
         comparison and tolerance of each test.
@@ -493,8 +511,8 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
     Table
         Indexed by claim; ``verdict``, ``computed`` and ``test`` in the claim's unit (fractions
         in percent, USD as ``$5.6 bn``, counts whole; never scientific notation, e.g.
-        ``≈ $5.5 bn ± $0.28 bn``), ``unit``, ``as of``; ``n/a`` when the data cannot give the
-        figure.
+        ``≈ $5.5 bn ± $0.28 bn``), ``unit``, ``window`` (the claim's and the data's), ``source``
+        (whole, with links), ``as of``; ``n/a`` when the data cannot give the figure.
     """
     if claims is None:
         from aipolicy.signals import load_claims
@@ -516,20 +534,20 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
                 scale = _usd_scale(float(threshold))
             except (TypeError, ValueError):
                 scale = None
-        comparison = str(spec.get("comparison", ""))
-        test = f"{_COMPARISONS.get(comparison, comparison)} {_claim_value(threshold, style, scale)}"
-        if comparison == "approx" and spec.get("tolerance") is not None:
-            test += f" ± {_claim_value(spec['tolerance'], style, scale)}"
-        rows.append({"claim": cid, "verdict": r.get("verdict"),
-                     "computed": _claim_value(r.get("computed"), style, scale, signed=True),
-                     "test": test.strip(), "unit": unit, "as_of": r.get("as_of")})
+        computed = _claim_value(r.get("computed"), style, scale, signed=True)
+        rows.append({"claim": cid, "verdict": r.get("verdict"), "computed": computed,
+                     "test": _claim_test(spec, metric, threshold, style, scale), "unit": unit,
+                     "window": r.get("window"), "source": r.get("data_source"),
+                     "as_of": r.get("as_of")})
     frame = pd.DataFrame(rows, columns=["claim", "verdict", "computed", "test", "unit",
-                                        "as_of"]).set_index("claim")
+                                        "window", "source", "as_of"]).set_index("claim")
     cols = {
         "verdict": Col("text"),
         "computed": Col("text", align="right", missing="n/a"),
         "test": Col("text", header="test (claim holds when)", align="right"),
         "unit": Col("text", missing=""),
+        "window": Col("text", missing=""),
+        "source": Col("source", missing=""),
         "as_of": Col("date", header="as of", missing="n/a"),
     }
     notes = ["n/a: the data cannot give the figure (the claim cannot be checked)."] if (

@@ -37,8 +37,11 @@ Passive vs active (:mod:`.strategies`)
     momentum_rotation, RotationResult, passive_vs_active
 Scorecard (:mod:`.scorecard`)
     basket_scorecard
-Claims (:mod:`.claims`, metrics in :mod:`.claim_metrics`)
+Claims (:mod:`.claims`; verdicts in :mod:`.claim_base`; metrics in :mod:`.claim_metrics`,
+:mod:`.claim_jobs`, :mod:`.claim_passive`; sourced index records in :mod:`.index_records`)
     check_claims, load_claims, validate_claim, verdict, VERDICTS, DEFAULT_CLAIMS_FILE
+Price cuts (:mod:`.price_cuts`)
+    price_cut_car, PriceCutResult
 
 statsmodels is imported only inside the regression functions.
 """
@@ -100,6 +103,7 @@ from .performance import (
     performance_table,
     wealth_index,
 )
+from .price_cuts import PriceCutResult, price_cut_car
 from .regression import (
     CapmResult,
     capm,
@@ -127,6 +131,7 @@ from .scorecard import basket_scorecard
 from .strategies import RotationResult, momentum_rotation, passive_vs_active
 
 __all__ = [
+    "PriceCutResult",
     "BASKETS",
     "DEFAULT_CLAIMS_FILE",
     "PERFORMANCE_COLUMNS",
@@ -178,6 +183,7 @@ __all__ = [
     "next_session",
     "ols_hac",
     "passive_vs_active",
+    "price_cut_car",
     "performance_record",
     "performance_table",
     "periods_per_year_for",

@@ -6,7 +6,9 @@ tolerance. :func:`check_claims` evaluates each against the frames it is given an
 row per claim with a verdict that is strictly one of :data:`VERDICTS`.
 
 The metrics (``max_rally``, ``cpi_yoy_high``, ``record_high``, ``ipo_proceeds``,
-``basket_outperformance``) and their units are in :mod:`aipolicy.signals.claim_metrics`.
+``basket_outperformance``, ``jobs_market``, ``index_vs_picks``, ``attribution``) and their units
+are in :mod:`aipolicy.signals.claim_metrics`; the verdicts and what each means
+(:data:`VERDICT_MEANINGS`) in :mod:`aipolicy.signals.claim_base`.
 """
 
 from __future__ import annotations
@@ -19,27 +21,37 @@ import pandas as pd
 
 from aipolicy.errors import InvalidInputError
 
-from .claim_metrics import (
+from .claim_base import (
     CANNOT,
-    METRICS,
+    CONSISTENT,
     NOT_SUPPORTED,
+    PARTLY,
     SUPPORTED,
+    VERDICT_MEANINGS,
+    VERDICT_ORDER,
     VERDICTS,
     CannotCheck,
-    _attr_source,
-    _synthetic_note,
+    attr_source,
+    synthetic_note,
     verdict,
+    window_text,
 )
+from .claim_metrics import METRIC_INPUTS, METRICS
 
 __all__ = [
     "CANNOT",
     "COLUMNS",
+    "CONSISTENT",
     "DEFAULT_CLAIMS_FILE",
     "NOT_SUPPORTED",
+    "PARTLY",
     "SUPPORTED",
     "VERDICTS",
+    "VERDICT_MEANINGS",
+    "VERDICT_ORDER",
     "check_claims",
     "load_claims",
+    "price_tickers",
     "validate_claim",
     "verdict",
 ]
@@ -52,6 +64,7 @@ COLUMNS = [
     "computed",
     "threshold",
     "verdict",
+    "window",
     "data_source",
     "as_of",
     "note",
@@ -93,7 +106,11 @@ def validate_claim(claim: Mapping) -> dict:
         raise InvalidInputError(
             f"claim {c['id']!r}: comparison must be one of {COMPARISONS}, got {c['comparison']!r}"
         )
-    if isinstance(c["assets"], str):
+    if c["assets"] == "universe":
+        from aipolicy.marketdata import universe
+
+        c["assets"] = list(dict.fromkeys(universe.INFRA_TICKERS + universe.PLATFORM_TICKERS))
+    elif isinstance(c["assets"], str):
         c["assets"] = [c["assets"]]
     if not isinstance(c["window"], Mapping):
         raise InvalidInputError(
@@ -104,6 +121,16 @@ def validate_claim(claim: Mapping) -> dict:
     if c["tolerance"] < 0:
         raise InvalidInputError(f"claim {c['id']!r}: tolerance must be >= 0")
     return c
+
+
+def price_tickers(claims: Sequence[Mapping] | None = None) -> list[str]:
+    """Every ticker the claims read from the price data (assets and benchmarks), in order."""
+    items = load_claims() if claims is None else [validate_claim(c) for c in claims]
+    out: list[str] = []
+    for c in items:
+        if METRIC_INPUTS.get(c["metric"]) == "prices":
+            out += list(c["assets"]) + ([c["benchmark"]] if c.get("benchmark") else [])
+    return list(dict.fromkeys(out))
 
 
 def _as_of_str(value) -> str:
@@ -136,11 +163,13 @@ def check_claims(
 
     Returns
     -------
-    DataFrame with columns claim_id, claim, metric, computed (float, the metric's units),
-    threshold, verdict (one of :data:`VERDICTS`), data_source (from the frame's
-    attrs['provenance'] / attrs['source'] or the IPO row's source), as_of (ISO date of the
-    last data point used), note (how it was computed, or why it cannot be checked; flags
-    synthetic data).
+    DataFrame with columns claim_id, claim, metric, computed (float, the metric's units; NaN
+    when the claim cannot be checked), threshold, verdict (one of :data:`VERDICTS`, meanings in
+    :data:`VERDICT_MEANINGS`), window (the window the verdict is about and the data used),
+    data_source (from the frame's attrs['provenance'] / attrs['source'], a curated row's
+    public source, or both), as_of (ISO date of the last data point used), note (how it was
+    computed, or why it cannot be checked and what data would decide it; flags synthetic
+    data).
     """
     if claims is None:
         items = load_claims()
@@ -155,6 +184,7 @@ def check_claims(
             raise InvalidInputError(
                 f"{name} must be a DataFrame or None, got {type(frame).__name__}"
             )
+    frames = {"prices": prices, "fred": fred, "ipos": ipos}
     rows = []
     for c in items:
         row = {
@@ -165,25 +195,24 @@ def check_claims(
             "threshold": c["threshold"],
         }
         try:
-            computed, note, src, as_of, used = METRICS[c["metric"]](c, prices, fred, ipos)
+            res = METRICS[c["metric"]](c, prices, fred, ipos)
             row.update(
-                computed=computed,
-                verdict=verdict(computed, c["comparison"], c["threshold"], c["tolerance"]),
-                data_source=src,
-                as_of=_as_of_str(as_of),
-                note=_synthetic_note(used) + note,
+                computed=res.computed,
+                verdict=res.verdict
+                or verdict(res.computed, c["comparison"], c["threshold"], c["tolerance"]),
+                window=res.window or window_text(c),
+                data_source=res.data_source,
+                as_of=_as_of_str(res.as_of),
+                note=synthetic_note(res.frame) + res.note,
             )
         except CannotCheck as exc:
-            frame = (
-                ipos
-                if c["metric"] == "ipo_proceeds"
-                else (fred if c["metric"] == "cpi_yoy_high" else prices)
-            )
+            frame = frames.get(METRIC_INPUTS.get(c["metric"]) or "")
             row.update(
                 verdict=CANNOT,
-                data_source=_attr_source(frame) if frame is not None else "",
+                window=window_text(c),
+                data_source=attr_source(frame) if frame is not None else "",
                 as_of=_as_of_str((frame.attrs or {}).get("as_of")) if frame is not None else "",
-                note=_synthetic_note(frame) + str(exc),
+                note=synthetic_note(frame) + str(exc),
             )
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)

@@ -617,7 +617,7 @@ def test_economics_scorecard_and_claims_views(market):
     claims = mt.claims_view(market["checked"], market["claims"])
     assert_for_people(claims)
     assert list(claims.frame.columns) == ["verdict", "computed", "test (claim holds when)",
-                                          "unit", "as of"]
+                                          "unit", "window", "source", "as of"]
     assert claims.frame.equals(mt.claims_view(market["checked"]).frame)
 
 

@@ -159,7 +159,7 @@ def test_06_other_window_and_preset_records_claims_and_scorecard(tmp_path):
         NB06, tmp_path, start="2022-01-03", end="2025-12-31", preset="startup", trend_years=2
     )
     claims = rec["claims"]
-    assert len(claims) == 5
+    assert len(claims) == 8
     assert {c["verdict"] for c in claims} <= set(VERDICTS)
     assert all(c["data_source"] and c["document"] for c in claims)
     # the data end before the claims' May-2026 windows: those cannot be checked
@@ -217,4 +217,11 @@ def test_06_on_real_csv_data_completes_with_uncheckable_claims(tmp_path):
     verdicts = {c["claim_id"]: c["verdict"] for c in rec["claims"]}
     # CPI in the folder ends 2025-08: the April-2026 claim cannot be checked
     assert verdicts["us_inflation_3y_high_apr_2026"] == "cannot be checked with this data"
+    # the record is decided by the sourced record before the file; the Cerebras figure rests on
+    # secondary reports; no payrolls in the folder
+    assert verdicts["sp500_record_high"] == "supported"
+    assert verdicts["chips_beat_index_ai_bull_run"] == "supported"
+    assert verdicts["cerebras_ipo_5_5b"] == "consistent with secondary reports"
+    assert verdicts["strong_jobs_market"] == "cannot be checked with this data"
+    assert rec["claims_consistent_with_secondary"] == 1
     assert rec["scorecard"]["hardware"]["members"] == "SMCI"

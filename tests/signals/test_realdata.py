@@ -52,5 +52,6 @@ def test_real_cpi_yoy_and_claims_on_one_year_of_prices():
     assert out.loc["micron_rally_700", "verdict"] == "supported"
     assert out.loc["micron_rally_700", "computed"] == pytest.approx((mu / mu.cummin()).max() - 1)
     assert "lower bound" in out.loc["micron_rally_700", "note"]
-    others = out.drop(index="micron_rally_700")
+    assert out.loc["sp500_record_high", "verdict"] == "supported"
+    others = out.drop(index=["micron_rally_700", "sp500_record_high"])
     assert set(others["verdict"]) == {"cannot be checked with this data"}
