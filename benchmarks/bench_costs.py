@@ -115,7 +115,9 @@ def one(p):
     dep = (capex - res) / n
     ann = (capex - res * (1 + r) ** -n) * r / (1 - (1 + r) ** -n) if r > 1e-15 else dep
     per_server = (ann + p["server_price_usd"] * p["maintenance_share_annual"] / 12
-                  + p["server_base_power_w"] * kwh + p["facilities_usd_per_server_month"])
+                  + p["server_base_power_w"] * kwh
+                  # colocation: provisioned kW (maximum input power) x USD per kW-month
+                  + p["server_power_w"] * (p["colocation_usd_per_kw_month"] / 1000))
     per_rep = p["gpus_per_replica"] * p["board_power_w"] * kwh
     fixed = p["platform_monthly_usd"] + p["implementation_usd"] / h
     def cost(rr):  # rr: replicas in the fleet

@@ -43,6 +43,20 @@ def growth_factors(growth_annual: ArrayLike, horizon_months: ArrayLike
     g = np.asarray(growth_annual, dtype=float)
     h = np.asarray(horizon_months, dtype=float)
     x = (1.0 + g) ** (1.0 / 12.0)
+    if x.ndim and h.ndim == 0 and float(h) >= 1.0:  # the Monte Carlo: same arithmetic, in place
+        hf = float(h)
+        avg = x ** hf
+        avg -= 1.0
+        den = x - 1.0
+        den *= hf
+        with np.errstate(divide="ignore", invalid="ignore"):
+            avg /= den
+        avg[np.abs(x - 1.0) < 1e-12] = 1.0
+        # max(x^(H-1), 1) is 1 wherever x <= 1: the power only where volume grows
+        end = np.ones_like(x)
+        up = x > 1.0
+        end[up] = x[up] ** (hf - 1.0)
+        return avg, end
     flat = np.abs(x - 1.0) < 1e-12
     with np.errstate(divide="ignore", invalid="ignore"):
         avg = np.where(flat, 1.0, (x ** h - 1.0) / (h * (x - 1.0)))

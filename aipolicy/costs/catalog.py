@@ -58,6 +58,7 @@ __all__ = [
     "gpu_rental",
     "gpu_rental_table",
     "server_for",
+    "server_power",
     "open_model",
     "open_models",
     "throughput_table",
@@ -213,6 +214,8 @@ class GpuSpec:
     board_power_w: Figure | None
     purchase_usd: Figure | None
     fp8_speedup: Figure | None
+    server_max_power_w: Figure | None = None
+    server_max_power_gpus: Figure | None = None
 
     def require(self, field: str, purpose: str) -> Figure:
         """Return a figure or raise :class:`CatalogError` saying it is missing and what to do."""
@@ -242,7 +245,7 @@ def gpu_spec(gpu: str, directory: str | Path | None = None) -> GpuSpec:
     figs = _long_rows(table, "gpu", gpu)
     return GpuSpec(gpu=gpu, **{f: figs.get(f) for f in (
         "memory_gb", "bandwidth_gb_s", "fp16_tflops", "board_power_w", "purchase_usd",
-        "fp8_speedup")})
+        "fp8_speedup", "server_max_power_w", "server_max_power_gpus")})
 
 
 def gpu_rental_table(gpu: str | None = None,
@@ -315,6 +318,38 @@ def server_for(gpu: str, directory: str | Path | None = None) -> ServerSpec:
                       price_usd=float(r["price_usd"]), installation_usd=install,
                       installation_estimated=bool(estimated), source=r["source"],
                       as_of=r["as_of"], note=r["note"])
+
+
+def server_power(gpu: str, gpus_per_server: int, base_power_w: float | None = None,
+                 directory: str | Path | None = None) -> Figure:
+    """Maximum input power of a ``gpus_per_server``-GPU server of ``gpu`` (W).
+
+    Sourced when ``gpus.csv`` lists the GPU's ``server_max_power_w`` for a server of that many
+    GPUs (``server_max_power_gpus``: DGX H100/H200 10.2 kW, DGX B200 14.3 kW, 8 GPUs each).
+    Otherwise estimated as ``gpus_per_server * board_power_w + base_power_w`` (default base:
+    ``cost_defaults`` ``server_base_power_w``) and labelled ``estimated`` in the note.
+
+    Raises
+    ------
+    CatalogError
+        The GPU has neither a sourced server figure nor a board power (``field="server_power_w"``).
+    """
+    spec = gpu_spec(gpu, directory)
+    top, n = spec.server_max_power_w, spec.server_max_power_gpus
+    if top is not None and n is not None and int(n.value) == int(gpus_per_server):
+        return Figure(top.value, "W", top.source, top.as_of,
+                      f"{int(n.value)}-GPU server maximum input power; {top.note}".rstrip("; "))
+    if spec.board_power_w is None:
+        raise CatalogError(f"GPU {gpu!r} has no server power and no board power in the catalog; "
+                           "pass server_power_w explicitly", field="server_power_w")
+    base = (cost_default("server_base_power_w", directory).value if base_power_w is None
+            else float(base_power_w))
+    board = spec.board_power_w.value
+    why = ("no sourced figure for this GPU" if top is None
+           else f"the sourced figure is for {int(n.value) if n else '?'} GPUs")
+    return Figure(gpus_per_server * board + base, "W", "aipolicy estimate", "undated",
+                  f"estimated ({why}): {int(gpus_per_server)} GPUs x {board:g} W board power "
+                  f"+ {base:g} W server base power")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ __all__ = ["CATALOG_FILES", "KNOWN_UNITS", "load_catalog", "parse_as_of"]
 KNOWN_UNITS = frozenset(
     {
         "USD", "USD/month", "USD/kWh", "USD/FTE-month", "USD/server-month", "USD/GPU-hour",
+        "USD/kW-month",
         "FTE", "ratio", "ratio/year", "months", "years", "W", "GB", "GB/s", "TFLOPS",
         "B params", "tokens", "count",
     }

@@ -203,18 +203,23 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     cs = np.asarray(u["per_server"], dtype=float)
     shape = np.broadcast(a0, a1, q, f, c, cs, spare, least, gpr_all,
                          *staff_p.values()).shape
-    a0, a1, q, f, c, cs, f_nostaff, spare, least, gpr_all = (
-        np.broadcast_to(x, shape) for x in (a0, a1, q, f, c, cs, f_nostaff, spare, least,
-                                             gpr_all))
-    staff_p = {k: np.broadcast_to(v, shape) for k, v in staff_p.items()}
+    # Inputs keep their own shapes (a scalar stays a scalar): every element is computed by
+    # the same arithmetic as on arrays broadcast to `shape`, without the full-size passes.
     if acquisition == "buy":
-        gpr = np.broadcast_to(np.asarray(p["gpus_per_replica"], dtype=float), shape)
-        gps = np.broadcast_to(np.asarray(p["gpus_per_server"], dtype=float), shape)
-        k = np.where(gpr <= gps, np.floor(gps / np.minimum(gpr, gps)), 1.0)
-        c = np.where(gpr <= gps, c, c + np.ceil(gpr / gps) * cs)
-        cs = np.where(gpr <= gps, cs, 0.0)
+        gpr = gpr_all
+        gps = np.asarray(p["gpus_per_server"], dtype=float)
+        if gpr.ndim == 0 and gps.ndim == 0:
+            fits = bool(gpr <= gps)
+            k = np.floor(gps / np.minimum(gpr, gps)) if fits else np.asarray(1.0)
+            if not fits:
+                c = c + np.ceil(gpr / gps) * cs
+                cs = np.zeros_like(cs)
+        else:
+            k = np.where(gpr <= gps, np.floor(gps / np.minimum(gpr, gps)), 1.0)
+            c = np.where(gpr <= gps, c, c + np.ceil(gpr / gps) * cs)
+            cs = np.where(gpr <= gps, cs, 0.0)
     else:
-        k = np.ones(shape)
+        k = np.asarray(1.0)
     out = np.full(shape, np.nan)
     slope = a1 * q - c - cs / k
     # the cheapest staff any fleet can have, and what one more on-call rotation adds
@@ -238,22 +243,37 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     limit = k + extra
     # with slope <= 0 the cost gap only grows block by block, so the first block decides;
     # otherwise the answer lies within `limit` replicas of the lower bound r_lo
-    idx = np.flatnonzero(np.isfinite(r_lo) & (a1 > 0))
+    idx = np.flatnonzero(np.broadcast_to(np.isfinite(r_lo) & (a1 > 0), shape))
     j = 0
-    flat = [np.ravel(x) for x in (r_lo, k, a0, a1, q, f_nostaff, c, cs, spare, least,
-                                   gpr_all, *staff_p.values(), limit)]
+
+    def flat_of(x: np.ndarray, full: bool = False) -> np.ndarray | float:
+        """Draw-indexed 1-D view of ``x`` (a copy only if it must be broadcast), or a
+        scalar that every draw shares."""
+        if x.ndim == 0 and not full:
+            return float(x)
+        return np.ravel(np.broadcast_to(x, shape))
+
+    flat = [flat_of(r_lo, True), *(flat_of(np.asarray(x)) for x in (
+        k, a0, a1, q, f_nostaff, c, cs, spare, least, gpr_all, *staff_p.values())),
+        flat_of(np.asarray(limit), True)]
+
+    def take(x: np.ndarray | float, sel: np.ndarray) -> np.ndarray | float:
+        return x[sel] if isinstance(x, np.ndarray) else x
+
     while idx.size:
         if idx.size == out.size:  # every draw still open: no gather needed
             r0, kk, a0i, a1i, qi, fi, ci, csi, sp, lo, gi, *st, lim = flat
         else:
-            r0, kk, a0i, a1i, qi, fi, ci, csi, sp, lo, gi, *st, lim = (x[idx] for x in flat)
+            r0, kk, a0i, a1i, qi, fi, ci, csi, sp, lo, gi, *st, lim = (
+                take(x, idx) for x in flat)
         r = r0 + j  # replicas the peak needs; the fleet adds the spares
         fleet = np.maximum(r + sp, lo)
         staff = staff_fte_effective(dict(zip(staff_keys, st, strict=True)), fleet * gi)
         s = fi + staff * st[1] + fleet * ci + ceil_safe(fleet / kk) * csi
         hit = s <= (a0i + a1i * r * qi) * (1 + 1e-12)
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.maximum((r[hit] - 1.0) * qi[hit], (s[hit] - a0i[hit]) / a1i[hit])
+            v = np.maximum((r[hit] - 1.0) * take(qi, hit),
+                           (s[hit] - take(a0i, hit)) / take(a1i, hit))
         out.ravel()[idx[hit]] = v
         j += 1
         idx = idx[~hit & (j < lim)]

@@ -57,7 +57,8 @@ FIELD_UNITS: dict[str, str] = {
     "server_base_power_w": "W per server",
     "pue": "ratio",
     "power_usd_per_kwh": "USD/kWh",
-    "facilities_usd_per_server_month": "USD per server-month",
+    "server_power_w": "W per server (maximum input power)",
+    "colocation_usd_per_kw_month": "USD per kW-month",
     "staff_fte": "FTE",
     "staff_cost_usd_per_fte_month": "USD per FTE-month",
     "platform_monthly_usd": "USD per month",
@@ -77,7 +78,7 @@ BUY_ONLY: tuple[str, ...] = (
     "gpus_per_server", "server_price_usd", "installation_usd", "hardware_life_months",
     "residual_value_share", "cost_of_capital_annual", "maintenance_share_annual",
     "board_power_w", "server_base_power_w", "pue", "power_usd_per_kwh",
-    "facilities_usd_per_server_month")
+    "server_power_w", "colocation_usd_per_kw_month")
 #: Fields that are shares in [0, 1].
 SHARES: tuple[str, ...] = ("cached_input_share", "batch_share", "residual_value_share",
                            "oncall_share")
@@ -96,7 +97,7 @@ CATALOG_DEFAULTS: dict[str, str] = {
     "server_base_power_w": "server_base_power_w",
     "pue": "pue",
     "power_usd_per_kwh": "power_usd_per_kwh",
-    "facilities_usd_per_server_month": "facilities_usd_per_server_month",
+    "colocation_usd_per_kw_month": "colocation_usd_per_kw_month",
     "staff_cost_usd_per_fte_month": "staff_cost_usd_per_fte_month",
     "platform_monthly_usd": "platform_monthly_usd",
     "horizon_months": "horizon_months",

@@ -146,6 +146,7 @@ def hardware_entries(gpu: str, acquisition: str, rental_provider: str | None,
         if acquisition == "buy" and not all(
                 k in given for k in ("gpus_per_server", "server_price_usd", "installation_usd")):
             raise
+        out.update(_server_power_entry(gpu, given.get("gpus_per_server"), given))
         return out
     sp = Provenance(server.source, server.as_of,
                     f"server {server.server}; {server.note}".rstrip("; "))
@@ -155,4 +156,22 @@ def hardware_entries(gpu: str, acquisition: str, rental_provider: str | None,
     out["installation_usd"] = (server.installation_usd, Provenance(
         inst.source, inst.as_of, "estimated: " + inst.note) if server.installation_estimated
         else sp)
+    out.update(_server_power_entry(gpu, given.get("gpus_per_server", server.gpus_per_server),
+                                   given))
     return out
+
+
+def _server_power_entry(gpu: str, gpus_per_server: Any, given: Mapping[str, Any]) -> Entries:
+    """``server_power_w``: the server's maximum input power (W), sourced or estimated.
+
+    It sets the provisioned kW that colocation charges (see :mod:`aipolicy.costs.selfhost`);
+    energy is billed on board power and base power instead. Nothing when the caller gives it,
+    or when the server size or the GPU's power is unknown (buying then asks for it).
+    """
+    if "server_power_w" in given or gpus_per_server is None:
+        return {}
+    try:
+        fig = catalog.server_power(gpu, int(gpus_per_server), given.get("server_base_power_w"))
+    except CatalogError:
+        return {}
+    return {"server_power_w": (fig.value, _fig_prov(fig))}

@@ -102,7 +102,8 @@ class Scenario:
     server_base_power_w: float
     pue: float
     power_usd_per_kwh: float
-    facilities_usd_per_server_month: float
+    server_power_w: float = math.nan
+    colocation_usd_per_kw_month: float
     staff_fte: float
     staff_cost_usd_per_fte_month: float
     platform_monthly_usd: float

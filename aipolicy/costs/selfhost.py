@@ -19,12 +19,31 @@ Monthly cost (USD per month) is ``fixed + per_replica * replicas + per_server * 
   + implementation_usd / horizon_months``;
 * rent, per replica: ``gpus_per_replica * gpu_hour_usd * 730`` (always on); in ``autoscale``
   mode the replicas follow the hourly load profile instead of the peak;
-* buy, per replica: GPU power ``gpus_per_replica * board_power_w / 1000 * pue *
-  power_usd_per_kwh * 730`` (board power, i.e. an upper bound);
+* buy, per replica: GPU energy ``gpus_per_replica * board_power_w / 1000 * pue *
+  power_usd_per_kwh * 730`` (board power: the GPUs in use run flat out; idle GPUs in a
+  part-filled server are not charged energy);
 * buy, per server: straight-line depreciation ``capex * (1 - residual) / life``, cost of capital
   (the capital-recovery annuity on ``capex`` less the discounted residual, minus the
-  depreciation), maintenance ``price * maintenance_share_annual / 12``, base power and
-  facilities. ``capex = server_price_usd + installation_usd``.
+  depreciation), maintenance ``price * maintenance_share_annual / 12``, base energy
+  ``server_base_power_w / 1000 * pue * power_usd_per_kwh * 730`` and colocation
+  ``server_power_w / 1000 * colocation_usd_per_kw_month`` (the ``facilities`` component).
+  ``capex = server_price_usd + installation_usd``.
+
+Power: energy versus provisioned capacity
+    Two different kW figures are used on purpose. *Energy* (the ``power`` component) is the
+    draw: board power x GPUs in use + a base power per server (CPUs, memory, fans, NICs),
+    times PUE. A full 8xH100 server comes to 8 x 700 + 450 = 6.05 kW, just under the only
+    typical-draw figure found (DGX H100 6.5-8.5 kW, a secondary source,
+    https://www.supercluster.blog/p/6-ai-supercluster-nvidia-dgx-h100), so the energy may be
+    understated by up to about 30%; board power is sourced for every GPU while a typical draw
+    exists for one system only, hence this choice. *Provisioned capacity* (what a colocation
+    contract charges per kW-month, whether drawn or not) is the server's maximum input power
+    ``server_power_w`` from the GPU catalog (``gpus.csv`` ``server_max_power_w``): DGX
+    H100/H200 10.2 kW (NVIDIA user guide as quoted by a secondary page), DGX B200 14.3 kW
+    (NVIDIA DGX B200 user guide). GPUs without a sourced figure get ``gpus_per_server x
+    board_power_w + server_base_power_w``, labelled ``estimated`` in the provenance.
+    Colocation is priced at CBRE's H2 2024 North American asking rate, 184.06 USD per
+    kW-month for 250-500 kW (``cost_defaults.csv`` ``colocation_usd_per_kw_month``).
 """
 
 from __future__ import annotations
@@ -59,7 +78,14 @@ COMPONENTS = ("gpu_rental", "depreciation", "cost_of_capital", "maintenance", "p
 
 def ceil_safe(x: ArrayLike) -> ArrayLike:
     """``ceil`` that ignores floating-point noise just above a whole number."""
-    return np.ceil(np.asarray(x, dtype=float) * (1.0 - 1e-12) - 1e-12).clip(min=0.0)
+    a = np.asarray(x, dtype=float)
+    if a.ndim == 0:
+        return np.ceil(a * (1.0 - 1e-12) - 1e-12).clip(min=0.0)
+    y = a * (1.0 - 1e-12)  # one new array, then in place (the Monte Carlo's hot path)
+    y -= 1e-12
+    np.ceil(y, out=y)
+    np.maximum(y, 0.0, out=y)
+    return y
 
 
 def planned_share(p: Mapping[str, ArrayLike]) -> ArrayLike:
@@ -151,7 +177,9 @@ def unit_costs(p: Mapping[str, ArrayLike], acquisition: str) -> dict[str, ArrayL
         out["cost_of_capital_server"] = annuity - dep
         out["maintenance_server"] = p["server_price_usd"] * p["maintenance_share_annual"] / 12.0
         out["power_server"] = p["server_base_power_w"] * kwh
-        out["facilities_server"] = p["facilities_usd_per_server_month"]
+        # colocation: the provisioned kW (the server's maximum input power) x USD per kW-month
+        out["facilities_server"] = p["server_power_w"] * (p["colocation_usd_per_kw_month"]
+                                                          / 1000.0)
     out["fixed"] = sum((v for k, v in list(out.items()) if k.endswith("_fixed")), start=0.0)
     out["per_replica"] = sum((v for k, v in list(out.items()) if k.endswith("_replica")),
                              start=0.0)
@@ -205,10 +233,16 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
     for comp in COMPONENTS:
         fixed = (staff_fte * p["staff_cost_usd_per_fte_month"] if comp == "staff"
                  else u.get(f"{comp}_fixed", 0.0))
-        v = (fixed * active + u.get(f"{comp}_replica", 0.0) * replica_months
-             + u.get(f"{comp}_server", 0.0) * servers)
+        # fixed + per replica x replica-months + per server x servers; a piece the mode lacks
+        # is left out (adding 0 x an array would only cost time in the Monte Carlo)
+        v = fixed * active
+        if f"{comp}_replica" in u:
+            v = v + u[f"{comp}_replica"] * replica_months
+        if f"{comp}_server" in u:
+            v = v + u[f"{comp}_server"] * servers
         out[f"{comp}_usd"] = v
-        total = total + v
+        if np.ndim(v) or v != 0.0:
+            total = total + v
     out.update(total_usd=total, replicas=replicas, gpus=replicas * p["gpus_per_replica"],
                servers=servers, capacity_rps=cap, peak_rps=peak_rps,
                replica_months=replica_months, staff_fte=staff_fte * active)

@@ -135,8 +135,21 @@ def _fleet(r: Any, scenario: Scenario) -> str:
     spare = int(scenario.redundancy_replicas)
     text = f"{r.replicas} replica(s) = {r.gpus} GPUs"
     if r.servers:
-        text += f" in {r.servers} server(s)"
+        gps = int(scenario.gpus_per_server)
+        idle = int(r.servers) * gps - int(r.gpus)
+        text += f" in {r.servers} {_server_name(scenario)} server(s) of {gps} GPUs"
+        if idle > 0:
+            text += f" ({idle} GPUs idle)"
     return text + (f", incl. {spare} spare" if spare else "")
+
+
+def _server_name(scenario: Scenario) -> str:
+    """The catalog server the scenario buys (``hgx-8xh100``), or ``given`` when none is named."""
+    p = scenario.provenance.get("gpus_per_server")
+    note = p.note if p is not None else ""
+    if note.startswith("server "):
+        return note[len("server "):].split(";", 1)[0].strip()
+    return "given"
 
 
 def compare_all(scenario: Scenario) -> list[Option]:

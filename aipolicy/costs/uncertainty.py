@@ -5,7 +5,13 @@ price), each with a low, base (most likely) and high value. The tornado sets eac
 and high value with the others at base. The Monte Carlo draws all of them at once from
 triangular distributions (low, base, high) with a seeded NumPy generator and evaluates the
 full monthly TCO comparison as array arithmetic; the same core functions compute the
-deterministic answer, so zero-width ranges reproduce it exactly.
+deterministic answer, so zero-width ranges reproduce it exactly. The uniforms are drawn for
+all draws first, input by input; the arithmetic then runs on blocks of draws small enough to
+stay in the CPU cache, which changes the speed but not one number (each draw is computed
+alone).
+
+For bought GPUs the colocation rate (USD per kW-month) is one of the uncertain inputs: CBRE's
+North American H2 2024 asking rate as base, the newer secondary figures in its range.
 
 The metric is the monthly saving of self-hosting, ``api_monthly_usd - selfhost_monthly_usd``
 (USD per month; positive = self-hosting cheaper).
@@ -69,14 +75,28 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
         return np.full(u.shape, float(mode))
     fc = (mode - low) / width
     lower = u < fc
-    t = np.where(lower, u * (width * (mode - low)), (1.0 - u) * (width * (high - mode)))
+    # both branches unmasked, reusing their buffers (masked ufuncs are slower than np.where)
+    a = u * (width * (mode - low))
+    b = np.subtract(1.0, u)
+    b *= width * (high - mode)
+    t = np.where(lower, a, b)
     np.sqrt(t, out=t)
-    return np.where(lower, low + t, high - t)
+    np.add(t, low, out=a)
+    np.subtract(high, t, out=b)
+    return np.where(lower, a, b)
 
 
-#: Most Monte Carlo draws one run may take (memory grows about 0.6 GB per million draws);
+#: Most Monte Carlo draws one run may take (memory grows about 0.25 GB per million draws);
 #: the command line and the notebooks share this limit.
 MAX_DRAWS = 5_000_000
+
+#: Colocation range, USD per kW-month (see :func:`default_uncertainties`): CBRE North America
+#: H2 2024 184.06 / 1.126 (its +12.6% y/y) for the low, CBRE global Q1 2025 for the high.
+COLOCATION_LOW = round(184.06 / 1.126, 2)
+COLOCATION_HIGH = 217.30
+
+#: Draws the Monte Carlo evaluates at a time (the arrays of one block stay in the CPU cache).
+_BLOCK = 1 << 15
 
 #: Inputs that are whole numbers (Monte Carlo draws are rounded).
 WHOLE_INPUTS = frozenset({"redundancy_replicas"})
@@ -152,6 +172,15 @@ def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
                                   "EIA 2023 range: Texas industrial 6.60c to California "
                                   "commercial 23.91c (EIA Electric Power Annual, "
                                   "https://www.eia.gov/electricity/annual/)"))
+        c = s.colocation_usd_per_kw_month
+        out.append(UncertainInput(
+            "colocation_usd_per_kw_month", min(COLOCATION_LOW, c), c,
+            max(COLOCATION_HIGH, c),
+            "CBRE (https://www.cbre.com/insights/reports/north-america-data-center-trends-h2-2024"
+            ", 2025-02-26): base 184.06 USD/kW-month, North America H2 2024; low 163.46 = the "
+            "H2 2023 rate implied by its +12.6% y/y (derived); high 217.30, CBRE's global "
+            "average Q1 2025 [secondary]; the 2025 North American 194.95 [secondary, "
+            "low-quality rewrite] lies inside"))
     out += _topology_uncertainties(s)
     return tuple(out)
 
@@ -268,7 +297,7 @@ def monte_carlo(scenario: Scenario, draws: int = 10_000, seed: int | None = 0,
     if draws > MAX_DRAWS:
         raise InvalidInputError(
             f"{int(draws):,} draws is above the limit of {MAX_DRAWS:,} (a million draws take "
-            f"about 0.6 GB of memory; P(self-host cheaper) is within +-0.1 points at 1,000,000)",
+            f"about 0.25 GB of memory; P(self-host cheaper) is within +-0.1 points at 1,000,000)",
             field="draws", value=draws)
     if seed is not None and (int(seed) != seed or seed < 0):
         raise InvalidInputError(f"seed {seed!r} must be a whole number >= 0", field="seed",
@@ -276,28 +305,37 @@ def monte_carlo(scenario: Scenario, draws: int = 10_000, seed: int | None = 0,
     draws = int(draws)
     items = _coerce_inputs(scenario, inputs)
     rng = np.random.default_rng(seed)
-    sampled: dict[str, np.ndarray] = {}
-    for it in items:
-        drawn = triangular_ppf(rng.random(draws), it.low, it.base, it.high)
-        # whole replicas: a triangular draw rounded to the nearest count
-        sampled[it.name] = np.rint(drawn) if it.name in WHOLE_INPUTS else drawn
-    p: dict[str, float | np.ndarray] = dict(scenario_params(scenario))
-    p.update(sampled)
-    p["_growth"] = growth_factors(p["volume_growth_annual"], p["horizon_months"])
-    p[f"_units_{scenario.acquisition}"] = unit_costs(p, scenario.acquisition)
-    res = savings_for(scenario, p)
-    cols: dict[str, np.ndarray] = dict(sampled)
-    cols.update(res)
+    # every input's uniforms first, in input order (the stream the seed fixes); then the model
+    # runs on blocks of draws that stay in the CPU cache. Each draw's arithmetic is the same
+    # whatever the block size, so blocks change the speed, not the numbers.
+    uniforms = [rng.random(draws) for _ in items]
+    names = list(dict.fromkeys(it.name for it in items))
+    res_keys = ("api_monthly_usd", "selfhost_monthly_usd", "savings_monthly_usd", "replicas")
+    columns = [*names, *res_keys, "breakeven_requests_per_day"]
+    block = np.empty((len(columns), draws))  # one row per column of `samples`
+    row = {name: i for i, name in enumerate(columns)}
+    base = dict(scenario_params(scenario))
     autoscale = scenario.acquisition == "rent" and scenario.rent_mode == "autoscale"
-    if with_breakeven and not autoscale:
-        be = breakeven_vectorised(p, scenario.acquisition, scenario.load_profile)
-    else:
-        be = np.full(draws, np.nan)
-    cols["breakeven_requests_per_day"] = np.broadcast_to(be, (draws,))
-    samples = pd.DataFrame({k: np.broadcast_to(v, (draws,)) for k, v in cols.items()})
-    sav = res["savings_monthly_usd"]
-    sav = np.broadcast_to(sav, (draws,))
-    reached = cols["breakeven_requests_per_day"]
+    for lo in range(0, draws, _BLOCK):
+        sl = slice(lo, min(lo + _BLOCK, draws))
+        sampled: dict[str, np.ndarray] = {}
+        for it, u in zip(items, uniforms, strict=True):
+            drawn = triangular_ppf(u[sl], it.low, it.base, it.high)
+            # whole replicas: a triangular draw rounded to the nearest count
+            sampled[it.name] = np.rint(drawn) if it.name in WHOLE_INPUTS else drawn
+        p: dict[str, float | np.ndarray] = dict(base)
+        p.update(sampled)
+        p["_growth"] = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+        p[f"_units_{scenario.acquisition}"] = unit_costs(p, scenario.acquisition)
+        res = savings_for(scenario, p)
+        for key, v in (*sampled.items(), *((k, res[k]) for k in res_keys)):
+            block[row[key], sl] = v
+        block[row["breakeven_requests_per_day"], sl] = (
+            breakeven_vectorised(p, scenario.acquisition, scenario.load_profile)
+            if with_breakeven and not autoscale else np.nan)
+    samples = pd.DataFrame(block.T, columns=columns, copy=False)
+    sav = block[row["savings_monthly_usd"]]
+    reached = block[row["breakeven_requests_per_day"]]
     reached = reached[np.isfinite(reached)]
     return MonteCarloResult(
         samples=samples, p_selfhost_cheaper=float(np.mean(sav > 0)),

@@ -59,10 +59,11 @@ def test_investor_buy_cashflows_hand_worked(simple):
     # at the end of the 48-month life the residual is 20% of capex
     assert cf.loc[48, "residual_usd"] == pytest.approx(0.2 * 307_300)
     assert r.npv_usd == pytest.approx(cf["net_cash_flow_usd"].sum())
-    # power (700 W + 450 W) * 1.4 * 0.12 * 730 = 141.04; maintenance 1,187.50; facilities 200
-    assert monthly == pytest.approx(26_280 - 141.036 - 1_187.5 - 200)
-    # 342,300 / 24,751.46 = 13.8 -> cumulative turns positive in month 14
-    assert r.payback_month == 14
+    # power (700 W + 450 W) * 1.4 * 0.12 * 730 = 141.04; maintenance 1,187.50; colocation
+    # 10.2 kW (DGX H100 maximum input power) * 184.06 USD/kW-month = 1,877.41
+    assert monthly == pytest.approx(26_280 - 141.036 - 1_187.5 - 1_877.412)  # 23,074.05
+    # 342,300 / 23,074.05 = 14.8 -> cumulative turns positive in month 15
+    assert r.payback_month == 15
 
 
 def test_investor_trends_lower_npv():

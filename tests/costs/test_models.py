@@ -82,7 +82,8 @@ def test_selfhost_buy_hand_worked(simple):
     assert b["maintenance"] == pytest.approx(285_000 * 0.05 / 12)  # 1,187.50
     # (4 * 700 W + 450 W) = 3.25 kW * PUE 1.4 * 0.12 USD/kWh * 730 h = 398.58
     assert b["power"] == pytest.approx(3.25 * 1.4 * 0.12 * 730)
-    assert b["facilities"] == 200.0
+    # colocation: one server's 10.2 kW maximum input power x 184.06 USD/kW-month = 1,877.41
+    assert b["facilities"] == pytest.approx(10.2 * 184.06)
     assert b["staff"] == pytest.approx(0.25 * 18_000)
     assert b["implementation"] == pytest.approx(50_000 / 36)
     assert r.monthly_usd == pytest.approx(sum(b.values()))

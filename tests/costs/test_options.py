@@ -33,7 +33,8 @@ def _buy_by_hand() -> float:
     Catalog figures (aipolicy/catalogs): server hgx-8xh100 USD 285,000 + 22,300 installation,
     8 GPUs; H100 SXM board power 700 W; cost_defaults: life 48 months, residual 20%, cost of
     capital 8%/year, maintenance 5%/year, server base power 450 W, PUE 1.4, USD 0.12/kWh,
-    facilities USD 200/server-month, staff_fte_buy 0.25 x USD 18,000, implementation_usd_buy
+    colocation 10.2 kW (DGX H100 maximum input power) x USD 184.06/kW-month, staff_fte_buy
+    0.25 x USD 18,000, implementation_usd_buy
     USD 50,000 over 36 months, no platform. Fleet: 2 replicas of 2 GPUs (one for the peak hour,
     one spare) = 4 GPUs in 1 server.
     """
@@ -46,7 +47,7 @@ def _buy_by_hand() -> float:
     cost_of_capital = annuity - depreciation
     maintenance = 285_000 * 0.05 / 12
     power = (4 * 700 + 450) / 1000 * 1.4 * 0.12 * 730
-    facilities = 200
+    facilities = 10.2 * 184.06  # 1,877.41 (was a flat 200 per server)
     staff = 0.25 * 18_000
     implementation = 50_000 / 36
     return (depreciation + cost_of_capital + maintenance + power + facilities + staff
@@ -57,7 +58,8 @@ def test_buying_is_priced_with_the_buy_mode_defaults():
     # the fleet of the hand computation: 1 replica for the peak + 1 spare; no on-call floor
     s = build_scenario(acquisition="rent", requests_per_day=200_000, oncall_share=0.0)
     expected = _buy_by_hand()
-    assert expected == pytest.approx(14_039.91, abs=0.01)
+    # 14,039.91 with the flat 200 USD facilities; colocation adds 1,877.41 - 200 = 1,677.41
+    assert expected == pytest.approx(15_717.32, abs=0.01)
     opts = compare_options(s)
     buy = opts.modes["buy"]
     assert (buy.replicas, buy.gpus, buy.servers) == (2, 4, 1)
