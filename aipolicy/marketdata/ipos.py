@@ -138,6 +138,9 @@ def fetch_ipo_calendar(start: str | None = None, end: str | None = None) -> pd.D
     """Network boundary: yfinance's IPO calendar as returned by ``Calendars.get_ipo_info_calendar``."""
     import yfinance as yf
 
+    from aipolicy.marketdata.live import use_project_yfinance_cache
+
+    use_project_yfinance_cache()  # its cookie cache too: not the user-wide one
     return yf.Calendars(start=start, end=end).get_ipo_info_calendar(limit=100)
 
 
@@ -170,8 +173,11 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
     missing: list[str] = []
     cal = None
     if source in ("live", "auto"):
+        from aipolicy.marketdata import reach
+
         try:
-            raw = fetch_ipo_calendar()
+            reach.require(reach.YAHOO)  # offline: one line, before any request
+            raw = reach.bounded(fetch_ipo_calendar, reach.Deadline(), "IPO calendar")
             if raw is not None and len(raw):
                 cal = _calendar_to_rows(raw)
                 fetched_at = cache.write_frame(
@@ -179,13 +185,17 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
                 )
                 used = "live"
         except Exception as exc:  # network, yfinance or parsing failure
+            if source == "live" and isinstance(exc, reach.ServiceUnreachableError):
+                raise
             if source == "live":
                 raise DataUnavailableError(
                     f"source 'live': the yfinance IPO calendar could not be downloaded ({exc}); "
                     "use source='sample' for the curated table alone"
                 ) from exc
+            offline = isinstance(exc, reach.ServiceUnreachableError)
+            why = exc.reason if offline else type(exc).__name__
             warnings.warn(
-                f"IPO calendar: Yahoo Finance unreachable ({type(exc).__name__}); "
+                f"IPO calendar: Yahoo Finance unreachable ({why}); "
                 "using the cached calendar if there is one",
                 UserWarning,
                 stacklevel=2,

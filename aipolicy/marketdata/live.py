@@ -1,13 +1,18 @@
 """Network boundary: Yahoo Finance through yfinance, and FRED (keyless CSV or fredapi).
 
 Only :func:`yahoo_download`, :func:`fred_http_get` and :func:`fred_api_series` touch the
-network; tests replace them with frames and text in the layouts the services return.
+network (and :func:`aipolicy.marketdata.reach.http_probe`, which asks first whether the
+services answer at all); most tests replace them with frames and text in the layouts the
+services return, and ``tests/marketdata/test_http_layer.py`` drives them through the real HTTP
+layer (``responses`` for yfinance and ``fredgraph.csv``, a server on 127.0.0.1 for fredapi).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -27,6 +32,7 @@ TIMEOUT_S = 20.0
 MAX_RETRIES = 3  # after the first attempt
 BACKOFF_S = 2.0  # first wait; doubles each retry
 _sleep = time.sleep  # tests replace this
+_FREDAPI_LOCK = threading.Lock()
 
 
 class RateLimited(Exception):
@@ -71,7 +77,23 @@ def use_project_yfinance_cache() -> Path:
 
     folder = yfinance_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    yf_cache.set_cache_location(str(folder))
+    managers = (yf_cache._TzDBManager, yf_cache._CookieDBManager, yf_cache._ISINDBManager)
+    if any(m.get_location() != str(folder) for m in managers):
+        yf_cache.set_cache_location(str(folder))
+        # yfinance's cache objects keep the database they opened first (set_cache_location
+        # alone changes nothing once a download ran): drop them, the next use opens ``folder``
+        for holder, attr in ((yf_cache._TzCacheManager, "_tz_cache"),
+                             (yf_cache._CookieCacheManager, "_Cookie_cache"),
+                             (yf_cache._ISINCacheManager, "_isin_cache")):  # fmt: skip
+            if hasattr(holder, attr):
+                setattr(holder, attr, None)
+    # open the databases here, in one thread: yf.download's threads opening a new one at once
+    # raced ("database is locked") and lost that ticker
+    for cache_of in (yf_cache.get_tz_cache, yf_cache.get_cookie_cache):
+        try:
+            cache_of().lookup("aipolicy-warm-up")
+        except Exception:  # yfinance then runs without that cache, as it does itself
+            pass
     return folder
 
 
@@ -179,11 +201,40 @@ def download_prices(tickers: list[str], start: str, end: str | None, interval: s
     except Exception as exc:  # network down, DNS, TLS, yfinance internals
         return {}, {t: f"Yahoo Finance unreachable ({type(exc).__name__}: {exc})" for t in tickers}
     got, failed = split_download(data, tickers)
-    errors = " ".join((getattr(data, "attrs", None) or {}).get("yf_errors", []))
-    reason = "no data returned by Yahoo Finance"
-    if errors:
-        reason += f" ({errors[:200]})"
-    return got, {t: reason for t in failed}
+    messages = (getattr(data, "attrs", None) or {}).get("yf_errors", [])
+    own = failed_reasons(messages)
+    errors = " ".join(m.strip() for m in messages)
+    reasons = {}
+    for t in failed:
+        why = own.get(t) or errors[:200]
+        reasons[t] = "no data returned by Yahoo Finance" + (f" ({why})" if why else "")
+    return got, reasons
+
+
+_FAILED_LINE = re.compile(r"^\[(?P<syms>[^\]]*)\]: (?P<why>.+)$", re.S)
+_WRAPPED = re.compile(r"^\w+\((?P<q>['\"])(?P<text>.*)(?P=q)\)$", re.S)
+
+
+def failed_reasons(messages: list[str]) -> dict[str, str]:
+    """Ticker -> yfinance's own reason, from its ``['ZZZZ', 'QQQQ']: reason`` log lines.
+
+    yfinance logs one line per distinct reason after "N Failed downloads:"; each ticker gets
+    its own reason rather than every reason of the batch, cut at 200 characters.
+    """
+    out: dict[str, str] = {}
+    for message in messages:
+        m = _FAILED_LINE.match(message.strip())
+        if not m:
+            continue
+        why = m["why"].strip()
+        wrapped = _WRAPPED.match(why)  # YFTzMissingError('$ZZZZ: possibly delisted; ...')
+        if wrapped:
+            why = wrapped["text"]
+        for sym in (s.strip().strip("'\"") for s in m["syms"].split(",")):
+            if sym:
+                text = re.sub(r"^\$[^:\s]+: ", "", why).replace("\\n", "\n")
+                out[sym] = text.split("\n")[0].strip()[:160]
+    return out
 
 
 def fred_http_get(series_id: str) -> str:
@@ -200,26 +251,33 @@ def fred_api_series(series_id: str, api_key: str) -> pd.Series:
     """Network boundary: ``fredapi.Fred(api_key).get_series`` (used when FRED_API_KEY is set).
 
     fredapi calls ``urlopen`` without a timeout, so a stalled network hung forever: its
-    ``urlopen`` is wrapped with :data:`TIMEOUT_S` for the duration of the call.
+    ``urlopen`` is wrapped with :data:`TIMEOUT_S` for the duration of the call (one call at a
+    time, so a call abandoned at a fetch's deadline cannot leave the wrapper in place).
     """
     import functools
 
     import fredapi.fred as fred_module
     from fredapi import Fred
 
-    original = fred_module.urlopen
-    fred_module.urlopen = functools.partial(original, timeout=TIMEOUT_S)
-    try:
-        client = Fred(api_key=api_key)
-        client.root_url = FRED_API_ROOT
-        return client.get_series(series_id)
-    finally:
-        fred_module.urlopen = original
+    with _FREDAPI_LOCK:
+        original = fred_module.urlopen
+        fred_module.urlopen = functools.partial(original, timeout=TIMEOUT_S)
+        try:
+            client = Fred(api_key=api_key)
+            client.root_url = FRED_API_ROOT
+            return client.get_series(series_id)
+        finally:
+            fred_module.urlopen = original
 
 
 def _is_http_429(exc: BaseException) -> bool:
+    """HTTP 429 from requests (keyless CSV) or from fredapi, which turns FRED's XML error
+    (``<error code="429" message="Too Many Requests. ..."/>``) into a ValueError."""
     resp = getattr(exc, "response", None)
-    return getattr(resp, "status_code", None) == 429 or "429" in str(exc)[:40]
+    if getattr(resp, "status_code", None) == 429 or getattr(exc, "code", None) == 429:
+        return True
+    text = str(exc)[:80].lower()
+    return "429" in text[:40] or "too many requests" in text
 
 
 def download_fred(series_id: str) -> Record:

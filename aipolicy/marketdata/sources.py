@@ -21,7 +21,7 @@ from aipolicy.errors import (
     InvalidInputError,
     UnknownTickerError,
 )
-from aipolicy.marketdata import cache, csvfiles, live, sample
+from aipolicy.marketdata import cache, csvfiles, live, reach, sample
 from aipolicy.marketdata.frames import Record, has_data, record_from_frame, record_from_table
 from aipolicy.marketdata.provenance import OHLCV, utc_now
 from aipolicy.marketdata.universe import DEFAULT_START
@@ -204,17 +204,28 @@ def _live_start(start: Any) -> str:
     return (min(s, start) if start is not None else s).strftime("%Y-%m-%d")
 
 
-def from_live(kind: str, syms: list[str], columns: list[str], interval: str, start: Any) -> Loaded:
+def from_live(kind: str, syms: list[str], columns: list[str], interval: str, start: Any,
+              deadline: reach.Deadline | None = None) -> Loaded:  # fmt: skip
     """Download, write every success to the cache, and return records; failures go to missing.
 
     Downloads run from ``min(start, DEFAULT_START)`` to today, so the cache always holds the
-    full history and a later narrower request does not shrink it.
+    full history and a later narrower request does not shrink it. The service is probed first
+    (:func:`~aipolicy.marketdata.reach.require`): offline raises ServiceUnreachableError
+    before any per-symbol request. The downloads share ``deadline`` (default
+    :data:`~aipolicy.marketdata.reach.DEADLINE_S` from now); what has not come by then fails.
     """
+    reach.require(reach.YAHOO if kind == "prices" else reach.FRED)
+    deadline = deadline if deadline is not None else reach.Deadline()
     out = Loaded(used=["live"])
     src, iv, adj = _cache_key(kind, interval)
     now = utc_now()
     if kind == "prices":
-        got, failed = live.download_prices(syms, _live_start(start), None, interval)
+        try:
+            got, failed = reach.bounded(
+                lambda: live.download_prices(syms, _live_start(start), None, interval),
+                deadline, reach.YAHOO)  # fmt: skip
+        except reach.DeadlineExceeded as exc:
+            got, failed = {}, dict.fromkeys(syms, str(exc))
         for s in syms:
             if s in got:
                 _store(out, src, s, iv, adj, got[s], now)
@@ -227,7 +238,7 @@ def from_live(kind: str, syms: list[str], columns: list[str], interval: str, sta
 
         for s in syms:
             try:
-                rec = live.download_fred(s)
+                rec = reach.bounded(lambda s=s: live.download_fred(s), deadline, f"FRED {s}")
             except Exception as exc:
                 out.missing.append(s)
                 out.notes.append(f"{s}: {type(exc).__name__}: {exc}")
@@ -244,6 +255,15 @@ def from_live(kind: str, syms: list[str], columns: list[str], interval: str, sta
     if out.records:
         out.fetched_at.append(now)
     return out
+
+
+def _live_or_offline(kind: str, syms: list[str], columns: list[str], interval: str,
+                     start: Any) -> tuple[Loaded, reach.ServiceUnreachableError | None]:  # fmt: skip
+    """``from_live``, or (every symbol missing, the error) when the service is unreachable."""
+    try:
+        return from_live(kind, syms, columns, interval, start), None
+    except reach.ServiceUnreachableError as exc:
+        return Loaded(missing=list(syms), used=["live"], notes=[str(exc)]), exc
 
 
 def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: str,
@@ -270,15 +290,16 @@ def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: 
                 + "; ".join(got.notes)[:400]
             )
     else:  # auto
-        got = from_live(kind, syms, columns, interval, start)
+        got, offline = _live_or_offline(kind, syms, columns, interval, start)
         if got.missing:
             fallback = from_cache(kind, got.missing, columns, interval)
             if fallback.records:
                 when = min(fallback.fetched_at) if fallback.fetched_at else "unknown time"
-                _warn(
-                    f"{service} download failed for {', '.join(fallback.records)} "
-                    f"({'; '.join(got.notes)[:300]}); using the local cache instead (fetched {when})"
-                )
+                why = (f"cannot reach {service}: {offline.reason}" if offline else
+                       f"{service} download failed for {', '.join(fallback.records)} "
+                       f"({'; '.join(got.notes)[:300]})")  # fmt: skip
+                _warn(f"{why}; using the local cache instead for {', '.join(fallback.records)} "
+                      f"(fetched {when})")  # fmt: skip
                 got.used.append("cache")
                 got.fetched_at += fallback.fetched_at
             if fallback.records and not got.records:  # nothing came live: label it "cache"
@@ -293,6 +314,12 @@ def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: 
                 )
             if not got.records:
                 got.used = ["live", "cache"]
+                if offline is not None:
+                    raise DataUnavailableError(
+                        f"source 'auto': cannot reach {service} ({offline.reason}) and the local "
+                        f"cache ({config.cache_dir()}) holds none of {', '.join(syms)}; run "
+                        "`aipolicy fetch` when online to fill the cache, or use source='sample'"
+                    )
     if not got.records:
         tried = {"sample": "the sample data", "csv": f"the CSV folder {data_dir}",
                  "cache": f"the local cache ({config.cache_dir()})", "live": service,

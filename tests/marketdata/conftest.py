@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
-import numpy as np
+import os
+
+# yfinance picks its HTTP backend when imported: plain requests (which ``responses`` intercepts
+# in test_http_layer.py) rather than curl_cffi. No test here reaches the network either way.
+os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")
+
+import numpy as np  # noqa: E402
 import pandas as pd
 import pytest
 
-from aipolicy.marketdata import live
+from aipolicy.marketdata import live, reach
+
+#: the real reachability probe (an HTTP HEAD); tests that drive the HTTP layer put it back
+REAL_HTTP_PROBE = reach.http_probe
 
 
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path, monkeypatch):
-    """Every test gets its own cache folder; backoff sleeps are recorded, not slept."""
+    """Every test gets its own cache folder; backoff sleeps are recorded, not slept; the
+    services count as reachable (no probe leaves the machine) unless a test says otherwise."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(cache))
     monkeypatch.delenv("FRED_API_KEY", raising=False)
     sleeps: list[float] = []
     monkeypatch.setattr(live, "_sleep", sleeps.append)
-    return cache
+    monkeypatch.setattr(reach, "http_probe", lambda url: None)
+    reach.forget()
+    yield cache
+    reach.forget()
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """No network: every probe fails the way a machine without DNS does; returns the URLs
+    probed."""
+    probed: list[str] = []
+
+    def no_dns(url):
+        probed.append(url)
+        return "name lookup failed (no network or no DNS)"
+
+    monkeypatch.setattr(reach, "http_probe", no_dns)
+    reach.forget()
+    return probed
 
 
 def _history(dates: pd.DatetimeIndex, seed: int) -> pd.DataFrame:
