@@ -195,7 +195,7 @@ def read_records(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> dict[s
 
     Later records of the same name win, as they would when a cell is re-run.
     """
-    return {p["name"]: p["value"] for p in _payloads(notebook)}
+    return read_records_and_figures(notebook)[0]
 
 
 def read_figures(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -203,8 +203,17 @@ def read_figures(notebook: str | os.PathLike[str] | Mapping[str, Any]) -> dict[s
 
     In recording order (a re-recorded name keeps its first place, takes its last description).
     """
-    out: dict[str, dict[str, Any]] = {}
+    return read_records_and_figures(notebook)[1]
+
+
+def read_records_and_figures(
+    notebook: str | os.PathLike[str] | Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """:func:`read_records` and :func:`read_figures` from one read of the notebook."""
+    records: dict[str, Any] = {}
+    figures: dict[str, dict[str, Any]] = {}
     for p in _payloads(notebook):
+        records[p["name"]] = p["value"]
         if p.get("label"):
-            out[p["name"]] = {k: p.get(k) for k in ("label", "unit", "format")}
-    return out
+            figures[p["name"]] = {k: p.get(k) for k in ("label", "unit", "format")}
+    return records, figures

@@ -38,6 +38,21 @@ def series_provenance(frame: pd.DataFrame, label: str) -> dict[str, Any]:
             "last": last or attrs.get("as_of"), "synthetic": bool(attrs.get("synthetic"))}
 
 
+def frame_series(frames: Sequence[Any], labels: Sequence[str] | None = None
+                 ) -> list[dict[str, Any]]:
+    """:func:`series_provenance` of each loaded frame that has columns.
+
+    ``labels`` name the frames in order; the ones not named are ``"prices"`` for the first
+    frame and the column names (FRED series ids) for the others.
+    """
+    names = list(labels or [])
+    for i, f in enumerate(frames[len(names):], start=len(names)):
+        cols = list(getattr(f, "columns", []))
+        names.append("prices" if i == 0 else ", ".join(map(str, cols)) or "FRED series")
+    return [series_provenance(f, n) for f, n in zip(frames, names, strict=True)
+            if isinstance(f, pd.DataFrame) and len(f.columns)]
+
+
 def banner_text(attrs: Mapping[str, Any], series: Sequence[Mapping[str, Any]] | None = None
                 ) -> str:
     """One-paragraph plain-text banner from a loaded frame's provenance ``attrs``.
@@ -103,12 +118,7 @@ def show_banner(*frames: Any, labels: Sequence[str] | None = None) -> str:
     styled HTML box; elsewhere it is printed.
     """
     merged = merge_provenance(*frames)
-    names = list(labels or [])
-    for i, f in enumerate(frames[len(names):], start=len(names)):
-        cols = list(getattr(f, "columns", []))
-        names.append("prices" if i == 0 else ", ".join(map(str, cols)) or "FRED series")
-    series = [series_provenance(f, n) for f, n in zip(frames, names, strict=True)
-              if isinstance(f, pd.DataFrame) and len(f.columns)]
+    series = frame_series(frames, labels)
     text = banner_text(merged.to_attrs(), series if len(series) > 1 else None)
     try:
         from IPython import get_ipython

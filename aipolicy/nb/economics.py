@@ -19,6 +19,7 @@ from aipolicy.nb.answer import Answer
 from aipolicy.nb.format import fmt_pct
 from aipolicy.nb.market_answer import caveat
 from aipolicy.nb.tables import Col, Table, people_table
+from aipolicy.signals.price_cuts import MIN_EVENTS
 
 #: Event window shown in the answer and the scorecard.
 HEADLINE_WINDOW = "(-1,+1)"
@@ -152,7 +153,7 @@ def economics_answer(n_changes: int, n_events: int, cars: Mapping[str, Mapping[s
         f"raise GPU demand only when the elasticity exceeds {jevons:.2f}.",
     ]
     few = [b for b, v in cars.items() if v.get("note")]
-    if few or n_events < 5:
+    if few or n_events < MIN_EVENTS:
         points.append("Too few events for a test to mean much: read the CARs as description, "
                       "not evidence.")
     return Answer(

@@ -31,7 +31,7 @@ import pandas as pd
 from aipolicy.errors import InvalidInputError
 from aipolicy.marketdata import universe
 from aipolicy.marketdata.provenance import SOURCES, Provenance, keep_provenance
-from aipolicy.nb.banner import series_provenance
+from aipolicy.nb.banner import frame_series
 from aipolicy.nb.market_plots import NO_DATA_TEXT as NO_DATA_TEXT  # re-exported: vm.plot_*
 from aipolicy.nb.market_plots import plot_bars as plot_bars
 from aipolicy.nb.market_plots import plot_grouped_bars as plot_grouped_bars
@@ -262,11 +262,7 @@ def record_provenance(
     from aipolicy.record import record
 
     as_of = (frames[0].attrs or {}).get("as_of") if frames else None
-    names = list(labels or [])
-    for i, f in enumerate(frames[len(names):], start=len(names)):
-        names.append("prices" if i == 0 else ", ".join(map(str, f.columns)) or "FRED series")
-    series = [series_provenance(f, n) for f, n in zip(frames, names, strict=True)
-              if len(f.columns)]
+    series = frame_series(frames, labels)
     values = {
         "data_source": params.data_source,
         "data_as_of": str(as_of) if as_of else data_as_of(*frames),

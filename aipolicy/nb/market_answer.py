@@ -14,6 +14,7 @@ import pandas as pd
 
 from aipolicy.nb.answer import Answer
 from aipolicy.nb.format import fmt_pct
+from aipolicy.signals.claim_base import VERDICT_ORDER
 
 SYNTHETIC_CAVEAT = ("the sample data is synthetic: the figures show how the analysis reads, "
                     "not how these stocks did. Run with real data (--source csv or live).")
@@ -110,8 +111,7 @@ def claims_headline(verdicts: Sequence[str]) -> str:
     counts: dict[str, int] = {}
     for v in verdicts:
         counts[v] = counts.get(v, 0) + 1
-    order = ["supported", "partly supported", "consistent with secondary reports",
-             "not supported"]
+    order = list(VERDICT_ORDER)
     ranked = sorted(counts, key=lambda v: (order.index(v) if v in order else len(order), v))
     parts = ", ".join(f"{counts[v]} {v}" for v in ranked)
     return f"Of {len(verdicts)} market claims in the seed documents: {parts}."

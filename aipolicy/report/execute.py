@@ -38,7 +38,7 @@ from papermill.utils import merge_kwargs, remove_args
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Float, Integer, Unicode
 
-from aipolicy.record import read_figures, read_records
+from aipolicy.record import read_records_and_figures
 from aipolicy.report import kernels, lifeline, render
 from aipolicy.report.kernels import KernelStartMixin
 from aipolicy.report.task import KERNEL_ENV, Task
@@ -210,8 +210,7 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
     if task.output_ipynb.exists():
         emit({"name": task.name, "event": "state", "state": "rendering"})
         with contextlib.suppress(Exception):
-            records = read_records(task.output_ipynb)
-            figures = read_figures(task.output_ipynb)
+            records, figures = read_records_and_figures(task.output_ipynb)
         status = completed_status(status, records)
         try:
             render.render_html(task.output_ipynb, task.output_html, no_input=task.no_input)

@@ -107,16 +107,16 @@ def try_reuse(
         return None
     for f in files:
         shutil.copy2(folder / f, tmp / f)
-    from aipolicy.record import read_figures, read_records
-
-    figures = read_figures(tmp / f"{name}.ipynb")
     try:
         old_summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
         old_entry = old_summary["notebooks"][name]
         records = old_entry.get("records") or {}
+        figures = old_entry["figures"]
         reused_from = old_entry.get("reused_from") or folder.name
     except (OSError, ValueError, KeyError, TypeError):
-        records = read_records(tmp / f"{name}.ipynb")
+        from aipolicy.record import read_records_and_figures
+
+        records, figures = read_records_and_figures(tmp / f"{name}.ipynb")
         reused_from = folder.name
     return {
         "status": "reused",

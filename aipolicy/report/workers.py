@@ -77,7 +77,7 @@ def _stop(run: _Running) -> None:
 
 def _salvage(task: Any, status: str, error: dict[str, str], duration: float) -> dict[str, Any]:
     """Result for a worker that was killed or died: keep what it wrote, render it if possible."""
-    from aipolicy.record import read_figures, read_records
+    from aipolicy.record import read_records_and_figures
     from aipolicy.report import render
 
     records: dict[str, Any] = {}
@@ -85,8 +85,7 @@ def _salvage(task: Any, status: str, error: dict[str, str], duration: float) -> 
     html = False
     if task.output_ipynb.exists():
         with contextlib.suppress(Exception):
-            records = read_records(task.output_ipynb)
-            figures = read_figures(task.output_ipynb)
+            records, figures = read_records_and_figures(task.output_ipynb)
         with contextlib.suppress(Exception):
             render.render_html(task.output_ipynb, task.output_html, no_input=task.no_input)
             html = True
