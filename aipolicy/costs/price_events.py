@@ -75,7 +75,7 @@ def _change(before: float, after: float) -> float:
 
 def price_change_events(
     *,
-    providers: Iterable[str] | None = None,
+    providers: str | Iterable[str] | None = None,
     min_change: float = 0.0,
     kind: str | None = None,
     flagship_only: bool = False,
@@ -86,8 +86,9 @@ def price_change_events(
 
     Parameters
     ----------
-    providers : iterable of str, optional
-        genai-prices provider ids (``openai``, ``anthropic``...); default all.
+    providers : str or iterable of str, optional
+        genai-prices provider ids (``openai``, ``anthropic``...); default all. An unknown id is
+        an error naming it.
     min_change : float
         Smallest absolute relative change of the blended price kept (0.1 = 10 %).
     kind : {"cut", "rise"}, optional
@@ -112,7 +113,18 @@ def price_change_events(
         raise InvalidInputError(f"kind must be 'cut', 'rise' or None, got {kind!r}",
                                 field="kind", value=kind)
     snap, info = _load()
-    wanted = set(providers) if providers is not None else None
+    wanted = None
+    if providers is not None:
+        from aipolicy.errors import InvalidInputError
+
+        wanted = {providers} if isinstance(providers, str) else set(providers)
+        known = {p.id for p in snap.providers}
+        unknown = sorted(str(w) for w in wanted - known)
+        if unknown:
+            raise InvalidInputError(
+                f"providers: {', '.join(unknown)} not in the price data; known ids include "
+                f"{', '.join(sorted(known & set(FLAGSHIP_PROVIDERS)))} (list them with "
+                "'aipolicy catalog providers')", field="providers", value=providers)
     last = pd.Timestamp(end) if end is not None else (
         pd.Timestamp(info.as_of) if info.as_of != "undated" else pd.Timestamp.max)
     first = pd.Timestamp(start) if start is not None else pd.Timestamp.min

@@ -27,7 +27,10 @@ HEADLINE_WINDOW = "(-1,+1)"
 
 def gpu_capacities(preset: str, gpus: Sequence[str]) -> tuple[dict[str, float], list[str]]:
     """Tokens a second one GPU serves (planned capacity under the preset's latency target) for
-    each GPU the catalog can price for the preset's open model; and the GPUs it cannot."""
+    each GPU the catalog can price for the preset's open model; and the GPUs it cannot.
+
+    :func:`capacity_basis` says, per GPU, whether the throughput is measured, interpolated or
+    estimated."""
     from aipolicy.costs import scenario_from_preset
     from aipolicy.costs.compute_demand import tokens_per_gpu_second
     from aipolicy.errors import AipolicyError
@@ -39,6 +42,13 @@ def gpu_capacities(preset: str, gpus: Sequence[str]) -> tuple[dict[str, float], 
         except AipolicyError:
             left.append(g)
     return out, left
+
+
+def capacity_basis(preset: str, gpus: Sequence[str]) -> dict[str, str]:
+    """GPU -> the basis of its throughput (``measured``, ``interpolated``, ``estimated``)."""
+    from aipolicy.costs import scenario_from_preset
+
+    return {g: scenario_from_preset(preset, gpu=g).throughput_basis for g in gpus}
 
 
 def events_view(events: pd.DataFrame, *, clustered: bool = False) -> Table:

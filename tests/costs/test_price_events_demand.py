@@ -112,3 +112,10 @@ def test_bad_demand_inputs_name_the_input(field, value):
     kwargs = {"tokens_per_day": 1e9, field: value}
     with pytest.raises(InvalidInputError, match=f"^{field}: "):
         DemandScenario(**kwargs)
+
+
+def test_providers_may_be_one_id_and_an_unknown_one_is_named():
+    one = price_change_events(providers="openai", kind="cut")
+    assert set(one["provider"]) == {"openai"} and len(one)
+    with pytest.raises(InvalidInputError, match=r"^providers: opnai not in the price data"):
+        price_change_events(providers=["opnai"])
