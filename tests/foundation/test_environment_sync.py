@@ -13,7 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PYPI_TO_CONDA: dict[str, str] = {}
 
 
+#: pip extras that conda-forge ships as one package: conda-forge's ``dask`` is dask-core plus
+#: distributed, i.e. pip's ``dask[distributed]``
+EXTRAS_IN_CONDA_PACKAGE = {"dask[distributed]": "dask"}
+
+
 def _split(req: str) -> tuple[str, str]:
+    for extra, conda_name in EXTRAS_IN_CONDA_PACKAGE.items():
+        if req.strip().startswith(extra):
+            req = conda_name + req.strip()[len(extra):]
     m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
     assert m, req
     return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
