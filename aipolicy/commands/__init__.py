@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("aipolicy.commands.report", "run the notebooks with papermill and render the reports"),
     "catalog": ("aipolicy.commands.catalog",
                 "list what can be named: API models, GPUs, price providers"),
+    "sweep": ("aipolicy.commands.sweep",
+              "the decision map: every option over a grid of workloads, on Dask"),
     "prices": ("aipolicy.commands.prices",
                "show the API price data in use, or refresh it from genai-prices"),
 }

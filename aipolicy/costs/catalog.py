@@ -239,6 +239,12 @@ def gpus(directory: str | Path | None = None) -> list[str]:
 
 def gpu_spec(gpu: str, directory: str | Path | None = None) -> GpuSpec:
     """Characteristics of a GPU (memory GB, bandwidth GB/s, FP16 TFLOPS, board power W, ...)."""
+    return _gpu_spec(gpu, str(directory or CATALOG_DIR))
+
+
+@lru_cache(maxsize=256)
+def _gpu_spec(gpu: str, directory: str) -> GpuSpec:
+    # the spec is frozen and the catalog file is read once per directory (catalog_files)
     table = load_catalog("gpus", directory)
     if gpu not in set(table["gpu"]):
         raise _unknown("GPU", gpu, list(table["gpu"]), "gpu")

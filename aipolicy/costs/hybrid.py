@@ -15,18 +15,21 @@ is never worse than either.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from aipolicy.costs.api import api_monthly_components, growth_factors
+from aipolicy.costs.api import api_monthly_components, growth_factors, growth_of
 from aipolicy.costs.scenario import Scenario, scenario_params
 from aipolicy.costs.selfhost import selfhost_components
 from aipolicy.costs.workload import DAYS_PER_MONTH, effective_profile
 from aipolicy.errors import InvalidInputError
 
-__all__ = ["HybridResult", "hybrid_split", "hybrid_table", "optimise_hybrid"]
+__all__ = ["HybridResult", "hybrid_split", "hybrid_table", "hybrid_totals", "optimise_hybrid"]
+
+ArrayLike = float | np.ndarray
 
 _MAX_K = 200_000
 
@@ -71,6 +74,49 @@ def _hourly_demand(scenario: Scenario) -> np.ndarray:
     return scenario.requests_per_day * avg * prof / 24.0
 
 
+def hybrid_totals(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
+                  profile: Sequence[float], ks: np.ndarray) -> dict[str, np.ndarray]:
+    """Monthly cost with at most ``ks`` replicas self-hosted and the overflow on the API.
+
+    ``p`` holds scalars, or ``requests_per_day`` of shape ``(J, 1)`` (J volumes) that
+    broadcasts against ``ks`` of shape ``(K,)``: results are ``(K,)`` or ``(J, K)``. ``batch_share`` must be a scalar. Each element is computed alone, so a volume's
+    row is the same whatever other volumes share the call.
+
+    Returns
+    -------
+    dict
+        ``selfhost_usd``, ``api_usd`` (overflow plus API overhead), ``total_usd`` (USD per
+        month), ``selfhost_share`` (share of requests served in-house).
+    """
+    ks = np.asarray(ks, dtype=float)
+    sh = selfhost_components(p, acquisition, rent_mode, profile, replicas_cap=ks)
+    avg, _ = growth_of(p)
+    # requests per hour of the day; the batchable share runs off-peak, as the fleet is sized
+    prof = effective_profile(profile, float(p.get("batch_share", 0.0)))
+    volume = np.asarray(p["requests_per_day"] * avg, dtype=float)  # () or (J, 1)
+    demand = volume.reshape(volume.shape[:-1])[..., None] * prof / 24.0  # (24,) or (J, 24)
+    cap_hour = np.asarray(sh["capacity_rps"], dtype=float) * 3600.0
+    if cap_hour.ndim:  # (J, 1) -> (J, 1, 1)
+        cap_hour = cap_hour[..., None]
+    served = np.minimum(demand[..., None, :], ks[:, None] * cap_hour)
+    overflow = demand[..., None, :] - served
+    total_demand = demand.sum(axis=-1)
+    floor = 1e-9 * np.maximum(total_demand, 1.0)
+    overflow[overflow <= np.asarray(floor)[..., None, None]] = 0.0
+    over_month = overflow.sum(axis=-1) * DAYS_PER_MONTH
+    api = api_monthly_components(p)
+    overhead = np.asarray(api["staff_usd"] + api["implementation_usd"], dtype=float)
+    api_part = np.asarray(api["per_request_usd"], dtype=float) * over_month + np.where(
+        (over_month > 0) | (ks == 0), overhead, 0.0)
+    sh_part = np.broadcast_to(np.asarray(sh["total_usd"], dtype=float), api_part.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(np.asarray(total_demand)[..., None] > 0,
+                         1.0 - over_month / (np.asarray(total_demand)[..., None]
+                                             * DAYS_PER_MONTH), 0.0)
+    return {"selfhost_usd": sh_part, "api_usd": api_part, "total_usd": sh_part + api_part,
+            "selfhost_share": share}
+
+
 def hybrid_table(scenario: Scenario) -> pd.DataFrame:
     """Monthly cost for every number of self-hosted replicas ``k`` (0 .. peak replicas).
 
@@ -89,30 +135,14 @@ def hybrid_table(scenario: Scenario) -> pd.DataFrame:
         raise InvalidInputError(f"the all-self-host fleet needs {big_k} replicas; the hybrid "
                                 f"search stops at {_MAX_K}")
     ks = np.arange(big_k + 1, dtype=float)
-    sh = selfhost_components(p, scenario.acquisition, scenario.rent_mode, scenario.load_profile,
-                             replicas_cap=ks)
-    demand = _hourly_demand(scenario)  # requests per hour of the day
-    cap_hour = float(full["capacity_rps"]) * 3600.0
-    served = np.minimum(demand[None, :], ks[:, None] * cap_hour)
-    overflow = demand[None, :] - served
-    total_demand = demand.sum()
-    overflow[overflow <= 1e-9 * max(total_demand, 1.0)] = 0.0
-    over_month = overflow.sum(axis=1) * DAYS_PER_MONTH
-    api = api_monthly_components(p)
-    overhead = float(api["staff_usd"] + api["implementation_usd"])
-    api_part = float(api["per_request_usd"]) * over_month + np.where(
-        (over_month > 0) | (ks == 0), overhead, 0.0)
-    sh_part = np.broadcast_to(np.asarray(sh["total_usd"], dtype=float), ks.shape)
-    total = sh_part + api_part
-    share = 1.0 - over_month / (total_demand * DAYS_PER_MONTH) if total_demand > 0 else \
-        np.zeros_like(ks)
+    t = hybrid_totals(p, scenario.acquisition, scenario.rent_mode, scenario.load_profile, ks)
     out = pd.DataFrame({
         "replicas": ks.astype(int), "gpus": (ks * scenario.gpus_per_replica).astype(int),
-        "selfhost_monthly_usd": sh_part, "api_monthly_usd": api_part,
-        "total_monthly_usd": total, "selfhost_share_of_requests": share,
+        "selfhost_monthly_usd": t["selfhost_usd"], "api_monthly_usd": t["api_usd"],
+        "total_monthly_usd": t["total_usd"], "selfhost_share_of_requests": t["selfhost_share"],
     })
     out["optimum"] = False
-    out.loc[int(np.argmin(total)), "optimum"] = True
+    out.loc[int(np.argmin(t["total_usd"])), "optimum"] = True
     return out
 
 

@@ -32,7 +32,8 @@ from aipolicy.costs.scenario import FIELD_UNITS, Scenario, scenario_params
 from aipolicy.costs.selfhost import selfhost_components, unit_costs
 from aipolicy.errors import InvalidInputError
 
-__all__ = ["MonteCarloResult", "UncertainInput", "default_uncertainties", "monte_carlo",
+__all__ = ["MonteCarloResult", "UncertainInput", "default_uncertainties", "draw_inputs",
+           "monte_carlo",
            "savings_for", "tornado", "triangular_ppf"]
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -185,6 +186,21 @@ def default_uncertainties(scenario: Scenario) -> tuple[UncertainInput, ...]:
     return tuple(out)
 
 
+def draw_inputs(items: Iterable[UncertainInput], uniforms: Iterable[np.ndarray]
+                ) -> dict[str, np.ndarray]:
+    """Each input's draws from its uniforms (one array per input, in the same order).
+
+    Triangular inverse CDF on (low, base, high); whole-number inputs (:data:`WHOLE_INPUTS`)
+    are rounded to the nearest count. The Monte Carlo and the sweep share this.
+    """
+    sampled: dict[str, np.ndarray] = {}
+    for it, u in zip(items, uniforms, strict=True):
+        drawn = triangular_ppf(u, it.low, it.base, it.high)
+        # whole replicas: a triangular draw rounded to the nearest count
+        sampled[it.name] = np.rint(drawn) if it.name in WHOLE_INPUTS else drawn
+    return sampled
+
+
 def _coerce_inputs(scenario: Scenario,
                    inputs: Iterable[UncertainInput] | None) -> tuple[UncertainInput, ...]:
     items = default_uncertainties(scenario) if inputs is None else tuple(inputs)
@@ -318,11 +334,7 @@ def monte_carlo(scenario: Scenario, draws: int = 10_000, seed: int | None = 0,
     autoscale = scenario.acquisition == "rent" and scenario.rent_mode == "autoscale"
     for lo in range(0, draws, _BLOCK):
         sl = slice(lo, min(lo + _BLOCK, draws))
-        sampled: dict[str, np.ndarray] = {}
-        for it, u in zip(items, uniforms, strict=True):
-            drawn = triangular_ppf(u[sl], it.low, it.base, it.high)
-            # whole replicas: a triangular draw rounded to the nearest count
-            sampled[it.name] = np.rint(drawn) if it.name in WHOLE_INPUTS else drawn
+        sampled = draw_inputs(items, [u[sl] for u in uniforms])
         p: dict[str, float | np.ndarray] = dict(base)
         p.update(sampled)
         p["_growth"] = growth_factors(p["volume_growth_annual"], p["horizon_months"])

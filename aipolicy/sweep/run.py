@@ -1,0 +1,208 @@
+"""Run a sweep: chunks evaluated on Dask workers, written by the client as they arrive.
+
+The engine is ``dask.distributed``: a :class:`~distributed.LocalCluster` of ``workers``
+single-threaded processes by default, or an existing cluster at ``scheduler`` (any deployment
+Dask supports: SSH, Kubernetes, Slurm via dask-jobqueue). Each chunk is one task; its result
+(a frame of a few hundred rows) travels back to the client, which writes the chunk's Parquet
+file atomically, so workers need no shared filesystem and the dataset never holds a partial
+or duplicate chunk. A worker that dies mid-chunk has its task re-run by Dask elsewhere (up
+to ``distributed.scheduler.allowed-failures`` times). Ctrl-C cancels what is still running and
+leaves only whole chunks; the same command resumes.
+
+``workers=0`` evaluates the chunks one after another in this process, without Dask (used by
+notebook 07 for its small default grid; results are identical).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from aipolicy.errors import InvalidInputError
+from aipolicy.sweep.evaluate import evaluate_chunk
+from aipolicy.sweep.grid import Grid
+from aipolicy.sweep.store import (
+    catalog_id,
+    catalog_snapshot,
+    done_chunks,
+    write_chunk,
+    write_manifest,
+)
+
+__all__ = ["SweepResult", "chunk_task", "evaluate_grid", "run_sweep"]
+
+#: Seconds to wait for an existing scheduler before giving up.
+CONNECT_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a run did: chunks written now, chunks found done, wall time (s), where."""
+
+    out: Path
+    fingerprint: str
+    chunks: int
+    written: int
+    skipped: int
+    cells: int
+    seconds: float
+    engine: str
+
+
+def chunk_task(grid: Grid, index: int) -> tuple[int, pd.DataFrame, dict[str, Any]]:
+    """One Dask task: evaluate chunk ``index``; return it with the worker's catalog snapshot."""
+    return index, evaluate_chunk(grid, grid.chunks[index]), catalog_snapshot()
+
+
+def evaluate_grid(grid: Grid) -> pd.DataFrame:
+    """Every cell of the grid, evaluated serially in this process (cell order)."""
+    return pd.concat([evaluate_chunk(grid, c) for c in grid.chunks], ignore_index=True)
+
+
+def _progress(total: int, initial: int, quiet: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="chunk", desc="sweep", file=sys.stderr,
+                disable=quiet, dynamic_ncols=True)
+
+
+def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
+    """A Dask client: of a new LocalCluster, or of the scheduler at ``scheduler``."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            raise InvalidInputError(
+                f"--scheduler {scheduler}: no Dask scheduler answered within "
+                f"{CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}); give the address `dask "
+                "scheduler` prints, e.g. tcp://10.0.0.5:8786", field="scheduler",
+                value=scheduler) from None
+        _check_versions(client, scheduler)
+        return client, None, f"Dask cluster at {scheduler}"
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                           dashboard_address=":0")
+    return Client(cluster), cluster, f"Dask LocalCluster of {n} worker process(es)"
+
+
+def _check_versions(client: Any, scheduler: str) -> None:
+    from aipolicy import __version__
+
+    def version() -> str:
+        import aipolicy
+
+        return aipolicy.__version__
+
+    try:
+        found = client.run(version)
+    except Exception as exc:  # a worker without aipolicy cannot even unpickle the function
+        raise InvalidInputError(f"--scheduler {scheduler}: the workers cannot run aipolicy "
+                                f"({type(exc).__name__}: {exc}); install aipolicy "
+                                f"{__version__} on every worker", field="scheduler") from None
+    wrong = {w: v for w, v in found.items() if v != __version__}
+    if not found:
+        raise InvalidInputError(f"--scheduler {scheduler}: the cluster has no workers; start "
+                                "some (`dask worker ADDRESS`)", field="scheduler")
+    if wrong:
+        w, v = next(iter(wrong.items()))
+        raise InvalidInputError(f"--scheduler {scheduler}: worker {w} runs aipolicy {v}, this "
+                                f"client {__version__}; install the same version everywhere",
+                                field="scheduler")
+
+
+def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
+              scheduler: str | None = None, quiet: bool = False,
+              on_chunk: Callable[[int], None] | None = None) -> SweepResult:
+    """Evaluate the grid's missing chunks and write them into ``out``.
+
+    Parameters
+    ----------
+    grid : Grid
+    out : path
+        The dataset folder (new, empty, or a sweep of this same grid to resume).
+    workers : int, optional
+        Worker processes of the LocalCluster (default: one per CPU); ``0`` runs in this
+        process without Dask.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:8786``); excludes ``workers``.
+    on_chunk : callable, optional
+        Called with each chunk's index once its file is in place.
+
+    Raises
+    ------
+    InvalidInputError
+        ``out`` holds another sweep, ``scheduler`` does not answer or runs another aipolicy.
+    """
+    if workers is not None and scheduler:
+        raise InvalidInputError("--workers and --scheduler: give one (the cluster at "
+                                "--scheduler has its own workers)", field="workers")
+    if workers is not None and workers < 0:
+        raise InvalidInputError(f"--workers must be >= 0, got {workers}", field="workers",
+                                value=workers)
+    start = time.monotonic()
+    out = Path(out)
+    snap = catalog_snapshot()
+    fingerprint = grid.fingerprint(catalog_id(snap))
+    write_manifest(out, grid, fingerprint, snap)
+    done = done_chunks(out, grid, fingerprint)
+    todo = [c.index for c in grid.chunks if c.index not in done]
+    bar = _progress(len(grid.chunks), len(done), quiet)
+
+    def store(index: int, frame: pd.DataFrame, worker_snap: dict[str, Any]) -> None:
+        if catalog_id(worker_snap) != catalog_id(snap):
+            raise InvalidInputError(
+                f"a worker prices with other data ({worker_snap.get('price_data')}, catalog "
+                f"{worker_snap.get('catalog_sha256')}) than this client "
+                f"({snap['price_data']}, catalog {snap['catalog_sha256']}); install the same "
+                "aipolicy and price data on every worker", field="scheduler")
+        write_chunk(out, grid, fingerprint, index, frame, snap)
+        bar.update(1)
+        if on_chunk is not None:
+            on_chunk(index)
+
+    engine = "this process"
+    try:
+        if todo and workers == 0:
+            for index in todo:
+                store(*chunk_task(grid, index))
+        elif todo:
+            engine = _run_dask(grid, todo, store, workers, scheduler, fingerprint)
+    finally:
+        bar.close()
+    return SweepResult(out=out, fingerprint=fingerprint, chunks=len(grid.chunks),
+                       written=len(todo), skipped=len(done), cells=grid.n_cells,
+                       seconds=time.monotonic() - start, engine=engine)
+
+
+def _run_dask(grid: Grid, todo: list[int], store: Callable[..., None], workers: int | None,
+              scheduler: str | None, fingerprint: str) -> str:
+    from distributed import as_completed
+
+    client, cluster, engine = _client(workers, scheduler)
+    futures: list[Any] = []
+    try:
+        grid_f = client.scatter(grid, broadcast=True)
+        futures = [client.submit(chunk_task, grid_f, i, key=f"aipolicy-sweep-{fingerprint}-{i}",
+                                 pure=False) for i in todo]
+        for fut in as_completed(futures):
+            store(*fut.result())
+            fut.release()
+    finally:
+        with contextlib.suppress(Exception):
+            client.cancel(futures)
+        with contextlib.suppress(Exception):
+            client.close()
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close()
+    return engine

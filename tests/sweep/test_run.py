@@ -1,0 +1,148 @@
+"""The sweep on Dask: equal to the serial evaluation, resumable, safe when a worker dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import pandas as pd
+import pytest
+
+from aipolicy.commands import main
+from aipolicy.errors import InvalidInputError
+from aipolicy.sweep.run import evaluate_grid, run_sweep
+from aipolicy.sweep.store import MANIFEST, open_dataset, read_sweep
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def serial(small_grid_module):
+    return evaluate_grid(small_grid_module)
+
+
+@pytest.fixture(scope="module")
+def small_grid_module():
+    from aipolicy.sweep.grid import grid_from_mapping
+    from tests.sweep.conftest import SMALL
+
+    return grid_from_mapping(SMALL)
+
+
+def _files(out):
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+
+
+def test_two_workers_equal_the_serial_evaluation_bit_for_bit(tmp_path, cluster, serial,
+                                                             small_grid_module):
+    res = run_sweep(small_grid_module, tmp_path / "s", scheduler=cluster.scheduler_address,
+                    quiet=True)
+    assert (res.written, res.skipped) == (len(small_grid_module.chunks), 0)
+    frame, manifest = read_sweep(tmp_path / "s")
+    pd.testing.assert_frame_equal(frame, serial, check_exact=True)
+    assert manifest["seed"] == 7 and manifest["draws"] == 64
+    assert manifest["catalog"]["price_as_of"] and manifest["catalog"]["aipolicy"]
+
+
+def test_one_local_worker_equals_the_serial_evaluation(tmp_path, serial, small_grid_module):
+    run_sweep(small_grid_module, tmp_path / "one", workers=1, quiet=True)
+    pd.testing.assert_frame_equal(read_sweep(tmp_path / "one")[0], serial, check_exact=True)
+
+
+def test_a_killed_worker_loses_and_duplicates_nothing(tmp_path, cluster, serial,
+                                                      small_grid_module):
+    from distributed import Client
+
+    spec = dict(small_grid_module.spec, chunk_cells=1)  # one config per chunk: 4 chunks
+    from aipolicy.sweep.grid import grid_from_mapping
+
+    grid = grid_from_mapping(spec)
+    with Client(cluster.scheduler_address) as client:
+        pids = client.run(os.getpid)
+    killed = threading.Event()
+
+    def kill_one(index: int) -> None:  # after the first chunk lands, kill a busy worker
+        if not killed.is_set():
+            killed.set()
+            os.kill(next(iter(pids.values())), signal.SIGKILL)
+
+    run_sweep(grid, tmp_path / "k", scheduler=cluster.scheduler_address, quiet=True,
+              on_chunk=kill_one)
+    assert killed.is_set()
+    frame, _ = read_sweep(tmp_path / "k")
+    assert frame["cell"].is_unique
+    pd.testing.assert_frame_equal(frame, serial, check_exact=True)
+    assert not [f for f in _files(tmp_path / "k") if ".tmp-" in f]
+
+
+def test_resume_skips_finished_chunks_and_interrupt_keeps_whole_chunks(tmp_path, serial,
+                                                                       small_grid_module):
+    out = tmp_path / "r"
+
+    def stop_after_two(index: int) -> None:
+        if len(list(out.rglob("chunk-*.parquet"))) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(small_grid_module, out, workers=0, quiet=True, on_chunk=stop_after_two)
+    assert len(open_dataset(out)) == 2 * small_grid_module.chunks[0].n_cells
+    with pytest.raises(InvalidInputError, match="cells written; run the same"):
+        read_sweep(out)
+    (out / "preset=midmarket" / "chunk-00009.parquet.tmp-dead").write_bytes(b"half")
+    seen: list[int] = []
+    res = run_sweep(small_grid_module, out, workers=0, quiet=True, on_chunk=seen.append)
+    assert (res.skipped, res.written) == (2, len(small_grid_module.chunks) - 2)
+    assert seen == [c.index for c in small_grid_module.chunks][2:]
+    pd.testing.assert_frame_equal(read_sweep(out)[0], serial, check_exact=True)
+    assert not [f for f in _files(out) if ".tmp-" in f]
+    again = run_sweep(small_grid_module, out, workers=0, quiet=True)
+    assert again.written == 0
+
+
+def test_another_grid_in_the_same_folder_is_refused_untouched(tmp_path, small_grid_module):
+    out = tmp_path / "x"
+    run_sweep(small_grid_module, out, workers=0, quiet=True)
+    before = {f: (out / f).read_bytes() for f in _files(out)}
+    with pytest.raises(InvalidInputError, match="holds a sweep of another grid"):
+        run_sweep(small_grid_module.with_run(seed=1), out, workers=0, quiet=True)
+    assert {f: (out / f).read_bytes() for f in _files(out)} == before
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(InvalidInputError, match="not a sweep folder"):
+        run_sweep(small_grid_module, other, workers=0, quiet=True)
+    assert _files(other) == ["notes.txt"]
+
+
+def test_cli_runs_the_example_and_names_bad_keys(tmp_path, capsys):
+    grid = tmp_path / "g.yaml"
+    grid.write_text("axes:\n  preset: [startup]\n  tokens_per_day: [1.0e+6, 1.0e+9]\n")
+    assert main(["sweep", str(grid), "--out", str(tmp_path / "o"), "--workers", "0",
+                 "--draws", "16", "-q"]) == 0
+    assert "2 cells in 1 chunks" in capsys.readouterr().out
+    assert (tmp_path / "o" / MANIFEST).exists()
+    grid.write_text("axes:\n  gpu: [h100]\n  tokens_per_day: [1.0e+6]\n")
+    assert main(["sweep", str(grid), "--out", str(tmp_path / "p"), "--workers", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("aipolicy sweep: error: grid axes.gpu: unknown gpu 'h100'; valid:")
+    assert "\n" not in err and not (tmp_path / "p").exists()
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys, small_grid_module):
+    grid = tmp_path / "g.yaml"
+    grid.write_text("axes:\n  tokens_per_day: [1.0e+6]\n")
+    assert main(["sweep", str(grid), "--out", str(tmp_path / "o"), "--scheduler",
+                 "tcp://127.0.0.1:9", "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--scheduler tcp://127.0.0.1:9: no Dask scheduler answered" in err
+    assert "\n" not in err
