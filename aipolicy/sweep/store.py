@@ -32,7 +32,7 @@ from aipolicy.errors import InvalidInputError
 from aipolicy.sweep.grid import Grid
 
 __all__ = ["COLUMNS", "MANIFEST", "META_KEY", "catalog_snapshot", "chunk_path", "conform",
-           "done_chunks", "open_dataset", "read_sweep", "write_chunk", "write_manifest"]
+           "done_chunks", "manifest_of", "open_dataset", "read_sweep", "write_chunk", "write_manifest"]
 
 MANIFEST = "_sweep.json"
 META_KEY = b"aipolicy.sweep"
@@ -101,7 +101,8 @@ def chunk_path(out: Path, preset: str, index: int) -> Path:
     return out / f"preset={preset}" / f"chunk-{index:05d}.parquet"
 
 
-def _manifest(grid: Grid, fingerprint: str, snap: dict[str, Any]) -> dict[str, Any]:
+def manifest_of(grid: Grid, fingerprint: str, snap: dict[str, Any]) -> dict[str, Any]:
+    """The manifest of a sweep of ``grid`` (what ``_sweep.json`` holds)."""
     return {"fingerprint": fingerprint, "grid": grid.spec, "seed": grid.seed,
             "draws": grid.draws, "cells": grid.n_cells, "chunks": len(grid.chunks),
             "catalog": snap, "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
@@ -145,7 +146,7 @@ def write_manifest(out: Path, grid: Grid, fingerprint: str, snap: dict[str, Any]
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise InvalidInputError(f"--out {out}: exists and is not a sweep folder; give a new "
                                     "or empty folder", field="out", value=str(out))
-        _atomic_bytes(path, json.dumps(_manifest(grid, fingerprint, snap), indent=1,
+        _atomic_bytes(path, json.dumps(manifest_of(grid, fingerprint, snap), indent=1,
                                        sort_keys=True).encode())
     for stale in out.glob("preset=*/*.tmp-*"):  # left by an interrupted write
         with contextlib.suppress(OSError):

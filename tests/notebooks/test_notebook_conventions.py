@@ -21,6 +21,8 @@ MARKET_PARAMS = {
     "rf_annual",
 }
 COST_PARAMS = {"preset", "api_model", "open_model", "gpu", "acquisition", "draws", "seed"}
+#: the decision map reads a sweep (or runs a grid): the cost notebooks' preset, draws and seed
+SWEEP_PARAMS = {"sweep_dir", "grid", "preset", "draws", "seed"}
 
 
 def _parameters_cell(nb):
@@ -40,7 +42,7 @@ def _assigned_names(source: str) -> list[str]:
 
 
 def test_the_notebooks_exist():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "08"]
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -65,7 +67,8 @@ def test_parameters_cell_holds_literals_only_and_the_shared_names(path):
         assert isinstance(node, ast.Assign), "only assignments in the parameters cell"
         ast.literal_eval(node.value)  # derived values belong after the parameters cell
     names = set(_assigned_names(cell.source))
-    shared = MARKET_PARAMS if "data_source" in names else COST_PARAMS
+    shared = (MARKET_PARAMS if "data_source" in names
+              else SWEEP_PARAMS if "sweep_dir" in names else COST_PARAMS)
     assert shared <= names, f"missing shared parameters: {sorted(shared - names)}"
 
 

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ("01_build_vs_buy", "02_hybrid_and_investment_view", "03_ai_infrastructure_stocks",
              "04_inflation_and_ai_stocks", "05_ai_ipos", "06_signals_and_claims",
-             "08_economics_as_signals")
-MARKET = NOTEBOOKS[2:]
+             "07_decision_map", "08_economics_as_signals")
+MARKET = tuple(n for n in NOTEBOOKS[2:] if n != "07_decision_map")
 
 
 def _chromium() -> str | None:

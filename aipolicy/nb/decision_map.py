@@ -1,0 +1,345 @@
+"""Notebook 07's views of a sweep: option maps, break-evens, robustness, and the answer.
+
+The sweep's frame has one row per cell (see :data:`aipolicy.sweep.store.COLUMNS`). A map
+takes, for each (row, volume) of the map, the cheapest cell over the axes the map does not
+show (e.g. the best GPU for a map over open models): the option a buyer free to pick them
+would choose. Money is USD per month, volumes tokens per day.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aipolicy.nb.answer import Answer
+from aipolicy.nb.tables import Col, Table, people_table
+from aipolicy.sweep.evaluate import API_OPTIONS, OPTIONS, SELFHOST_OPTIONS
+
+__all__ = ["OPTION_COLOURS", "OPTION_NAMES", "best_cells", "breakeven_frame", "breakeven_view",
+           "choose_preset", "decision_answer", "models_by_quality", "option_counts",
+           "plot_option_map", "plot_probability_map", "preset_model", "record_figures",
+           "robustness", "robustness_view", "source_text", "sweep_table", "volume_text"]
+
+#: Readable option names (the sweep's option keys).
+OPTION_NAMES = {
+    "api": "named API", "api_match": "cheapest API at least as good",
+    "hosted": "same open weights, hosted per token", "rent": "self-host, rented GPUs",
+    "buy": "self-host, bought GPUs", "hybrid": "hybrid (own fleet + API overflow)",
+    "none": "not servable",
+}
+#: The options as the subject of a sentence (the answer's headline).
+OPTION_SUBJECTS = {
+    "api": "The named API", "api_match": "The cheapest proprietary API at least as good",
+    "hosted": "Paying per token for the same open weights",
+    "rent": "Self-hosting on rented GPUs", "buy": "Self-hosting on bought GPUs",
+    "hybrid": "The hybrid", "none": "No option",
+}
+#: One colour per option: per-token options in blues, self-hosting in oranges/reds.
+OPTION_COLOURS = {"api": "#9ecae1", "api_match": "#4292c6", "hosted": "#08519c",
+                  "rent": "#fd8d3c", "buy": "#d94801", "hybrid": "#7f2704", "none": "#d9d9d9"}
+
+
+def volume_text(tokens_per_day: float) -> str:
+    """``3.2 M``, ``1 B``, ``100 k`` tokens/day (the map's column labels)."""
+    v = float(tokens_per_day)
+    for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if v >= div:
+            x = v / div
+            return f"{x:.2g} {unit}" if x < 10 else f"{x:.0f} {unit}"
+    return f"{v:.0f}"
+
+
+def model_label(frame: pd.DataFrame, model: str) -> str:
+    """``llama-3.3-70b (1276)``: the open model with its LMArena rating."""
+    q = frame.loc[frame["open_model"] == model, "open_quality"]
+    q = q.iloc[0] if len(q) else math.nan
+    return model if not np.isfinite(q) else f"{model} ({q:.0f})"
+
+
+def best_cells(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """The cheapest cell of each ``by`` + volume group (ties: the first in cell order).
+
+    Cells that cannot be served (``cheapest == "none"``) lose to any servable one.
+    """
+    keyed = frame.assign(_cost=frame["cheapest_usd"].fillna(np.inf))
+    idx = keyed.sort_values([*by, "tokens_per_day", "_cost", "cell"], kind="stable") \
+        .groupby([*by, "tokens_per_day"], sort=False).head(1).index
+    return frame.loc[idx].sort_values([*by, "tokens_per_day"], kind="stable")
+
+
+def _pivot(cells: pd.DataFrame, row: str, value: str, order: Sequence[str]) -> pd.DataFrame:
+    wide = cells.pivot(index=row, columns="tokens_per_day", values=value)
+    return wide.reindex([o for o in order if o in wide.index])
+
+
+def plot_option_map(cells: pd.DataFrame, row: str, order: Sequence[str], *, title: str,
+                    ylabel: str, source: str, labels: dict[str, str] | None = None,
+                    ax: Any = None) -> Any:
+    """Categorical map: the cheapest option per (``row``, volume), one colour per option."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from aipolicy.nb.theme import source_line
+
+    wide = _pivot(cells, row, "cheapest", order)
+    keys = [*OPTIONS, "none"]
+    codes = wide.apply(lambda col: col.map({k: i for i, k in enumerate(keys)})).to_numpy(float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.55 * len(wide) + 2.6))
+    cmap = ListedColormap([OPTION_COLOURS[k] for k in keys])
+    ax.imshow(codes, cmap=cmap, vmin=-0.5, vmax=len(keys) - 0.5, aspect="auto")
+    _axes_labels(ax, wide, labels)
+    ax.set_xlabel("volume (input + output tokens per day, log-spaced)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    shown = [k for k in keys if (wide == k).any().any()]
+    ax.legend(handles=[Patch(color=OPTION_COLOURS[k], label=OPTION_NAMES[k]) for k in shown],
+              loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(3, len(shown)),
+              frameon=False, fontsize=8)
+    source_line(ax, source, synthetic=False, loc="lower left", make_room=True)
+    return ax
+
+
+def _axes_labels(ax: Any, wide: pd.DataFrame, labels: dict[str, str] | None) -> None:
+    cols = list(wide.columns)
+    step = max(1, len(cols) // 12)
+    ax.set_xticks(range(0, len(cols), step))
+    ax.set_xticklabels([volume_text(c) for c in cols[::step]], rotation=0, fontsize=8)
+    ax.set_yticks(range(len(wide)))
+    ax.set_yticklabels([(labels or {}).get(i, i) for i in wide.index], fontsize=8)
+    ax.grid(False)
+
+
+def plot_probability_map(cells: pd.DataFrame, row: str, order: Sequence[str], *, title: str,
+                         ylabel: str, source: str, robust: float,
+                         labels: dict[str, str] | None = None, ax: Any = None) -> Any:
+    """P(self-host cheaper) per (``row``, volume); ``robust`` and ``1 - robust`` outlined."""
+    import matplotlib.pyplot as plt
+
+    from aipolicy.nb.theme import source_line
+
+    wide = _pivot(cells, row, "p_selfhost_cheaper", order)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.55 * len(wide) + 2.2))
+    im = ax.imshow(wide.to_numpy(float), cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")
+    _axes_labels(ax, wide, labels)
+    vals = wide.to_numpy(float)
+    for (i, j), v in np.ndenumerate(vals):
+        if np.isfinite(v) and (1 - robust) < v < robust:
+            ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=7)
+    cbar = plt.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
+    cbar.set_label("P(self-hosting cheaper than every per-token option)")
+    ax.set_xlabel("volume (input + output tokens per day, log-spaced)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    source_line(ax, source, synthetic=False, loc="lower left", make_room=True)
+    return ax
+
+
+def option_counts(cells: pd.DataFrame) -> pd.Series:
+    """Cells won by each option (options that win none left out), most first."""
+    counts = cells["cheapest"].value_counts()
+    return counts.reindex([k for k in [*OPTIONS, "none"] if k in counts.index]) \
+        .sort_values(ascending=False, kind="stable")
+
+
+def robustness(cells: pd.DataFrame, robust: float) -> pd.Series:
+    """Cells where self-hosting wins robustly (P >= robust), loses robustly (P <= 1 - robust),
+    or where it is a coin toss (in between); NaN P (no draws, not servable) left out."""
+    p = cells["p_selfhost_cheaper"].dropna()
+    return pd.Series({"self-hosting cheaper (robust)": int((p >= robust).sum()),
+                      "per-token cheaper (robust)": int((p <= 1 - robust).sum()),
+                      "coin toss": int(((p > 1 - robust) & (p < robust)).sum())})
+
+
+def breakeven_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per config (preset, open model, GPU): the break-even of each mode vs each API option.
+
+    Returns
+    -------
+    DataFrame
+        One row per config; columns ``preset``, ``open_model``, ``gpu``, then for each API
+        option the lower of the rent and buy break-evens (tokens/day; NaN: not reached).
+    """
+    first = frame.drop_duplicates("config").set_index("config")
+    out = first[["preset", "open_model", "gpu"]].copy()
+    for key in API_OPTIONS:
+        out[key] = np.fmin(first[f"breakeven_rent_vs_{key}"], first[f"breakeven_buy_vs_{key}"])
+    return out.reset_index(drop=True)
+
+
+def sweep_table(frame: pd.DataFrame, manifest: dict[str, Any]) -> Table:
+    """What the sweep holds: its axes, cells, draws, seed and the price data it used."""
+    grid = manifest["grid"]
+    rows = [("cells", f"{manifest['cells']:,} in {manifest['chunks']} chunk(s)")]
+    for axis in ("preset", "open_model", "gpu", "shape", "slo", "api_model"):
+        vals = sorted({str(v) for v in frame[axis if axis != "slo" else "slo_spec"]}) \
+            if axis not in ("shape",) else sorted({f"{i:g}/{o:g}" for i, o in zip(
+                frame["input_tokens"], frame["output_tokens"], strict=True)})
+        rows.append((axis.replace("_", " "), ", ".join(vals)))
+    vols = sorted(set(frame["tokens_per_day"]))
+    rows.append(("volumes", f"{len(vols)} from {volume_text(vols[0])} to "
+                            f"{volume_text(vols[-1])} tokens/day"))
+    rows.append(("Monte Carlo", f"{manifest['draws']:,} draws per cell, seed {manifest['seed']}"
+                 if manifest["draws"] else "none"))
+    cat = manifest["catalog"]
+    rows.append(("price data", f"{cat['price_data']}; aipolicy {cat['aipolicy']}, catalog "
+                               f"{cat['catalog_sha256']}"))
+    rows.append(("grid", str(grid.get("name", ""))))
+    t = pd.DataFrame(rows, columns=["what", "value"]).set_index("what")
+    return people_table(t, {"value": Col("text")}, index="")
+
+
+def decision_answer(frame: pd.DataFrame, preset: str, *, robust: float,
+                    manifest: dict[str, Any]) -> Answer:
+    """The notebook's answer for one preset's cells (the best GPU per model and volume)."""
+    cells = frame[frame["preset"] == preset]
+    best = best_cells(cells, ["open_model"])
+    counts = option_counts(best)
+    n = int(len(best))
+    top = counts.index[0]
+    own = best[best["cheapest"].isin([*SELFHOST_OPTIONS, "hybrid"])]
+    vols = sorted(set(cells["tokens_per_day"]))
+    context = (f"Preset {preset}: {cells['input_tokens'].iloc[0]:g} input / "
+               f"{cells['output_tokens'].iloc[0]:g} output tokens per request; "
+               f"{cells['open_model'].nunique()} open models x {cells['gpu'].nunique()} GPUs x "
+               f"{len(vols)} volumes from {volume_text(vols[0])} to {volume_text(vols[-1])} "
+               f"tokens/day ({len(cells):,} cells)")
+    if own.empty:
+        headline = (f"{OPTION_SUBJECTS[top]} is the cheapest option in {counts[top]} of {n} "
+                    "model-and-volume cells; self-hosting is never the cheapest on this grid.")
+    else:
+        low = own.sort_values(["tokens_per_day", "cheapest_usd"]).iloc[0]
+        headline = (f"{OPTION_SUBJECTS[top]} is the cheapest option in {counts[top]} of {n} "
+                    "model-and-volume cells; self-hosting first wins at "
+                    f"{volume_text(low['tokens_per_day'])} tokens/day ({low['open_model']} on "
+                    f"{low['gpu']}, {OPTION_NAMES[low['cheapest']]}).")
+    points = [", ".join(f"{OPTION_NAMES[k]}: {v}" for k, v in counts.items())
+              + " cells (best GPU per model and volume)."]
+    named = cells["api_model"].iloc[0]
+    be = breakeven_frame(cells)
+    be_api = be.groupby("open_model")["api"].min().dropna()
+    if len(be_api):
+        m = be_api.idxmin()
+        points.append(f"Against {named} alone, self-hosting breaks even from "
+                      f"{volume_text(be_api[m])} tokens/day ({m}, best GPU); against the same "
+                      "weights hosted per token it "
+                      + ("never does on this grid." if be["hosted"].isna().all() else
+                         f"does from {volume_text(be['hosted'].min())} tokens/day at best."))
+    if manifest["draws"]:
+        r = robustness(best, robust)
+        points.append(f"With {manifest['draws']:,} draws a cell: {r.iloc[0]} cells robustly "
+                      f"self-hosted (P >= {robust:.0%}), {r.iloc[1]} robustly per token, "
+                      f"{r.iloc[2]} a coin toss.")
+    worst = best.loc[best["cheapest"] == "none", "open_model"].unique()
+    if len(worst):
+        points.append(f"Not servable on any GPU of the grid under its latency target: "
+                      f"{', '.join(worst)}.")
+    return Answer(
+        question="Across models, GPUs and volumes, where does self-hosting pay, and how sure "
+                 "is that?",
+        context=context, headline=headline, points=points,
+        caveat=(f"Each cell is the cost model at {manifest['catalog']['price_data']}; the open "
+                "models differ in quality (LMArena rating beside each name), so compare a row "
+                "with the API options at its own quality."))
+
+
+def choose_preset(preset: str | None, presets: Sequence[str]) -> str:
+    """The preset the answer is about: ``preset``, or the sweep's first when None.
+
+    Raises
+    ------
+    InvalidInputError
+        ``preset`` is not in the sweep (the message lists those that are).
+    """
+    from aipolicy.errors import InvalidInputError
+
+    if preset is None:
+        return presets[0]
+    if preset not in presets:
+        raise InvalidInputError(f"preset {preset!r} is not in the sweep; it has "
+                                f"{', '.join(presets)}", field="preset", value=preset)
+    return preset
+
+
+def models_by_quality(cells: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """Open models from the best rated down (unrated last) and their labels with the rating."""
+    q = cells.drop_duplicates("open_model").set_index("open_model")["open_quality"]
+    order = list(q.fillna(-np.inf).sort_values(ascending=False, kind="stable").index)
+    return order, {m: model_label(cells, m) for m in order}
+
+
+def preset_model(cells: pd.DataFrame) -> str:
+    """The preset's own open model when the sweep has it, else the sweep's first."""
+    from aipolicy.costs.presets import PRESETS
+
+    own = PRESETS[cells["preset"].iloc[0]].build.get("open_model")
+    models = list(dict.fromkeys(cells["open_model"]))
+    return own if own in models else models[0]
+
+
+def source_text(manifest: dict[str, Any]) -> str:
+    """The charts' source line: the cost models and the price data of the sweep."""
+    cat = manifest["catalog"]
+    return (f"aipolicy {cat['aipolicy']} cost models over the grid '{manifest['grid']['name']}'"
+            f"; API prices genai-prices as of {cat['price_as_of']}; GPU, throughput and server "
+            "figures from the aipolicy catalogs (sources in notebook 01)")
+
+
+def breakeven_view(frame: pd.DataFrame) -> Table:
+    """The break-even table: one row per preset, open model and GPU (M tokens/day)."""
+    be = breakeven_frame(frame)
+    named = frame.drop_duplicates("config").set_index("config")
+    be["api_model"] = named["api_model"].to_numpy()
+    be["match_model"] = named["match_model"].replace("", "—").to_numpy()
+    be = be[["preset", "open_model", "gpu", "api_model", "api", "match_model", "api_match",
+             "hosted"]]
+    def tpd(header: str) -> Col:
+        return Col("tokens_per_day", header=header, missing="never")
+
+    return people_table(
+        be.set_index(["preset", "open_model", "gpu"]),
+        {"api_model": Col("text", header="named API"), "api": tpd("vs named API"),
+         "match_model": Col("text", header="cheapest API at least as good"),
+         "api_match": tpd("vs that API"), "hosted": tpd("vs hosted open weights")},
+        index=["preset", "open model", "GPU"],
+        caption="Break-even of self-hosting (rent or buy, whichever comes first)",
+        footnote="never: self-hosting stays dearer up to the cost model's search limit.")
+
+
+def robustness_view(frame: pd.DataFrame, robust: float) -> Table:
+    """Cells robustly self-hosted, robustly per token, or a coin toss, per preset."""
+    rows = {name: robustness(best_cells(frame[frame["preset"] == name], ["open_model"]), robust)
+            for name in dict.fromkeys(frame["preset"])}
+    t = pd.DataFrame(rows).T
+    t.index.name = "preset"
+    return people_table(t, {c: Col("int", header=f"{c} (cells)") for c in t.columns},
+                        caption=f"How sure the answer is (robust: P >= {robust:.0%} either way; "
+                                "best GPU per model and volume)")
+
+
+def record_figures(frame: pd.DataFrame, preset: str, *, robust: float,
+                   manifest: dict[str, Any]) -> None:
+    """Record the index's headline figures for ``preset``."""
+    from aipolicy.record import record
+
+    cells = frame[frame["preset"] == preset]
+    best = best_cells(cells, ["open_model"])
+    counts = option_counts(best)
+    record("preset", preset, label="Preset", fmt="text")
+    record("cells", int(len(frame)), label="Cells in the sweep", fmt="count")
+    record("cheapest_in_most_cells", OPTION_NAMES[counts.index[0]],
+           label="Cheapest in most cells", fmt="text")
+    own = best[best["cheapest"].isin([*SELFHOST_OPTIONS, "hybrid"])]
+    record("selfhost_first_wins_tokens_per_day",
+           float(own["tokens_per_day"].min()) if len(own) else None,
+           label="Self-hosting first cheapest at", fmt="tokens_per_day")
+    if manifest["draws"]:
+        record("coin_toss_cells", int(robustness(best, robust).iloc[2]),
+               label=f"Coin-toss cells (P between {1 - robust:.0%} and {robust:.0%})",
+               fmt="count")
