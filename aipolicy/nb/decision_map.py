@@ -20,6 +20,7 @@ from aipolicy.nb.tables import Col, Table, people_table
 from aipolicy.sweep.evaluate import API_OPTIONS, OPTIONS, SELFHOST_OPTIONS
 
 __all__ = ["OPTION_COLOURS", "OPTION_NAMES", "best_cells", "breakeven_frame", "breakeven_view",
+           "plot_breakevens",
            "choose_preset", "decision_answer", "models_by_quality", "option_counts",
            "plot_option_map", "plot_probability_map", "preset_model", "record_figures",
            "robustness", "robustness_view", "source_text", "sweep_table", "volume_text"]
@@ -171,6 +172,43 @@ def breakeven_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for key in API_OPTIONS:
         out[key] = np.fmin(first[f"breakeven_rent_vs_{key}"], first[f"breakeven_buy_vs_{key}"])
     return out.reset_index(drop=True)
+
+
+def plot_breakevens(frame: pd.DataFrame, preset: str, *, source: str, ax: Any = None) -> Any:
+    """Break-even (tokens/day, log axis) of each open model against each per-token option.
+
+    Open models from the best rated down; per model the lower break-even of its GPUs and of
+    rent and buy. A model whose self-hosting never breaks even against an option has no marker
+    for it.
+    """
+    import matplotlib.pyplot as plt
+
+    from aipolicy.nb.theme import source_line
+
+    cells = frame[frame["preset"] == preset]
+    order, labels = models_by_quality(cells)
+    be = breakeven_frame(cells).groupby("open_model")[list(API_OPTIONS)].min().reindex(order)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.6))
+    x = np.arange(len(order))
+    for key, marker in zip(API_OPTIONS, ("o", "s", "D"), strict=True):
+        y = be[key].to_numpy(float)
+        if np.isfinite(y).any():
+            ax.plot(x, y, marker=marker, linestyle="-", color=OPTION_COLOURS[key],
+                    label=f"vs {OPTION_NAMES[key]}")
+    ax.set_yscale("log")
+    finite = be.to_numpy(float)[np.isfinite(be.to_numpy(float))]
+    if finite.size:  # whole decades around the data, so every decade has its label
+        ax.set_ylim(10 ** np.floor(np.log10(finite.min())), 10 ** np.ceil(np.log10(finite.max())))
+    ax.set_xticks(x)
+    ax.set_xticklabels([labels[m] for m in order], fontsize=8)
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: volume_text(v)))
+    ax.set_ylabel("break-even (tokens/day)")
+    ax.set_xlabel("open model (LMArena rating), best rated first")
+    ax.set_title(f"Where self-hosting breaks even, preset {preset} (best GPU, rent or buy)")
+    ax.legend(loc="upper left", fontsize=8)
+    source_line(ax, source, synthetic=False, loc="lower right", make_room=True)
+    return ax
 
 
 def sweep_table(frame: pd.DataFrame, manifest: dict[str, Any]) -> Table:
