@@ -64,9 +64,14 @@ class Option:
                 for k, v in out.items()}
 
 
-def with_api_model(scenario: Scenario, model: str) -> Scenario:
-    """The scenario with another API model's prices (for this request shape), all else kept."""
-    entries = api_price_entries(model, None, scenario.input_tokens, {})
+def with_api_model(scenario: Scenario, model: str, entries: Any = None) -> Scenario:
+    """The scenario with another API model's prices (for this request shape), all else kept.
+
+    ``entries`` are ``api_price_entries(model, None, scenario.input_tokens, {})`` when the
+    caller already has them (the sweep reuses them across configs).
+    """
+    if entries is None:
+        entries = api_price_entries(model, None, scenario.input_tokens, {})
     s = scenario.replace(**{k: v for k, (v, _) in entries.items()})
     prov = dict(s.provenance)
     prov.update({k: p for k, (_, p) in entries.items()})

@@ -71,11 +71,14 @@ class Prepared:
 def _quality(model: str) -> float:
     from aipolicy.costs.quality import quality
 
-    try:
-        q = quality(model.split("@", 1)[0])
-    except AipolicyError:
-        return math.nan
-    return math.nan if q.rating is None else float(q.rating)
+    def rating() -> float:
+        try:
+            q = quality(model.split("@", 1)[0])
+        except AipolicyError:
+            return math.nan
+        return math.nan if q.rating is None else float(q.rating)
+
+    return _memo(("quality", model), rating)
 
 
 #: Per-process memo of what several configs share (keyed with the price data in use).
@@ -88,6 +91,24 @@ def _prices_key() -> str:
     return snapshot().label
 
 
+def _memo(key: tuple[Any, ...], make: Any) -> Any:
+    """``_MEMO[key]``, computed by ``make()`` on first use (keys carry the price data)."""
+    full = (*key, _prices_key())
+    if full not in _MEMO:
+        _MEMO[full] = make()
+    return _MEMO[full]
+
+
+def _with_api(scenario: Any, model: str) -> Any:
+    """:func:`~aipolicy.costs.threeway.with_api_model` with the price entries memoised."""
+    from aipolicy.costs.inputs import api_price_entries
+    from aipolicy.costs.threeway import with_api_model
+
+    entries = _memo(("prices", model, scenario.input_tokens),
+                    lambda: api_price_entries(model, None, scenario.input_tokens, {}))
+    return with_api_model(scenario, model, entries)
+
+
 def prepare_config(config: Config) -> Prepared:
     """Build the config's scenarios (as ``aipolicy breakeven`` does) and its break-evens.
 
@@ -98,7 +119,7 @@ def prepare_config(config: Config) -> Prepared:
     from aipolicy.costs.hosted import cheapest_hosted
     from aipolicy.costs.presets import scenario_from_preset
     from aipolicy.costs.selfhost import with_acquisition
-    from aipolicy.costs.threeway import best_proprietary_match, replica_capacity, with_api_model
+    from aipolicy.costs.threeway import best_proprietary_match, replica_capacity
 
     prep = Prepared(config)
     try:
@@ -110,28 +131,27 @@ def prepare_config(config: Config) -> Prepared:
     prep.api["api"] = s
     # the match and the hosted provider depend on the preset, the open model and the request
     # shape, not on the GPU or the latency target: found once per process for each
-    shape_key = (config.preset, s.open_model, s.input_tokens, s.output_tokens, _prices_key())
-    if ("match", *shape_key) not in _MEMO:
-        _MEMO[("match", *shape_key)] = best_proprietary_match(s)
-    match = _MEMO[("match", *shape_key)]
+    shape_key = (config.preset, s.open_model, s.input_tokens, s.output_tokens)
+    match = _memo(("match", *shape_key), lambda: best_proprietary_match(s))
     if match is not None and match != s.api_model:
-        prep.api["api_match"] = with_api_model(s, match)
+        prep.api["api_match"] = _with_api(s, match)
     else:
         prep.notes["api_match"] = ("the named API model is the cheapest at least as good"
                                    if match is not None else "no proprietary model rated at "
                                    "least as good")
-    if ("hosted", *shape_key) not in _MEMO:
+    def find_hosted() -> str | AipolicyError:
         try:
-            _MEMO[("hosted", *shape_key)] = cheapest_hosted(
-                s.open_model, input_tokens=s.input_tokens, output_tokens=s.output_tokens,
-                cached_share=s.cached_input_share).model
+            return cheapest_hosted(s.open_model, input_tokens=s.input_tokens,
+                                   output_tokens=s.output_tokens,
+                                   cached_share=s.cached_input_share).model
         except AipolicyError as exc:
-            _MEMO[("hosted", *shape_key)] = exc
-    hosted = _MEMO[("hosted", *shape_key)]
+            return exc
+
+    hosted = _memo(("hosted", *shape_key), find_hosted)
     if isinstance(hosted, AipolicyError):
         prep.notes["hosted"] = str(hosted)
     else:
-        prep.api["hosted"] = with_api_model(s, hosted)
+        prep.api["hosted"] = _with_api(s, hosted)
     for mode in SELFHOST_OPTIONS:
         try:
             prep.modes[mode] = with_acquisition(s, mode)
@@ -140,7 +160,7 @@ def prepare_config(config: Config) -> Prepared:
     tokens_per_request = s.input_tokens + s.output_tokens
     for mode, ms in prep.modes.items():
         for key, api_s in prep.api.items():
-            be = breakeven(ms if key == "api" else with_api_model(ms, api_s.api_model))
+            be = breakeven(ms if key == "api" else _with_api(ms, api_s.api_model))
             prep.breakeven[f"{mode}_vs_{key}"] = (
                 math.nan if be.requests_per_day is None
                 else be.requests_per_day * tokens_per_request)
