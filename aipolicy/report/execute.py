@@ -1,6 +1,9 @@
 """Execute one notebook with papermill in a worker process, then render its HTML.
 
-The worker runs :func:`worker_main`. Execution goes through papermill with a small engine
+The worker runs :func:`worker_main`, which calls :func:`run_task`: :func:`execute_notebook`
+(papermill) then :func:`finish` (records, figures, HTML). A notebook run on a Dask worker
+(``aipolicy report --scheduler``, :mod:`aipolicy.report.dask_runner`) takes the same two
+steps, the first on the worker and the second on the client. Execution goes through papermill with a small engine
 (:class:`ReportEngine`) whose client
 
 - starts the kernel with this interpreter (``sys.executable -m ipykernel_launcher``), whatever
@@ -36,7 +39,7 @@ from papermill.exceptions import PapermillExecutionError
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 from traitlets import Any as AnyTrait
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Dict, Float, Integer, Unicode
 
 from aipolicy.record import read_records_and_figures
 from aipolicy.report import kernels, lifeline, render
@@ -58,6 +61,7 @@ class ReportClient(KernelStartMixin, PapermillNotebookClient):
     timed_out = Bool(False)
     timed_out_by_cell = Bool(False)
     timed_out_cell = Integer(-1)
+    kernel_env = Dict(help="environment variables set for the kernel (over this process's)")
 
     def __init__(self, nb_man: Any, **kw: Any) -> None:
         super().__init__(nb_man, **kw)
@@ -148,13 +152,29 @@ class ReportEngine(NBClientEngine):
 papermill_engines.register(ENGINE_NAME, ReportEngine)
 
 
-def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """Execute ``task`` with papermill, render its HTML, return the result as a dict.
+def execute_notebook(
+    task: Task, send: Callable[[dict[str, Any]], None] | None = None
+) -> tuple[str, dict[str, str] | None, float]:
+    """Execute ``task`` with papermill into ``task.output_ipynb``; render nothing.
 
-    The result has ``name``, ``status`` (``ok``, ``partial``, ``failed`` or ``timeout``),
-    ``duration_s``, ``error`` (``{"ename", "evalue"}`` or None), ``records``, ``figures``
-    (label, unit and format of each headline record) and ``html`` (bool). A notebook that
-    completed but recorded a non-empty ``skipped`` list is ``partial``.
+    The notebook's deadline (``task.timeout`` from now) and per-cell limit go to papermill;
+    the kernel gets :data:`~aipolicy.report.task.KERNEL_ENV` and ``task.env``.
+
+    Parameters
+    ----------
+    task : Task
+        The notebook to run and where its executed copy goes.
+    send : callable, optional
+        Receives progress events (dicts with ``name`` and ``event``).
+
+    Returns
+    -------
+    status : str
+        ``ok``, ``failed`` or ``timeout`` (``partial`` is decided by :func:`finish`).
+    error : dict or None
+        ``{"ename", "evalue"}`` of a failure or timeout.
+    duration : float
+        Seconds the execution took.
     """
     emit = send or (lambda event: None)
     os.environ.update(KERNEL_ENV)  # the kernel inherits it: agg plots, no widgets
@@ -182,6 +202,7 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
             timeout_limit=task.timeout,
             cell_limit=task.cell_timeout or None,
             lock_path=task.lock_path,
+            kernel_env={**KERNEL_ENV, **task.env},
             events=events,
             shutdown_kernel="immediate",
         )
@@ -203,7 +224,40 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
         status = "timeout"
         error = {"ename": "TimeoutError", "evalue": timeouts[0] + where}
     kernels.KERNEL_PID = None  # papermill has shut the kernel down
-    duration = time.monotonic() - start
+    return status, error, time.monotonic() - start
+
+
+def finish(
+    task: Task,
+    status: str,
+    error: dict[str, str] | None,
+    duration: float,
+    send: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Read the records of ``task.output_ipynb``, render ``task.output_html``: the result dict.
+
+    Used after :func:`execute_notebook`, in the worker process (:func:`run_task`) or, for a
+    notebook run on a Dask worker, on the client once the executed notebook is written
+    (:mod:`aipolicy.report.dask_runner`).
+
+    Parameters
+    ----------
+    task : Task
+        The notebook that ran; its executed copy is at ``task.output_ipynb`` (if any).
+    status, error, duration
+        What :func:`execute_notebook` returned.
+    send : callable, optional
+        Receives a ``rendering`` state event.
+
+    Returns
+    -------
+    dict
+        ``name``, ``status`` (``ok``, ``partial``, ``failed`` or ``timeout``), ``duration_s``,
+        ``error`` (``{"ename", "evalue"}`` or None), ``records``, ``figures`` (label, unit and
+        format of each headline record) and ``html`` (bool). A notebook that completed but
+        recorded a non-empty ``skipped`` list is ``partial``.
+    """
+    emit = send or (lambda event: None)
     records: dict[str, Any] = {}
     figures: dict[str, Any] = {}
     html = False
@@ -228,6 +282,15 @@ def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -
         "figures": figures,
         "html": html,
     }
+
+
+def run_task(task: Task, send: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Execute ``task`` with papermill, render its HTML, return the result as a dict.
+
+    :func:`execute_notebook` then :func:`finish` (whose result dict this returns).
+    """
+    status, error, duration = execute_notebook(task, send)
+    return finish(task, status, error, duration, send)
 
 
 def completed_status(status: str, records: dict[str, Any]) -> str:

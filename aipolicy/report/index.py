@@ -282,3 +282,118 @@ def render_runs(runs: list[Mapping[str, Any]], latest: str | None = None) -> str
 
 
 INDEX_FILE = "index.html"
+
+
+#: ``<meta name="generator">`` of a matrix overview: only a page carrying it is overwritten.
+MATRIX_GENERATOR = "aipolicy report matrix"
+#: Headline figures shown per notebook in the matrix overview, at most.
+MATRIX_FIGURES = 4
+
+
+def status_counts(notebooks: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """How many notebooks have each status label (``ok``, ``FAILED``...), in first-seen order."""
+    counts: dict[str, int] = {}
+    for nb in notebooks.values():
+        label = STATUS_LABEL.get(nb.get("status"), str(nb.get("status")))
+        counts[label] = counts.get(label, 0) + 1
+    return counts
+
+
+def _params_text(doc: Mapping[str, Any]) -> str:
+    """``preset: financial; 01_build_vs_buy: {preset: startup}``: a params document in brief."""
+    import json
+
+    def brief(value: Any) -> str:
+        if isinstance(value, Mapping):
+            return "{" + ", ".join(f"{k}: {brief(v)}" for k, v in value.items()) + "}"
+        return json.dumps(value, default=str) if not isinstance(value, str) else value
+
+    return "; ".join(f"{k}: {brief(v)}" for k, v in doc.items()) or "(the notebooks' defaults)"
+
+
+def render_matrix(reports: list[Mapping[str, Any]], matrix_name: str, started_at: Any) -> str:
+    """The overview ``index.html`` of ``aipolicy report --matrix``.
+
+    Parameters
+    ----------
+    reports : list of mapping
+        One per report, in the matrix file's order: ``name`` (its folder), ``params`` (its
+        params document), ``summary`` (its ``summary.json`` content), ``exit_code`` and
+        ``has_index``.
+    matrix_name : str
+        The matrix file's name (shown, without its folder).
+    started_at : datetime
+        When the matrix run started (UTC).
+
+    Returns
+    -------
+    str
+        A self-contained page: per report its name linking to its index, its parameters,
+        its status counts and, per notebook, the status, the answer's headline and the first
+        :data:`MATRIX_FIGURES` headline figures.
+    """
+    esc = html.escape
+    sections = []
+    synthetic = False
+    for rep in reports:
+        name = str(rep.get("name", ""))
+        summary: Mapping[str, Any] = rep.get("summary") or {}
+        notebooks: Mapping[str, Any] = summary.get("notebooks") or {}
+        synthetic = synthetic or is_synthetic(summary)
+        counts = status_counts(notebooks)
+        ok = rep.get("exit_code") == 0
+        overall = "ok" if ok else "FAILED"
+        link = (f'<a href="{esc(name)}/{INDEX_FILE}">{esc(name)}</a>' if rep.get("has_index")
+                else esc(name))
+        rows = []
+        for nb_name, nb in notebooks.items():
+            label = STATUS_LABEL.get(nb.get("status"), str(nb.get("status")))
+            rec = nb.get("records") or {}
+            answer = rec.get("answer") if isinstance(rec.get("answer"), Mapping) else {}
+            figs = headline_figures(rec, nb.get("figures") or {})[:MATRIX_FIGURES]
+            headline = esc(str(answer.get("headline") or ""))
+            if nb.get("error"):
+                err = nb["error"]
+                headline += f'<div class="err">{esc(str(err.get("ename", "Error")))}: ' \
+                            f'{esc(str(err.get("evalue", ""))[:300])}</div>'
+            if figs:
+                headline += '<dl class="figs">' + "".join(
+                    f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in figs) + "</dl>"
+            cls = ' class="bad"' if label in ("FAILED", "TIMEOUT") else ""
+            rows.append(
+                f'<tr{cls} data-notebook="{esc(nb_name)}">'
+                f"<td>{esc(_title(nb_name, nb))}</td>"
+                f'<td class="st st-{esc(label)}">{esc(label)}</td><td>{headline}</td></tr>'
+            )
+        sections.append(
+            f'<section class="nb{"" if ok else " bad"}" data-report="{esc(name)}">'
+            f'<h2>{link}<span class="st st-{overall}">{overall}</span></h2>'
+            f'<p class="context">Parameters: {esc(_params_text(rep.get("params") or {}))}</p>'
+            f'<p class="sub">{len(notebooks)} notebook{"" if len(notebooks) == 1 else "s"}: '
+            f'{esc(", ".join(f"{v} {k}" for k, v in counts.items()))}</p>'
+            '<table><thead><tr><th>Notebook</th><th>Status</th><th>Headline</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></section>'
+        )
+    when = started_at.strftime("%Y-%m-%d %H:%M UTC") if hasattr(started_at, "strftime") \
+        else str(started_at)
+    n_ok = sum(1 for r in reports if r.get("exit_code") == 0)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta name="generator" content="{MATRIX_GENERATOR}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{TITLE} — matrix {esc(matrix_name)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{TITLE}: matrix</h1>",
+        f'<p class="meta">{esc(matrix_name)} · run at <b>{esc(when)}</b> · {len(reports)} '
+        f"reports, {n_ok} with every notebook ok</p>",
+    ]
+    if synthetic:
+        parts.append(f'<div class="warning" id="sample-warning">⚠ {SAMPLE_WARNING}'
+                     "<small>Some market notebooks ran on the synthetic sample data set: their "
+                     "prices are not market prices.</small></div>")
+    parts.extend(sections)
+    parts.append("<footer>Each report's own page has every notebook's answer, figures and "
+                 "data; its summary.json has every recorded figure.</footer>")
+    parts.append("</body></html>")
+    return "\n".join(parts)

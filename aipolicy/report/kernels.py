@@ -100,8 +100,16 @@ class KernelStartMixin:
         return self.km
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
-        """Start kernel and client under the lock; retry once if the kernel dies."""
+        """Start kernel and client under the lock; retry once if the kernel dies.
+
+        A client with a non-empty ``kernel_env`` mapping starts the kernel with those
+        variables set over this process's environment (no change to ``os.environ``, so
+        threads starting kernels at once do not see each other's).
+        """
         global KERNEL_PID
+        kernel_env = getattr(self, "kernel_env", None)
+        if kernel_env and "env" not in kwargs:
+            kwargs["env"] = {**os.environ, **{str(k): str(v) for k, v in kernel_env.items()}}
         self._emit(event="state", state="starting kernel")
         extra = [a for a in KERNEL_ARGS if a not in self.extra_arguments]  # type: ignore[attr-defined]
         self.extra_arguments = [*self.extra_arguments, *extra]  # type: ignore[attr-defined]

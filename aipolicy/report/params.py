@@ -42,7 +42,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _decode(raw: bytes, path: Path) -> str:
+def _decode(raw: bytes, path: Path, flag: str = "--params") -> str:
     """Text of a params file: UTF-8 (with or without BOM), or UTF-16/32 marked by their BOM."""
     import codecs
 
@@ -53,7 +53,7 @@ def _decode(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReportError(f"--params {path}: not UTF-8 text (byte {exc.start}); save the file "
+        raise ReportError(f"{flag} {path}: not UTF-8 text (byte {exc.start}); save the file "
                           "as UTF-8") from None
 
 
@@ -72,6 +72,44 @@ def _string_dates_loader() -> type:
     return Loader
 
 
+def _yaml_problem(exc: Exception) -> str:
+    """One line for a YAML error: where it is and what is wrong."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is not None and problem:
+        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return " ".join(str(exc).split())
+
+
+def load_yaml(path: Path, flag: str = "--params") -> Any:
+    """Read the YAML document in ``path`` (dates kept as text); None for an empty file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    flag : str
+        The command-line flag that named it, for the error messages.
+
+    Raises
+    ------
+    ReportError
+        Unreadable file, text not UTF-8 (or UTF-16/32 with a BOM), invalid YAML; one line
+        naming ``flag`` and ``path``.
+    """
+    import yaml
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ReportError(f"{flag} {path}: cannot read the file ({exc.strerror})") from exc
+    text = _decode(raw, path, flag)
+    try:
+        return yaml.load(text, Loader=_string_dates_loader())  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        raise ReportError(f"{flag} {path}: invalid YAML: {_yaml_problem(exc)}") from exc
+
+
 def load_params_file(path: Path) -> dict[str, Any]:
     """Read a params YAML file into a mapping.
 
@@ -80,17 +118,7 @@ def load_params_file(path: Path) -> dict[str, Any]:
     ReportError
         Missing file, invalid YAML, or a document that is not a mapping.
     """
-    import yaml
-
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ReportError(f"--params {path}: cannot read the file ({exc.strerror})") from exc
-    text = _decode(raw, path)
-    try:
-        doc = yaml.load(text, Loader=_string_dates_loader())  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError as exc:
-        raise ReportError(f"--params {path}: invalid YAML: {exc}") from exc
+    doc = load_yaml(path, "--params")
     if doc is None:
         return {}
     if not isinstance(doc, Mapping):

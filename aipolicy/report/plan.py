@@ -44,6 +44,10 @@ class ReportOptions:
     notebooks_dir: Path | None = None
     reports_dir: Path | None = None
     progress: bool = True
+    #: Dask scheduler address: run the notebooks on its workers (:mod:`~.dask_runner`).
+    scheduler: str | None = None
+    #: How errors name where ``params`` came from (default ``--params FILE`` or ``--params``).
+    params_origin: str | None = None
 
 
 @dataclass
@@ -98,6 +102,8 @@ def check_options(opts: ReportOptions) -> None:
     for flag, value in (("--timeout", opts.timeout), ("--cell-timeout", opts.cell_timeout)):
         if value is not None and value < 0:
             raise ReportError(f"{flag}: {value} must be positive (0 means no limit)")
+    if opts.scheduler is not None and not str(opts.scheduler).strip():
+        raise ReportError("--scheduler: give the Dask scheduler's address, e.g. tcp://HOST:8786")
     if opts.data_dir is not None and not Path(opts.data_dir).is_dir():
         raise ReportError(f"--data-dir {opts.data_dir}: no such folder")
 
@@ -127,7 +133,8 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
     available = [p.stem for p in paths]
     selected = notebooks.select(opts.notebooks, available)
     infos = {p.stem: notebooks.load(p) for p in paths}
-    origin = f"--params {opts.params_file}" if opts.params_file else "--params"
+    origin = opts.params_origin or (
+        f"--params {opts.params_file}" if opts.params_file else "--params")
     globals_, sections = params.split_sections(_params_doc(opts), available, origin)
     injected = params.resolve(infos, selected, globals_, sections, source=opts.source,
                               data_dir=opts.data_dir, origin=origin)
@@ -170,5 +177,6 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
         options={"source": opts.source,
                  "data_dir": str(opts.data_dir) if opts.data_dir else None,
                  "no_input": bool(opts.no_input), "timeout": timeout,
-                 "cell_timeout": cell_timeout, "notebooks": list(selected)},
+                 "cell_timeout": cell_timeout, "notebooks": list(selected),
+                 "scheduler": opts.scheduler},
     )

@@ -6,7 +6,9 @@
    their parameters and input hashes, pick the output folder; no kernel starts for a run that
    cannot succeed;
 2. **execute** (:mod:`aipolicy.report.workers`): reuse unchanged notebooks, run the others
-   with papermill in worker processes, several at once;
+   with papermill in worker processes, several at once, or with ``--scheduler ADDR`` on the
+   workers of a Dask cluster (:mod:`aipolicy.report.dask_runner`: papermill on the worker, the
+   executed notebook sent back, its HTML rendered here);
 3. **write** (:mod:`aipolicy.report.folder`): ``summary.json``, ``index.html``,
    ``manifest.json`` and, last, the ownership marker listing the files written, into a hidden
    sibling ``.tmp-<name>-<pid>-<random>/``, renamed into place at the end: a new
@@ -31,7 +33,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aipolicy import __version__
 from aipolicy.errors import ReportError
@@ -68,8 +70,11 @@ from aipolicy.report.plan import (
     reports_dir,
 )
 from aipolicy.report.progress import Progress
-from aipolicy.report.task import Task
+from aipolicy.report.task import PATH_ENV, Task
 from aipolicy.report.workers import execute_tasks
+
+if TYPE_CHECKING:
+    from aipolicy.report.dask_runner import DaskSession
 
 __all__ = [
     "DEFAULT_CELL_TIMEOUT_S",
@@ -104,8 +109,12 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated(f"signal {signum}")
 
 
-def _execute(plan: ReportPlan, tmp: Path, progress: Progress) -> dict[str, dict[str, Any]]:
-    """Reuse or run every selected notebook into ``tmp``; return its summary entry by name."""
+def _execute(plan: ReportPlan, tmp: Path, progress: Progress,
+             session: DaskSession | None = None) -> dict[str, dict[str, Any]]:
+    """Reuse or run every selected notebook into ``tmp``; return its summary entry by name.
+
+    Notebooks run in local worker processes, or on the Dask cluster of ``session``.
+    """
     entries: dict[str, dict[str, Any]] = {}
     to_run = []
     for name in plan.selected:
@@ -121,7 +130,10 @@ def _execute(plan: ReportPlan, tmp: Path, progress: Progress) -> dict[str, dict[
             cell_timeout=plan.cell_timeout, no_input=bool(plan.options.get("no_input")),
         ))
     if to_run:
-        results = execute_tasks(to_run, min(plan.jobs, len(to_run)), progress)
+        if session is not None:
+            results = session.execute_tasks(to_run, progress)
+        else:
+            results = execute_tasks(to_run, min(plan.jobs, len(to_run)), progress)
         for task in to_run:
             res = results[task.name]
             entries[task.name] = {
@@ -133,6 +145,8 @@ def _execute(plan: ReportPlan, tmp: Path, progress: Progress) -> dict[str, dict[
                 "html": f"{task.name}.html" if res["html"] else None,
                 "ipynb": f"{task.name}.ipynb" if task.output_ipynb.exists() else None,
             }
+            if res.get("worker"):
+                entries[task.name]["worker"] = res["worker"]
     return entries
 
 
@@ -189,11 +203,6 @@ def _planned_files(plan: ReportPlan) -> list[str]:
     return [*names, SUMMARY, INDEX, MANIFEST]
 
 
-#: Folders the kernels read from the environment; kernels run in notebooks/, so a relative
-#: value must be made absolute against the user's working directory first.
-PATH_ENV = ("AIPOLICY_CACHE_DIR", "AIPOLICY_SAMPLE_DIR")
-
-
 def _absolute_env_paths() -> None:
     for var in PATH_ENV:
         value = os.environ.get(var)
@@ -201,19 +210,41 @@ def _absolute_env_paths() -> None:
             os.environ[var] = str(Path(value).expanduser().resolve())
 
 
-def run_report(opts: ReportOptions) -> ReportResult:
+def run_report(opts: ReportOptions, *, session: DaskSession | None = None) -> ReportResult:
     """Run the report described by ``opts``; see the module docstring.
+
+    Parameters
+    ----------
+    opts : ReportOptions
+        What to run and where to write it.
+    session : DaskSession, optional
+        A connected Dask session to run the notebooks on (left open). Without it, a
+        ``opts.scheduler`` address is connected to after planning and closed at the end;
+        without either, the notebooks run in local worker processes.
 
     Raises
     ------
     ReportError
-        Bad options or params file, unknown notebook, no notebooks, unusable output folder.
+        Bad options or params file, unknown notebook, no notebooks, unusable output folder,
+        unreachable Dask scheduler or workers of another aipolicy version.
     KeyboardInterrupt
         Interrupted (Ctrl-C or SIGTERM); nothing complete-looking was left behind.
     """
     wall0 = time.monotonic()
     _absolute_env_paths()
     plan = plan_report(opts, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    if session is None and opts.scheduler:
+        from aipolicy.report.dask_runner import DaskSession
+
+        # connect before writing anything: a bad address leaves no trace
+        with DaskSession.connect(opts.scheduler) as own:
+            return _run_planned(plan, opts, wall0, own)
+    return _run_planned(plan, opts, wall0, session)
+
+
+def _run_planned(plan: ReportPlan, opts: ReportOptions, wall0: float,
+                 session: DaskSession | None) -> ReportResult:
+    """Execute a checked plan and write its folder atomically (see :func:`run_report`)."""
     final = plan.final
     parent = final.parent
     try:
@@ -233,7 +264,7 @@ def run_report(opts: ReportOptions) -> ReportResult:
     if threading.current_thread() is threading.main_thread():
         old_handler = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        entries = _execute(plan, tmp, progress)
+        entries = _execute(plan, tmp, progress, session)
         progress.close()
         summary = build_summary(plan, entries, time.monotonic() - wall0)
         summary["runs_page"] = under_root

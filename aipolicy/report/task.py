@@ -12,6 +12,10 @@ from typing import Any
 #: widget frontend is attached, so they build no widgets (headless executors can block on them).
 KERNEL_ENV = {"MPLBACKEND": "agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "AIPOLICY_HEADLESS": "1"}
 
+#: Folders the kernels read from the environment. The runner makes a relative value absolute
+#: (kernels run in notebooks/); a Dask run passes the client's values to the workers' kernels.
+PATH_ENV = ("AIPOLICY_CACHE_DIR", "AIPOLICY_SAMPLE_DIR")
+
 
 def default_lock_path() -> Path:
     """One kernel-start lock file per user, shared by every aipolicy process."""
@@ -32,3 +36,6 @@ class Task:
     cell_timeout: float | None = None
     no_input: bool = True
     lock_path: str = field(default_factory=lambda: str(default_lock_path()))
+    #: Environment variables for the kernel on top of :data:`KERNEL_ENV` (a Dask run passes
+    #: the client's data folders, see :mod:`aipolicy.report.dask_runner`).
+    env: dict[str, str] = field(default_factory=dict)

@@ -1,9 +1,9 @@
 """The package's layers, read from its import statements: a back-arrow fails here.
 
 Flow: catalogs and loaders (``costs`` catalogs, ``marketdata``) -> cost models and signals
-(``costs``, ``signals``) -> notebook layer (``nb``) -> notebooks -> report runner (``report``,
-which runs notebooks but imports none of the layers above ``marketdata``). ``commands`` holds
-the argparse front-ends. Every import counts, also those inside functions.
+(``costs``, ``signals``) -> the sweep over many workloads (``sweep``, built on ``costs``) ->
+notebook layer (``nb``) -> notebooks -> report runner (``report``, which runs notebooks but
+imports none of the layers above ``marketdata``). ``commands`` holds the argparse front-ends. Every import counts, also those inside functions.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "costs": {"errors", "config", "record"},
     "marketdata": {"errors", "config"},
     "signals": {"errors", "config", "marketdata"},
-    "nb": {"errors", "config", "record", "costs", "marketdata", "signals"},
+    "sweep": {"errors", "config", "costs"},
+    "nb": {"errors", "config", "record", "costs", "marketdata", "signals", "sweep"},
     "report": {"errors", "config", "record", "marketdata"},
-    "commands": {"errors", "config", "costs", "marketdata", "signals", "report"},
+    "commands": {"errors", "config", "costs", "marketdata", "signals", "report", "sweep"},
     "__main__": {"commands"},
     "__init__": set(),
 }
