@@ -103,11 +103,12 @@ def _warm() -> None:
 def _dask_run(grid, workers: int, out: Path) -> tuple[float, list[int]]:
     import resource
 
+    import dask
     from distributed import Client, LocalCluster
 
-    from aipolicy.sweep.run import run_sweep
+    from aipolicy.sweep.run import WORKER_CONFIG, run_sweep
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+    with dask.config.set(WORKER_CONFIG), LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=":0") as cluster, Client(cluster) as client:
         client.run(_warm)  # imports, catalogs and price data loaded before timing
         t0 = time.perf_counter()
