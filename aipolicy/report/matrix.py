@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from aipolicy.errors import ReportError
 from aipolicy.report import index, params
 from aipolicy.report.folder import INDEX, OLD_PREFIX, TMP_PREFIX, owned_files, run_name
+from aipolicy.report.ownership import out_entries
 from aipolicy.report.plan import ReportOptions, plan_report, reports_dir
 
 if TYPE_CHECKING:
@@ -163,16 +164,8 @@ def check_matrix_folder(folder: Path) -> None:
     folders and the overview page it wrote.
     """
     flag = f"--out {folder}"
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise ReportError(f"{flag}: exists and is not a folder")
-    if not folder.is_dir():
-        return
-    try:
-        children = list(folder.iterdir())
-    except OSError as exc:
-        raise ReportError(f"{flag}: cannot read the folder: {exc.strerror or exc}") from None
     foreign = []
-    for child in children:
+    for child in out_entries(folder) or []:
         if child.is_symlink():
             foreign.append(child.name)
         elif child.is_dir():

@@ -81,16 +81,28 @@ def owned_files(folder: Path) -> set[str] | None:
     return _legacy_files(folder)
 
 
+def out_entries(folder: Path) -> list[Path] | None:
+    """What ``--out`` holds: None when it does not exist yet, else its entries.
+
+    Raises
+    ------
+    ReportError
+        It is a symlink or a file, or cannot be read.
+    """
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ReportError(f"--out {folder}: exists and is not a folder")
+    if not folder.is_dir():
+        return None
+    try:
+        return list(folder.iterdir())
+    except OSError as exc:
+        raise ReportError(f"--out {folder}: cannot read the folder: {exc.strerror or exc}") \
+            from None
+
+
 def check_replaceable(final: Path) -> None:
     """Refuse ``--out`` unless it is new, empty, or a report holding only the runner's files."""
-    if final.is_symlink() or (final.exists() and not final.is_dir()):
-        raise ReportError(f"--out {final}: exists and is not a folder")
-    if not final.is_dir():
-        return
-    try:
-        entries = list(final.iterdir())
-    except OSError as exc:
-        raise ReportError(f"--out {final}: cannot read the folder: {exc.strerror or exc}") from None
+    entries = out_entries(final)
     if not entries:
         return
     owned = owned_files(final)

@@ -130,3 +130,18 @@ def mixed_report(tmp_path_factory: pytest.TempPathFactory):
     # a run with a failed notebook keeps its own folder but does not move reports/latest
     return proc, report_folder(proc), env
 
+
+def kernels_with_cwd(folder: Path) -> list[int]:
+    """PIDs of the ipykernel processes whose working directory is ``folder`` (Linux /proc)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if "ipykernel" in (proc / "cmdline").read_text() and \
+                    Path(os.readlink(proc / "cwd")) == folder:
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+

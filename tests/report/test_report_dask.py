@@ -21,6 +21,7 @@ import pytest
 from aipolicy.errors import ReportError
 from aipolicy.report import dask_runner
 from aipolicy.report.task import Task
+from tests.report.conftest import kernels_with_cwd
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,20 +118,6 @@ def test_a_notebook_missing_on_the_worker_fails_saying_so(cluster, tmp_path):
     assert not (tmp_path / "a.ipynb").exists()  # the worker writes nothing at the client's paths
 
 
-def _kernels_in(folder: Path) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if "ipykernel" in (proc / "cmdline").read_text() and \
-                    Path(os.readlink(proc / "cwd")) == folder:
-                pids.append(int(proc.name))
-        except OSError:
-            continue
-    return pids
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and POSIX signals")
 def test_ctrl_c_cancels_the_cluster_run_and_writes_nothing(cluster, tmp_path, toys):
     nbs = tmp_path / "notebooks"
@@ -142,13 +129,13 @@ def test_ctrl_c_cancels_the_cluster_run_and_writes_nothing(cluster, tmp_path, to
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=str(ROOT))
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not _kernels_in(nbs.resolve()):
+    while time.monotonic() < deadline and not kernels_with_cwd(nbs.resolve()):
         time.sleep(0.2)
-    assert _kernels_in(nbs.resolve()), "the notebook never started on a worker"
+    assert kernels_with_cwd(nbs.resolve()), "the notebook never started on a worker"
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"]  # no out, no .tmp-
     time.sleep(1.5)
-    assert _kernels_in(nbs.resolve()) == []  # the worker's kernel was killed
+    assert kernels_with_cwd(nbs.resolve()) == []  # the worker's kernel was killed

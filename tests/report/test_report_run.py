@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from aipolicy.record import read_records
+from tests.report.conftest import kernels_with_cwd
 
 pytestmark = pytest.mark.slow
 OK_NBS = ("01_build_vs_buy", "03_ai_infrastructure_stocks")
@@ -121,20 +122,6 @@ def test_reuse_skips_unchanged_and_reruns_changed(tmp_path, toys):
     assert statuses == dict.fromkeys(OK_NBS, "ok")
 
 
-def _kernels_with_cwd(folder: Path) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if "ipykernel" in (proc / "cmdline").read_text() and \
-                    Path(os.readlink(proc / "cwd")) == folder:
-                pids.append(int(proc.name))
-        except OSError:
-            continue
-    return pids
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and POSIX signals")
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_run_leaves_no_complete_looking_folder(tmp_path, toys, sig):
@@ -150,7 +137,7 @@ def test_interrupted_run_leaves_no_complete_looking_folder(tmp_path, toys, sig):
     proc = subprocess.Popen([sys.executable, "-m", "aipolicy", "report", "--source", "sample"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not _kernels_with_cwd(nbs.resolve()):
+    while time.monotonic() < deadline and not kernels_with_cwd(nbs.resolve()):
         time.sleep(0.2)
     time.sleep(1.0)
     proc.send_signal(sig)
@@ -161,7 +148,7 @@ def test_interrupted_run_leaves_no_complete_looking_folder(tmp_path, toys, sig):
     assert leftovers == ["2000-01-01", "latest"], leftovers
     assert os.readlink(reports / "latest") == "2000-01-01"
     time.sleep(1.5)
-    assert _kernels_with_cwd(nbs.resolve()) == []
+    assert kernels_with_cwd(nbs.resolve()) == []
 
 
 def test_many_parallel_kernels_start_without_port_collisions(tmp_path, toys):
