@@ -243,8 +243,11 @@ def decision_answer(frame: pd.DataFrame, preset: str, *, robust: float,
     top = counts.index[0]
     own = best[best["cheapest"].isin([*SELFHOST_OPTIONS, "hybrid"])]
     vols = sorted(set(cells["tokens_per_day"]))
-    context = (f"Preset {preset}: {cells['input_tokens'].iloc[0]:g} input / "
-               f"{cells['output_tokens'].iloc[0]:g} output tokens per request; "
+    shapes = sorted({(i, o) for i, o in zip(cells["input_tokens"], cells["output_tokens"],
+                                            strict=True)})
+    shape = ("; ".join(f"{i:,.0f} input / {o:,.0f} output" for i, o in shapes)
+             + " tokens per request")
+    context = (f"Preset {preset}: {shape}; "
                f"{cells['open_model'].nunique()} open models x {cells['gpu'].nunique()} GPUs x "
                f"{len(vols)} volumes from {volume_text(vols[0])} to {volume_text(vols[-1])} "
                f"tokens/day ({len(cells):,} cells)")
