@@ -118,14 +118,44 @@ def _dask_run(grid, workers: int, out: Path) -> tuple[float, list[int]]:
     return seconds, sorted(int(v) // 1024 for v in rss.values())
 
 
-def _scaling() -> list[dict]:
+def _plain_chunks(step: tuple[int, int, int]) -> float:
+    """Evaluate chunks ``range(*step)`` of the scaling grid in this process (seconds)."""
+    from aipolicy.sweep.evaluate import evaluate_chunk
+
+    _warm()
+    grid = _scaling_grid()
+    t0 = time.perf_counter()
+    for k in range(*step):
+        evaluate_chunk(grid, grid.chunks[k])
+    return time.perf_counter() - t0
+
+
+def _scaling_grid():
     draws = 200 if QUICK else 1000
-    grid = _grid(MODELS if not QUICK else MODELS[:3], SHAPES if not QUICK else SHAPES[:2],
-                 4, draws)
+    return _grid(MODELS if not QUICK else MODELS[:3], SHAPES if not QUICK else SHAPES[:2], 4,
+                 draws)
+
+
+def _machine_scaling(chunks: int) -> float:
+    """The same chunks in 1 plain process vs split over 2 (no Dask): what the machine gives."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        one = pool.map(_plain_chunks, [(0, chunks, 1)])[0]
+    with ctx.Pool(2) as pool:
+        two = max(pool.map(_plain_chunks, [(0, chunks, 2), (1, chunks, 2)]))
+    return one / two
+
+
+def _scaling() -> list[dict]:
+    grid = _scaling_grid()
+    draws = grid.draws
     with tempfile.TemporaryDirectory() as tmp:
         t1, rss1 = _dask_run(grid, 1, Path(tmp) / "one")
         t2, rss2 = _dask_run(grid, 2, Path(tmp) / "two")
     chunks = len(grid.chunks)
+    machine = _machine_scaling(chunks)
     per_chunk = t1 / chunks
     per_cell = t1 / grid.n_cells
     write = _write_time(grid)
@@ -139,6 +169,8 @@ def _scaling() -> list[dict]:
          "ok": None},
         {"figure": f"scaling 1 -> 2 workers{tag}", "target": ">= 1.6x",
          "measured": f"{t1 / t2:.2f}x", "ok": (t1 / t2 >= 1.6) if not QUICK else None},
+        {"figure": "the same chunks in 2 plain processes vs 1 (no Dask): what this machine "
+                   "gives", "target": "-", "measured": f"{machine:.2f}x", "ok": None},
         {"figure": "peak resident memory per worker (MB)", "target": "-",
          "measured": f"1 worker: {rss1}; 2 workers: {rss2}", "ok": None},
         {"figure": "client time to write one chunk's Parquet file", "target": "-",

@@ -156,8 +156,12 @@ class Grid:
         return tuple(out)
 
     def fingerprint(self, catalog_id: str) -> str:
-        """Hash of what decides every result: the grid, draws, seed, chunking and catalog."""
-        blob = json.dumps({"spec": self.spec, "catalog": catalog_id}, sort_keys=True)
+        """Hash of what decides every result: the axes, draws, seed, chunking and catalog.
+
+        The grid's name and description are left out: editing them keeps a sweep resumable.
+        """
+        decisive = {k: v for k, v in self.spec.items() if k not in ("name", "description")}
+        blob = json.dumps({"spec": decisive, "catalog": catalog_id}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def with_run(self, *, draws: int | None = None, seed: int | None = None) -> Grid:

@@ -68,6 +68,8 @@ def test_fingerprint_follows_seed_draws_and_catalog(small_grid):
     assert small_grid.with_run(seed=8).fingerprint("cat") != base
     assert small_grid.with_run(draws=0).fingerprint("cat") != base
     assert small_grid.with_run(draws=64, seed=7).fingerprint("cat") == base
+    renamed = grid_from_mapping({**small_grid.spec, "name": "x", "description": "y"})
+    assert renamed.fingerprint("cat") == base  # words about the grid do not change results
 
 
 @pytest.mark.parametrize(("data", "field", "says"), [
