@@ -138,14 +138,15 @@ def _scaling_grid():
 
 def _machine_scaling(chunks: int) -> float:
     """The same chunks in 1 plain process vs split over 2 (no Dask): what the machine gives."""
-    import multiprocessing
+    import subprocess
+    import sys
 
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(1) as pool:
-        one = pool.map(_plain_chunks, [(0, chunks, 1)])[0]
-    with ctx.Pool(2) as pool:
-        two = max(pool.map(_plain_chunks, [(0, chunks, 2), (1, chunks, 2)]))
-    return one / two
+    def run(*steps: tuple[int, int, int]) -> float:
+        procs = [subprocess.Popen([sys.executable, __file__, "plain", *map(str, step)],
+                                  stdout=subprocess.PIPE, text=True) for step in steps]
+        return max(float(p.communicate()[0].split()[-1]) for p in procs)
+
+    return run((0, chunks, 1)) / run((0, chunks, 2), (1, chunks, 2))
 
 
 def _scaling() -> list[dict]:
@@ -218,5 +219,10 @@ def run() -> list[dict]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    import sys
+
+    if sys.argv[1:2] == ["plain"]:  # a child of _machine_scaling: evaluate chunks, print seconds
+        print(_plain_chunks(tuple(int(a) for a in sys.argv[2:5])))
+    else:
+        for row in run():
+            print(row)
