@@ -61,3 +61,15 @@ def test_the_answer_on_the_example_grid_names_the_winner_and_the_first_self_host
     assert "cheapest option in" in a.headline and "of 4 model-and-volume cells" in a.headline
     assert any(p.startswith("Against gpt-4o alone, self-hosting breaks even from") for p in a.points)
     assert any("With 32 draws a cell" in p for p in a.points)
+
+
+def test_a_preset_runs_the_grid_for_that_preset_alone(tmp_path):
+    from aipolicy.sweep.load import load_or_run
+
+    path = tmp_path / "g.yaml"
+    path.write_text("axes:\n  preset: [midmarket, financial]\n  tokens_per_day: [1.0e+7]\n")
+    frame, manifest = load_or_run(None, path, preset="startup")
+    assert set(frame["preset"]) == {"startup"} and manifest["grid"]["axes"]["preset"] == [
+        "startup"]
+    with pytest.raises(InvalidInputError, match="axes.preset: unknown preset 'tiny'"):
+        load_or_run(None, path, preset="tiny")
