@@ -270,6 +270,19 @@ def _names(axis: str, value: Any, valid: Sequence[str]) -> list[str | None]:
     return out
 
 
+def _check_api_model(name: str | None) -> None:
+    """An API model the price data can price (its error names close matches)."""
+    from aipolicy.costs.inputs import api_price_entries
+    from aipolicy.errors import AipolicyError
+
+    if name is None:
+        return
+    try:
+        api_price_entries(name, None, 1000.0, {})
+    except AipolicyError as exc:
+        raise _bad("axes.api_model", str(exc).split("\n", 1)[0], name) from None
+
+
 def _valid_names(axis: str) -> list[str]:
     from aipolicy.costs import catalog
     from aipolicy.costs.presets import list_presets
@@ -280,7 +293,7 @@ def _valid_names(axis: str) -> list[str]:
         return catalog.open_models()
     if axis == "gpu":
         return catalog.gpus()
-    return []  # api_model: any model the price data knows; checked when the config is built
+    return []  # api_model: any model the price data prices (_check_api_model)
 
 
 def grid_from_mapping(data: Any, *, source: str = "grid") -> Grid:
@@ -319,6 +332,9 @@ def grid_from_mapping(data: Any, *, source: str = "grid") -> Grid:
             values[axis] = [_slo(v) for v in (raw if isinstance(raw, list) else [raw])]
         else:
             values[axis] = _names(axis, raw, _valid_names(axis))
+        if axis == "api_model":
+            for name in values[axis]:
+                _check_api_model(name)
         if len(set(map(repr, values[axis]))) != len(values[axis]):
             raise _bad(f"axes.{axis}", "a value is listed twice")
     draws = _whole("draws", data.get("draws", 0), 0, 1_000_000)

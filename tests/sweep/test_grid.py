@@ -78,6 +78,7 @@ def test_fingerprint_follows_seed_draws_and_catalog(small_grid):
     (_grid(gpu=["h100"]), "axes.gpu", "h100-sxm"),
     (_grid(open_model=["llama-9"]), "axes.open_model", "llama-3.3-70b"),
     (_grid(preset=["tiny"]), "axes.preset", "startup, midmarket, financial"),
+    (_grid(api_model=["gpt-9"]), "axes.api_model", "close names: gpt-5"),
     (_grid(shape=["1500x400"]), "axes.shape", "INPUT/OUTPUT"),
     (_grid(shape=["1500/0"]), "axes.shape", "output > 0"),
     (_grid(slo=[{"tokens_per_usr": 3}]), "axes.slo.tokens_per_usr", "tokens_per_user, ttft_s"),
