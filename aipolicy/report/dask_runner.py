@@ -25,7 +25,6 @@ abandoned (reported ``timeout``) after twice that.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import queue
@@ -41,13 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from aipolicy import __version__
+from aipolicy.cluster import CONNECT_TIMEOUT_S, connect, one_line
 from aipolicy.errors import ReportError
 from aipolicy.report.progress import Progress
 from aipolicy.report.task import PATH_ENV, Task, default_lock_path
 from aipolicy.report.workers import KILL_GRACE_S
 
-#: Seconds to reach the scheduler, and to wait for a first worker.
-CONNECT_TIMEOUT_S = 10.0
 #: Seconds the client waits for the workers to kill the kernels of an interrupted run.
 STOP_TIMEOUT_S = 5.0
 #: How often (seconds) the client looks at its futures and the events from the workers.
@@ -59,11 +57,6 @@ TOPIC_PREFIX = "aipolicy-report-"
 _KERNELS: dict[tuple[str, str], int] = {}
 _CANCELLED: set[str] = set()
 _LOCK = threading.Lock()
-
-
-def worker_version() -> str:
-    """The aipolicy version of the process running this (called on each worker)."""
-    return __version__
 
 
 def _kill_group(pid: int) -> None:
@@ -165,41 +158,6 @@ def run_on_worker(task: Task, run_id: str, topic: str) -> dict[str, Any]:
             "error": error, "ipynb": ipynb, "worker": where}
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def _probe(address: str, timeout: float) -> None:
-    """Open and close one connection to ``address`` (raises OSError, ValueError, ...).
-
-    Done before creating a :class:`distributed.Client`, whose failed start leaves an object
-    that prints a traceback when collected.
-    """
-    from distributed.comm import connect
-    from distributed.security import Security
-
-    async def probe() -> None:
-        args = Security().get_connection_args("client")
-        comm = await connect(address, timeout=timeout, **args)
-        await comm.close()
-
-    box: list[BaseException] = []
-
-    def target() -> None:  # its own event loop, whatever loop the caller may be running
-        try:
-            asyncio.run(probe())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            box.append(exc)
-
-    thread = threading.Thread(target=target, name="aipolicy-dask-probe", daemon=True)
-    thread.start()
-    thread.join(timeout + 5)
-    if thread.is_alive():
-        raise OSError(f"no answer within {timeout:g} s")
-    if box:
-        raise box[0]
-
-
 def _quiet(func: Callable[[], object]) -> None:
     with contextlib.suppress(Exception):
         func()
@@ -233,54 +191,8 @@ class DaskSession:
             cannot import aipolicy or runs another version. The message names
             ``--scheduler`` and the address.
         """
-        flag = f"--scheduler {address}"
-        if not isinstance(address, str) or not address.strip():
-            raise ReportError("--scheduler: give the Dask scheduler's address, e.g. "
-                              "tcp://HOST:8786")
-        try:
-            _probe(address, timeout)
-        except (ValueError, TypeError) as exc:
-            raise ReportError(f"{flag}: not a Dask scheduler address ({_one_line(exc)}); "
-                              "expected e.g. tcp://HOST:8786") from None
-        except Exception as exc:
-            raise ReportError(f"{flag}: cannot reach the Dask scheduler within {timeout:g} s "
-                              f"({_one_line(exc)}); is it running and reachable?") from None
-        from distributed import Client
-
-        try:
-            client = Client(address, timeout=timeout, set_as_default=False)
-        except Exception as exc:
-            raise ReportError(f"{flag}: cannot connect to the Dask scheduler "
-                              f"({_one_line(exc)})") from None
-        session = cls(address, client)
-        try:
-            session._check_workers(timeout)
-        except BaseException:
-            session.close()
-            raise
-        return session
-
-    def _check_workers(self, timeout: float) -> None:
-        flag = f"--scheduler {self.address}"
-        try:
-            self.client.wait_for_workers(1, timeout=timeout)
-        except Exception:
-            raise ReportError(f"{flag}: no Dask worker connected within {timeout:g} s; start "
-                              f"workers with: dask worker {self.address}") from None
-        try:
-            versions = self.client.run(worker_version)
-        except Exception as exc:
-            raise ReportError(f"{flag}: a worker could not run aipolicy ({type(exc).__name__}: "
-                              f"{_one_line(exc)}); install the same aipolicy on the "
-                              "workers") from None
-        other = {w: v for w, v in sorted(versions.items()) if v != __version__}
-        if other:
-            worker, version = next(iter(other.items()))
-            raise ReportError(
-                f"{flag}: worker {worker} runs aipolicy {version} but this client runs "
-                f"{__version__} ({len(other)} of {len(versions)} workers differ); run the "
-                "workers from the same aipolicy version"
-            )
+        return cls(address, connect(address, ReportError, timeout=timeout,
+                                    version=__version__))
 
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""
@@ -397,7 +309,7 @@ class DaskSession:
         except Exception as exc:  # the task raised, its workers died (KilledWorker), ...
             res = {"status": "failed", "duration_s": 0.0, "ipynb": None, "worker": None,
                    "error": {"ename": type(exc).__name__,
-                             "evalue": f"on the Dask cluster: {_one_line(exc)}"}}
+                             "evalue": f"on the Dask cluster: {one_line(exc)}"}}
         if res.get("ipynb") is not None:
             task.output_ipynb.write_bytes(res["ipynb"])
             progress.update(task.name, "rendering")

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.cluster import connect
 from aipolicy.errors import InvalidInputError
 from aipolicy.sweep.evaluate import evaluate_chunk
 from aipolicy.sweep.grid import Grid
@@ -39,8 +40,6 @@ from aipolicy.sweep.store import (
 
 __all__ = ["SweepResult", "chunk_task", "evaluate_grid", "run_sweep"]
 
-#: Seconds to wait for an existing scheduler before giving up.
-CONNECT_TIMEOUT_S = 10.0
 #: Dask settings of the LocalCluster's workers. Dask's statistical profiler samples every
 #: worker thread's stack every 10 ms, and its event loop and monitors wake every 20-500 ms; for
 #: chunks of
@@ -91,16 +90,7 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
     from distributed import Client, LocalCluster
 
     if scheduler:
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-        except (OSError, TimeoutError) as exc:
-            raise InvalidInputError(
-                f"--scheduler {scheduler}: no Dask scheduler answered within "
-                f"{CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}); give the address `dask "
-                "scheduler` prints, e.g. tcp://10.0.0.5:8786", field="scheduler",
-                value=scheduler) from None
-        _check_versions(client, scheduler)
-        return client, None, f"Dask cluster at {scheduler}"
+        return connect(scheduler, InvalidInputError, set_as_default=True), None, f"Dask cluster at {scheduler}"
     import dask
 
     n = workers or os.cpu_count() or 1
@@ -108,31 +98,6 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                dashboard_address=":0")
     return Client(cluster), cluster, f"Dask LocalCluster of {n} worker process(es)"
-
-
-def _check_versions(client: Any, scheduler: str) -> None:
-    from aipolicy import __version__
-
-    def version() -> str:
-        import aipolicy
-
-        return aipolicy.__version__
-
-    try:
-        found = client.run(version)
-    except Exception as exc:  # a worker without aipolicy cannot even unpickle the function
-        raise InvalidInputError(f"--scheduler {scheduler}: the workers cannot run aipolicy "
-                                f"({type(exc).__name__}: {exc}); install aipolicy "
-                                f"{__version__} on every worker", field="scheduler") from None
-    wrong = {w: v for w, v in found.items() if v != __version__}
-    if not found:
-        raise InvalidInputError(f"--scheduler {scheduler}: the cluster has no workers; start "
-                                "some (`dask worker ADDRESS`)", field="scheduler")
-    if wrong:
-        w, v = next(iter(wrong.items()))
-        raise InvalidInputError(f"--scheduler {scheduler}: worker {w} runs aipolicy {v}, this "
-                                f"client {__version__}; install the same version everywhere",
-                                field="scheduler")
 
 
 def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import uuid
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +83,19 @@ def catalog_snapshot() -> dict[str, Any]:
     from aipolicy.costs.catalog import CATALOG_DIR
     from aipolicy.costs.prices import snapshot
 
-    h = hashlib.sha256()
-    for path in sorted(Path(CATALOG_DIR).glob("*.csv")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
     snap = snapshot()
     return {"aipolicy": __version__, "price_data": snap.label, "price_as_of": snap.as_of,
-            "price_origin": snap.origin, "catalog_sha256": h.hexdigest()[:16]}
+            "price_origin": snap.origin, "catalog_sha256": _catalog_hash(str(CATALOG_DIR))}
+
+
+@lru_cache(maxsize=4)
+def _catalog_hash(directory: str) -> str:
+    """Hash of the catalog CSV files (read once per process: every chunk reports it)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(directory).glob("*.csv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def catalog_id(snap: dict[str, Any]) -> str:
