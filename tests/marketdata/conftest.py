@@ -48,6 +48,20 @@ def offline(monkeypatch):
     return probed
 
 
+@pytest.fixture
+def silent_fred(monkeypatch):
+    """FRED's API root on a 127.0.0.1 server that accepts and never answers, with a key set."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)
+    monkeypatch.setattr(live, "FRED_API_ROOT", f"http://127.0.0.1:{silent.getsockname()[1]}/fred")
+    monkeypatch.setenv("FRED_API_KEY", "SECRETKEY123")
+    yield silent
+    silent.close()
+
+
 def _history(dates: pd.DatetimeIndex, seed: int) -> pd.DataFrame:
     """One ticker as ``Ticker.history(auto_adjust=True)`` returns it: Open High Low Close Volume."""
     rng = np.random.default_rng(seed)
