@@ -42,8 +42,12 @@ format: $(STAMP)
 	$(BIN)/ruff format aipolicy tests benchmarks
 	$(BIN)/ruff check --fix .
 
+# JupyterLab refuses to start as root unless told to; containers mostly run as root, so only
+# there it is allowed (with no browser to open). The server prints its URL with the token.
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root --no-browser,)
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	@echo "starting JupyterLab on notebooks/: open the http://127.0.0.1:... URL it prints below (Ctrl-C stops it)"
+	$(BIN)/jupyter lab notebooks/ $(LAB_AS_ROOT)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -28,6 +28,17 @@ except ImportError:  # pragma: no cover
     pass
 
 
+@pytest.fixture(autouse=True)
+def _valuation_date():
+    """No result of a test depends on the wall clock: every test prices on the sample's own
+    date unless it pins another (commands started as subprocesses get ``--as-of``)."""
+    from aipolicy import valuation
+    from aipolicy.marketdata.provenance import SAMPLE_AS_OF
+
+    with valuation.pinned(SAMPLE_AS_OF):
+        yield
+
+
 def pytest_collectstart(collector):
     """nbval: compare plain text only; DataFrame HTML, images and recorded JSON are not compared.
 

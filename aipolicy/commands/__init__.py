@@ -4,17 +4,19 @@ The domain packages (``costs``, ``marketdata``, ``signals``, ``report``) hold no
 module here turns flags into a call of theirs and an :class:`~aipolicy.errors.AipolicyError`
 into a one-line message. Sub-command modules are imported only when chosen, so
 ``aipolicy --help`` stays fast. Each module exposes ``add_arguments(parser)`` and
-``run(args) -> int``.
+``run(args) -> int``. A command's ``--as-of`` (:mod:`aipolicy.commands.asof`) is pinned
+as the run's valuation date (:mod:`aipolicy.valuation`) around its ``run``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
 
-from aipolicy import __version__
+from aipolicy import __version__, valuation
 from aipolicy.errors import AipolicyError
 
 #: name -> (module path, one-line help)
@@ -58,8 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     module = importlib.import_module(COMMANDS[args.command][0])
+    as_of = getattr(args, "as_of", None)  # a command's --as-of is the run's valuation date
     try:
-        return int(module.run(args) or 0)
+        with valuation.pinned(as_of) if as_of else contextlib.nullcontext():
+            return int(module.run(args) or 0)
     except AipolicyError as exc:
         print(f"aipolicy {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
 from aipolicy.costs.fields import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
@@ -70,7 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--gpu", help="GPU slug, e.g. h100-sxm, a100-80gb, h200")
     g.add_argument("--acquisition", choices=("rent", "buy"), help="rent GPU-hours or buy servers")
     g.add_argument("--rental-provider", help="rental price row, e.g. runpod (default: catalog's)")
-    g.add_argument("--as-of", help="API price in force on this date (YYYY-MM-DD; default today)")
+    g.add_argument("--as-of", type=as_of_flag, metavar="YYYY-MM-DD",
+                   help=f"{AS_OF_HELP}, retirements counted from it (default today)")
     g.add_argument("--rent-mode", choices=("always_on", "autoscale"),
                    help="rented replicas run 24 h (default) or follow the hourly load")
     w = parser.add_argument_group("workload")
@@ -206,6 +208,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     sh = selfhost_monthly(s)
     be = breakeven(s)
     hy = optimise_hybrid(s, tables=False)
+    options = compare_all(s)
     out: dict[str, Any] = {
         "preset": s.name, "api_model": s.api_model, "open_model": s.open_model, "gpu": s.gpu,
         "acquisition": s.acquisition, "requests_per_day": s.requests_per_day,
@@ -224,11 +227,13 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "breakeven_tokens_per_day": be.tokens_per_day,
         "breakeven_tokens_per_month": be.tokens_per_month,
         "breakeven_message": be.message, "horizon_months": s.horizon_months,
+        "as_of": s.as_of,
         "api_price_source": s.provenance["api_input_per_mtok_usd"].source,
         "api_price_as_of": s.provenance["api_input_per_mtok_usd"].as_of,
-        "price_snapshot": _snapshot(),
-        "warnings": _warnings(s, getattr(args, "as_of", None)),
-        "options": [o.to_dict() for o in compare_all(s)],
+        "api_price_note": s.provenance["api_input_per_mtok_usd"].note,
+        "price_snapshot": _snapshot(s.as_of),
+        "warnings": _warnings(s, options),
+        "options": [o.to_dict() for o in options],
         "replica_capacity": replica_capacity(s),
     }
     if args.draws:
@@ -250,24 +255,26 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def _snapshot() -> dict[str, Any]:
+def _snapshot(as_of: str) -> dict[str, Any]:
     from dataclasses import asdict
 
     from aipolicy.costs.prices import snapshot
 
-    snap = snapshot()
+    snap = snapshot(as_of)
     return {**asdict(snap), "label": snap.label}
 
 
-def _warnings(s: Any, as_of: str | None) -> list[str]:
-    """Retirement of the API model within the horizon (counted from ``--as-of`` or today)."""
+def _warnings(s: Any, options: list[Any]) -> list[str]:
+    """Retirement of the API model within the horizon, counted from the valuation date, and
+    per-token prices dated after it."""
     import datetime as dt
 
     from aipolicy.costs.lifecycle import retirement_warning
+    from aipolicy.costs.threeway import late_price_warnings
 
-    today = dt.date.fromisoformat(as_of) if as_of else None
-    found = retirement_warning(s.api_model, horizon_months=s.horizon_months, today=today)
-    return [found] if found else []
+    found = retirement_warning(s.api_model, horizon_months=s.horizon_months,
+                               today=dt.date.fromisoformat(s.as_of))
+    return ([found] if found else []) + late_price_warnings(options, s.as_of)
 
 
 def _non_finite(value: Any, path: str = "") -> list[str]:
@@ -298,6 +305,15 @@ def _cheapest_option(options: list[dict[str, Any]]) -> str:
     priced = [o for o in options if o["monthly_usd"] is not None]
     best = min(priced, key=lambda o: o["monthly_usd"])
     return f"{best['label']} at {best['monthly_usd']:,.0f} USD/month"
+
+
+def _price_date(as_of: str, note: str) -> str:
+    """Where a per-token option's price row stands in time, in words."""
+    until = next((p.strip() for p in note.split(";") if "in force until" in p), "")
+    if as_of == "undated":
+        return ("undated first price in genai-prices, " + until if until
+                else "undated in genai-prices (the price it lists as current)")
+    return f"price dated {as_of}" + (f", {until}" if until else "")
 
 
 def _usd11(v: float | None) -> str:
@@ -350,8 +366,10 @@ def render(r: dict[str, Any]) -> str:
                    f"{be:,.0f} requests/day = {o['breakeven_tokens_per_day'] / 1e6:,.1f}M "
                    "tokens/day")
             lines.append(f"  {o['label']}: {txt}")
-    lines.append(f"API prices: {r['api_price_source']}, as of {r['api_price_as_of']} "
-                 f"({r['price_snapshot']['origin']} data)")
+    lines.append(f"valued as of {r['as_of']}: {r['price_snapshot']['label']}")
+    for o in r["options"]:
+        if o.get("price_source"):
+            lines.append(f"  {o['label']}: {_price_date(o['price_as_of'], o['price_note'])}")
     lines += [f"warning: {w}" for w in r.get("warnings", [])]
     if "p_selfhost_cheaper" in r:
         sp = r["savings_percentiles_usd"]

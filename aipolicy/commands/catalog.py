@@ -7,6 +7,8 @@ import json
 import math
 from typing import Any
 
+from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
+
 TABLES = ("models", "gpus", "providers")
 
 
@@ -17,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "weights); gpus: for --gpu; providers: price-data providers")
     parser.add_argument("--provider", default=None,
                         help="models: only this provider (e.g. openai, groq, deepinfra)")
-    parser.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
-                        help="models: prices in force on this date (default today)")
+    parser.add_argument("--as-of", type=as_of_flag, default=None, metavar="YYYY-MM-DD",
+                        help=f"{AS_OF_HELP}, and retirements counted from it (default today)")
     parser.add_argument("--json", action="store_true", help="one JSON array of objects")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``aipolicy prices``."""
@@ -12,6 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "data into the project cache (needs the network)")
     parser.add_argument("--url", default=None,
                         help="refresh from this URL instead of genai-prices' own")
+    parser.add_argument("--as-of", type=as_of_flag, default=None, metavar="YYYY-MM-DD",
+                        help=f"show: the data as seen on this {AS_OF_HELP} (default today)")
 
 
 def run(args: argparse.Namespace) -> int:

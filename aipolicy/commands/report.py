@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
 from aipolicy.marketdata.provenance import SOURCES as DATA_SOURCES
 
 if TYPE_CHECKING:
@@ -80,6 +81,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="copy notebooks whose inputs are unchanged since the last complete "
                              "report instead of re-running them (live/auto data always re-runs)")
+    parser.add_argument("--as-of", type=as_of_flag, default=None, metavar="YYYY-MM-DD",
+                        help=f"{AS_OF_HELP}, for every notebook (default: as_of in --params, "
+                             "else the sample's own date on the sample data, today otherwise)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress display")
 
 
@@ -124,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         reuse=args.reuse,
         progress=not args.quiet,
         scheduler=args.scheduler,
+        as_of=args.as_of,
     )
     if args.matrix is not None:
         from aipolicy.report.matrix import run_matrix

@@ -18,6 +18,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from aipolicy.commands.asof import as_of_flag
 from aipolicy.errors import InvalidInputError
 
 
@@ -50,7 +51,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Monte Carlo draws per cell (default: the grid's draws; 0: none)")
     parser.add_argument("--seed", type=_whole(0), default=None, metavar="S",
                         help="seed of the draws (default: the grid's seed)")
+    parser.add_argument("--as-of", type=as_of_flag, default=None, metavar="YYYY-MM-DD",
+                        help="valuation date: price every cell with the prices in force on it "
+                             "(default: the grid's as_of, else the date of the sweep being "
+                             "resumed in --out, else today)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def resumed_as_of(out: Path) -> str | None:
+    """The valuation date of the sweep in ``out`` (so resuming it on a later day continues it
+    as it was started), or None when ``out`` holds no sweep that records one."""
+    import json
+
+    from aipolicy.sweep.store import MANIFEST
+
+    try:
+        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+        return str(manifest["grid"]["as_of"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,11 +77,13 @@ def run(args: argparse.Namespace) -> int:
     from aipolicy.sweep.grid import load_grid
     from aipolicy.sweep.run import run_sweep
 
-    grid = load_grid(args.grid).with_run(draws=args.draws, seed=args.seed)
+    grid = load_grid(args.grid, default_as_of=resumed_as_of(args.out)).with_run(
+        draws=args.draws, seed=args.seed, as_of=args.as_of)
     if not grid.configs:
         raise InvalidInputError("grid: no cells", field="axes")
     res = run_sweep(grid, args.out, workers=args.workers, scheduler=args.scheduler,
                     quiet=args.quiet)
     print(f"sweep: {res.out} ({res.cells:,} cells in {res.chunks} chunks: {res.written} "
-          f"written, {res.skipped} already done; {res.seconds:.1f} s on {res.engine})")
+          f"written, {res.skipped} already done; priced as of {grid.as_of}; "
+          f"{res.seconds:.1f} s on {res.engine})")
     return 0

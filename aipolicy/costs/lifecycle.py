@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from aipolicy import valuation
 from aipolicy.costs import catalog
 from aipolicy.errors import CatalogError
 
@@ -30,9 +31,10 @@ def retirement_warning(api_model: str, *, horizon_months: float = 36.0,
     horizon_months : float
         Analysis horizon in months, counted from ``today``.
     today : date, optional
-        Default: today's UTC date.
+        The day the comparison is valued on; default: the run's valuation date
+        (:func:`aipolicy.valuation.current`).
     """
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or valuation.current()
     if "@" in api_model:
         return None
     from aipolicy.costs.prices import find_model

@@ -11,7 +11,7 @@ module is the one place aipolicy reads it:
 - :func:`snapshot` says which data a run priced with (package version, newest dated entry,
   refreshed-at), and every :class:`~aipolicy.costs.catalog.ApiPrice` from :func:`api_price_genai`
   names ``genai-prices <version>``, the provider, the model id and the provider's pricing page,
-  with the start date of the price in force as ``as_of``.
+  with the start date of the price in force on the valuation date as ``as_of``.
 
 Prices are per request, as providers bill: a prompt over a tier threshold (e.g. 200k input
 tokens) pays the tier rate on all its tokens, so :func:`api_price_genai` takes the request's
@@ -24,13 +24,13 @@ import datetime as dt
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aipolicy import config
-from aipolicy.errors import CatalogError, DataUnavailableError
+from aipolicy import config, valuation
+from aipolicy.errors import CatalogError, DataUnavailableError, InvalidInputError
 
 PACKAGE = "genai-prices"
 CACHE_NAME = "genai-prices.json"
@@ -43,11 +43,12 @@ BATCH_CONTEXT = {"processing": "batch"}
 
 @dataclass(frozen=True)
 class PriceSnapshot:
-    """Which price data a run uses.
+    """Which price data a run uses, seen on its valuation date.
 
-    ``as_of`` is the newest price start date the data carries that is not in the future
-    (YYYY-MM-DD; later dates are announced changes): prices without a history are taken to
-    hold on that date. ``origin`` is ``bundled`` (the installed
+    ``valued_on`` is the run's valuation date (YYYY-MM-DD, :mod:`aipolicy.valuation`): the
+    prices in force on it are used. ``as_of`` is the newest price start date the data carries
+    that is not after it (later dates are changes not yet in force on that day): prices
+    without a history are taken to hold on that date. ``origin`` is ``bundled`` (the installed
     package's data) or ``refreshed`` (fetched by :func:`refresh` at ``refreshed_at``, ISO UTC).
     """
 
@@ -56,14 +57,17 @@ class PriceSnapshot:
     origin: str
     refreshed_at: str | None = None
     url: str | None = None
+    valued_on: str = ""
 
     @property
     def label(self) -> str:
         """One line for banners and tables."""
-        if self.origin == "refreshed":
-            return (f"{PACKAGE} {self.package_version}, data refreshed {self.refreshed_at} "
-                    f"(newest price dated {self.as_of})")
-        return f"{PACKAGE} {self.package_version}, bundled data (newest price dated {self.as_of})"
+        data = (f"data refreshed {self.refreshed_at}" if self.origin == "refreshed"
+                else "bundled data")
+        newest = (f"newest dated {self.as_of}" if self.as_of != "undated"
+                  else "no dated price on or before it")
+        on = f"prices in force on {self.valued_on}, " if self.valued_on else ""
+        return f"{PACKAGE} {self.package_version}, {data} ({on}{newest})"
 
 
 _STATE: dict[str, Any] = {}
@@ -95,17 +99,44 @@ def _dates_in(providers: list[Any]) -> list[dt.date]:
     return out
 
 
-def _newest_date(providers: list[Any], today: dt.date | None = None) -> str:
-    """Newest price start date not after ``today`` (later ones are announced changes)."""
-    today = today or dt.datetime.now(dt.UTC).date()
-    dates = [d for d in _dates_in(providers) if d <= today]
-    return max(dates).isoformat() if dates else "undated"
+def _newest_date(dates: list[dt.date], day: dt.date) -> str:
+    """Newest of the sorted price start ``dates`` not after ``day`` (later ones are changes
+    not yet in force on that day), ``YYYY-MM-DD``; ``undated`` when there is none."""
+    import bisect
+
+    i = bisect.bisect_right(dates, day)
+    return dates[i - 1].isoformat() if i else "undated"
+
+
+def valuation_day(as_of: str | dt.date | None) -> dt.date:
+    """``as_of`` as a date, or the run's valuation date (:func:`aipolicy.valuation.current`).
+
+    Raises
+    ------
+    CatalogError
+        ``as_of`` is not a date (``field`` = ``as_of``).
+    """
+    if as_of is None:
+        return valuation.current()
+    try:
+        return valuation.parse(as_of)
+    except InvalidInputError:
+        raise CatalogError(f"as_of={as_of!r}: give a date such as 2025-06-10",
+                           field="as_of", value=as_of) from None
 
 
 def _load() -> tuple[Any, PriceSnapshot]:
-    """The genai-prices data in use and its description (cached until :func:`refresh`)."""
-    if "data" in _STATE:
-        return _STATE["data"], _STATE["snapshot"]
+    """The genai-prices data in use and its description on the valuation date."""
+    if "data" not in _STATE:
+        _read()
+    base: PriceSnapshot = _STATE["snapshot"]
+    day = valuation.current()
+    snap = replace(base, as_of=_newest_date(_STATE["dates"], day), valued_on=day.isoformat())
+    return _STATE["data"], snap
+
+
+def _read() -> None:
+    """Read the genai-prices data in use into ``_STATE`` (cached until :func:`refresh`)."""
     from genai_prices import data_snapshot
     from genai_prices.types import _providers_from_raw
 
@@ -122,19 +153,22 @@ def _load() -> tuple[Any, PriceSnapshot]:
                 f"installed {PACKAGE}"
             ) from exc
         snap = data_snapshot.DataSnapshot(providers, from_auto_update=False)
-        info = PriceSnapshot(package_version(), _newest_date(providers), "refreshed",
+        info = PriceSnapshot(package_version(), "undated", "refreshed",
                              meta.get("refreshed_at"), meta.get("url"))
     else:
         snap = data_snapshot.DataSnapshot(data_snapshot._bundled_snapshot().providers,
                                           from_auto_update=False)
-        info = PriceSnapshot(package_version(), _newest_date(snap.providers), "bundled")
-    _STATE.update(data=snap, snapshot=info)
-    return snap, info
+        info = PriceSnapshot(package_version(), "undated", "bundled")
+    _STATE.update(data=snap, snapshot=info, dates=sorted(set(_dates_in(snap.providers))))
 
 
-def snapshot() -> PriceSnapshot:
-    """Which price data this process prices with (see :class:`PriceSnapshot`)."""
-    return _load()[1]
+def snapshot(as_of: str | dt.date | None = None) -> PriceSnapshot:
+    """Which price data this process prices with, seen on ``as_of`` (default: the run's
+    valuation date, :func:`aipolicy.valuation.current`); see :class:`PriceSnapshot`."""
+    if as_of is None:
+        return _load()[1]
+    with valuation.pinned(valuation_day(as_of)):
+        return _load()[1]
 
 
 def forget() -> None:
@@ -199,13 +233,8 @@ def refresh(url: str | None = None) -> PriceSnapshot:
 
 # ---------------------------------------------------------------------------------- lookups
 def _timestamp(as_of: str | dt.date | None) -> dt.datetime:
-    if as_of is None:
-        return dt.datetime.now(dt.UTC)
-    try:
-        day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
-    except ValueError:
-        raise CatalogError(f"as_of={as_of!r}: give a date such as 2025-06-10",
-                           field="as_of", value=as_of) from None
+    """Noon UTC of ``as_of`` (default: the run's valuation date)."""
+    day = valuation_day(as_of)
     return dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
 
 
@@ -248,18 +277,30 @@ def find_model(model: str, provider: str | None = None) -> tuple[Any, Any]:
             "with 'aipolicy catalog models'", field="api_model", value=model) from None
 
 
-def _price_in_force(model_info: Any, when: dt.datetime) -> tuple[Any, str | None]:
-    """(ModelPrice, start date YYYY-MM-DD or None) of the price in force at ``when``."""
+def _price_in_force(model_info: Any, when: dt.datetime
+                    ) -> tuple[Any, str | None, str | None]:
+    """(ModelPrice, its start date, the start date of the next price) at ``when``.
+
+    Dates are ``YYYY-MM-DD`` or None: no start date (an undated first price) or no later
+    price in the data.
+    """
     if not isinstance(model_info.prices, list):
-        return model_info.prices, None
-    chosen, start = model_info.prices[0].prices, None
-    for conditional in reversed(model_info.prices):
-        c = conditional.constraint
+        return model_info.prices, None, None
+    periods = model_info.prices
+    index = 0
+    for i in range(len(periods) - 1, -1, -1):
+        c = periods[i].constraint
         if c is None or c.active(when):
-            chosen = conditional.prices
-            start = getattr(c, "start_date", None)
+            index = i
             break
-    return chosen, start.isoformat() if isinstance(start, dt.date) else None
+    start = getattr(periods[index].constraint, "start_date", None)
+    later = [getattr(p.constraint, "start_date", None) for p in periods[index + 1:]]
+    later_dates = [d for d in later if isinstance(d, dt.date)]
+
+    def iso(d: Any) -> str | None:
+        return d.isoformat() if isinstance(d, dt.date) else None
+
+    return periods[index].prices, iso(start), iso(min(later_dates) if later_dates else None)
 
 
 def _per_mtok(model_price: Any, usage: dict[str, float], part: str, per: float) -> float:
@@ -314,27 +355,34 @@ def api_price_genai(model: str, provider: str | None = None, *,
     -------
     aipolicy.costs.catalog.ApiPrice
         USD per 1M tokens; ``cached_input_per_mtok_usd`` and the batch prices are None where
-        the data lists none. ``as_of`` is the start date of the price in force (the snapshot's
-        date when the price has no history); ``source`` names the package version, provider,
-        model id and the provider's pricing page.
+        the data lists none. ``as_of`` is the start date of the price row in force on the
+        valuation date, ``undated`` when genai-prices gives that row none (its ``note`` says
+        until when a first price held); ``source`` names the package version, provider, model
+        id and the provider's pricing page.
     """
     from aipolicy.costs.catalog import ApiPrice
 
     prov, info = find_model(model, provider)
     when = _timestamp(as_of)
-    standard, start = _price_in_force(info, when)
+    standard, start, until = _price_in_force(info, when)
     inp, out, cached = _rates(standard, int(input_tokens))
     batch = info.get_prices(when, BATCH_CONTEXT)
     b_in = b_out = None
     if batch != standard:
         b_in, b_out, _ = _rates(batch, int(input_tokens))
-    snap = snapshot()
+    snap = snapshot(when.date())
     page = (prov.pricing_urls or [""])[0]
     source = f"{PACKAGE} {snap.package_version}: {prov.name} {info.id}" + (
         f" ({page})" if page else "")
     notes = []
-    if start is None:
-        notes.append("undated in genai-prices: as of the data's newest price date")
+    # the date shown is the price row's own start date; genai-prices gives none for a price
+    # that never changed or for the first of a history, and none is made up for it
+    if start is None and until is not None:
+        notes.append(f"first listed price, undated in genai-prices; in force until {until}")
+    elif start is None:
+        notes.append("undated in genai-prices: the price it lists as current")
+    elif until is not None:
+        notes.append(f"in force until {until}")
     if info.id.lower() != model.lower():
         notes.append(f"{model!r} is priced as genai-prices model {info.id!r}")
     if info.deprecated:
@@ -343,7 +391,7 @@ def api_price_genai(model: str, provider: str | None = None, *,
         model=info.id, input_per_mtok_usd=inp, output_per_mtok_usd=out,
         cached_input_per_mtok_usd=cached, batch_input_per_mtok_usd=b_in,
         batch_output_per_mtok_usd=b_out, tier=_tier_label(standard, int(input_tokens)),
-        source=source, as_of=start or snap.as_of, note="; ".join(notes),
+        source=source, as_of=start or "undated", note="; ".join(notes),
     )
 
 

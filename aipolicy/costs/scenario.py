@@ -38,6 +38,7 @@ from aipolicy.costs.inputs import (
     throughput_entries,
     workload_entries,
 )
+from aipolicy.costs.prices import valuation_day
 from aipolicy.costs.workload import Workload, load_profile
 from aipolicy.errors import InvalidInputError
 
@@ -117,6 +118,9 @@ class Scenario:
     slo_capacity_fraction: float = 1.0
     slo_tokens_per_user: float = math.nan
     slo_ttft_s: float = math.nan
+    #: Valuation date (YYYY-MM-DD) whose prices in force the scenario uses; every option of a
+    #: comparison is priced on it. Empty: the run's (:func:`aipolicy.valuation.current`).
+    as_of: str = ""
     provenance: Mapping[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -264,8 +268,10 @@ def build_scenario(
         Rental price row to use (default: the catalog's default provider).
     precision : str, optional
         Serving precision for the throughput lookup (default: any measured, else fp8/fp16).
-    as_of : date, optional
-        Price date for the API model.
+    as_of : date or YYYY-MM-DD, optional
+        Valuation date: the API prices in force on it are used, and it is recorded in the
+        scenario (``Scenario.as_of``) so that every option is priced on it. Default: the
+        run's valuation date (:func:`aipolicy.valuation.current`).
     **overrides
         Any :class:`Scenario` field (e.g. ``gpu_hour_usd=2.0``, ``throughput_tok_s=3000``).
         A given ``api_input_per_mtok_usd`` (``api_output_per_mtok_usd``) also sets the cached
@@ -297,7 +303,8 @@ def build_scenario(
 
     entries: Entries = workload_entries(requests_per_day, input_tokens, output_tokens,
                                         load_profile)
-    entries.update(api_price_entries(api_model, as_of, in_tok, given))
+    day = valuation_day(as_of)
+    entries.update(api_price_entries(api_model, day, in_tok, given))
     entries.update(throughput_entries(open_model, gpu, in_tok, out_tok, precision, given))
     entries.update(hardware_entries(gpu, acquisition, rental_provider, given))
     entries.update(_default_entries(acquisition))
@@ -313,8 +320,8 @@ def build_scenario(
     if isinstance(values["load_profile"], str):
         values["load_profile"] = load_profile_values(values["load_profile"])
     return Scenario(name=name, api_model=api_model, open_model=open_model, gpu=gpu,
-                    acquisition=acquisition, provenance={k: p for k, (_, p) in entries.items()},
-                    **values)
+                    acquisition=acquisition, as_of=day.isoformat(),
+                    provenance={k: p for k, (_, p) in entries.items()}, **values)
 
 
 def _slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,

@@ -18,6 +18,7 @@ batchable share; self-hosting runs that share off-peak (:mod:`aipolicy.costs.sel
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -28,11 +29,13 @@ from aipolicy.costs.api import api_monthly
 from aipolicy.costs.curve import breakeven
 from aipolicy.costs.hybrid import optimise_hybrid
 from aipolicy.costs.inputs import api_price_entries
+from aipolicy.costs.prices import valuation_day
 from aipolicy.costs.scenario import Scenario
 from aipolicy.costs.selfhost import planned_share, selfhost_monthly, with_acquisition
 from aipolicy.errors import AipolicyError
 
-__all__ = ["Option", "best_proprietary_match", "compare_all", "options_frame",
+__all__ = ["Option", "best_proprietary_match", "compare_all", "late_price_warnings",
+           "options_frame",
            "replica_capacity", "with_api_model"]
 
 
@@ -56,6 +59,12 @@ class Option:
     breakeven_requests_per_day: float | None = None
     breakeven_tokens_per_day: float | None = None
     note: str = ""
+    #: Per-token options: where the price comes from, the date of the price row used (its
+    #: start date; ``undated`` for a first price genai-prices gives no date) and its note
+    #: (e.g. ``in force until 2025-06-10``).
+    price_source: str = ""
+    price_as_of: str = ""
+    price_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN as None)."""
@@ -67,15 +76,21 @@ class Option:
 def with_api_model(scenario: Scenario, model: str, entries: Any = None) -> Scenario:
     """The scenario with another API model's prices (for this request shape), all else kept.
 
-    ``entries`` are ``api_price_entries(model, None, scenario.input_tokens, {})`` when the
-    caller already has them (the sweep reuses them across configs).
+    ``entries`` are ``api_price_entries(model, scenario_day(scenario), scenario.input_tokens,
+    {})`` when the caller already has them (the sweep reuses them across configs). Prices are
+    those in force on the scenario's valuation date.
     """
     if entries is None:
-        entries = api_price_entries(model, None, scenario.input_tokens, {})
+        entries = api_price_entries(model, scenario_day(scenario), scenario.input_tokens, {})
     s = scenario.replace(**{k: v for k, (v, _) in entries.items()})
     prov = dict(s.provenance)
     prov.update({k: p for k, (_, p) in entries.items()})
     return dataclasses.replace(s, api_model=model, provenance=prov)
+
+
+def scenario_day(scenario: Scenario) -> dt.date:
+    """The scenario's valuation date (the run's when the scenario records none)."""
+    return valuation_day(scenario.as_of or None)
 
 
 def best_proprietary_match(scenario: Scenario) -> str | None:
@@ -89,7 +104,8 @@ def best_proprietary_match(scenario: Scenario) -> str | None:
 
     best: tuple[float, str] | None = None
     for model in at_least_as_good(scenario.open_model):
-        if retirement_warning(model, horizon_months=scenario.horizon_months):
+        if retirement_warning(model, horizon_months=scenario.horizon_months,
+                              today=scenario_day(scenario)):
             continue
         try:
             cost = api_monthly(with_api_model(scenario, model)).monthly_usd
@@ -169,9 +185,13 @@ def compare_all(scenario: Scenario) -> list[Option]:
     def api_option(key: str, label: str, s: Scenario, quality_of: str, note: str) -> None:
         cost = api_monthly(s).monthly_usd
         be = breakeven(s)
+        price = s.provenance.get("api_input_per_mtok_usd")
         out.append(Option(key, label, s.api_model, cost, per_mtok(cost),
                           quality(quality_of).label, breakeven_requests_per_day=be.requests_per_day,
-                          breakeven_tokens_per_day=be.tokens_per_day, note=note))
+                          breakeven_tokens_per_day=be.tokens_per_day, note=note,
+                          price_source=price.source if price else "",
+                          price_as_of=price.as_of if price else "",
+                          price_note=price.note if price else ""))
 
     named = scenario.api_model
     api_option("api", f"API: {named}", scenario, named.split("@", 1)[0],
@@ -186,7 +206,8 @@ def compare_all(scenario: Scenario) -> list[Option]:
     try:
         hosted = cheapest_hosted(scenario.open_model, input_tokens=scenario.input_tokens,
                                  output_tokens=scenario.output_tokens,
-                                 cached_share=scenario.cached_input_share)
+                                 cached_share=scenario.cached_input_share,
+                                 as_of=scenario_day(scenario))
         api_option("hosted", f"hosted open weights: {hosted.model}",
                    with_api_model(scenario, hosted.model), scenario.open_model,
                    f"the same weights per token; cheapest of the catalog's providers "
@@ -214,6 +235,27 @@ def compare_all(scenario: Scenario) -> list[Option]:
                             f"{hyb.selfhost_share_of_requests:.0%} of requests",
                       capacity_basis=cap["basis"],
                       note="the API takes the overflow and covers failures"))
+    return out
+
+
+def late_price_warnings(options: list[Option], as_of: str | dt.date) -> list[str]:
+    """One line per per-token option whose price row is dated after the valuation date.
+
+    The catalogs hold no earlier price for it, so the comparison uses a price that was not yet
+    listed on ``as_of`` (for example a hosted provider added later); the user should know.
+    """
+    from aipolicy.costs.catalog_files import parse_as_of
+
+    day = valuation_day(as_of)
+    out = []
+    for o in options:
+        try:
+            dated = parse_as_of(o.price_as_of) if o.price_as_of else None
+        except ValueError:
+            continue
+        if dated is not None and dated > day:
+            out.append(f"{o.label}: its price is dated {o.price_as_of}, after the valuation "
+                       f"date {day} (no earlier price is known); the comparison uses it anyway")
     return out
 
 

@@ -8,14 +8,20 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from aipolicy import valuation
 from aipolicy.errors import InvalidInputError
+from aipolicy.marketdata.synthetic_params import END as _SAMPLE_END
 
 SOURCES: tuple[str, ...] = ("sample", "csv", "live", "cache", "auto")
+#: The embedded sample's own date (its last session): the valuation date of runs on it, so
+#: their results are the same on any calendar day.
+SAMPLE_AS_OF: dt.date = dt.date.fromisoformat(_SAMPLE_END)
 FIELDS: tuple[str, ...] = ("close", "ohlcv")
 OHLCV: tuple[str, ...] = ("Open", "High", "Low", "Close", "Volume")
 INTERVALS: tuple[str, ...] = ("1d", "1wk", "1mo")
@@ -25,6 +31,27 @@ MISSING_MODES: tuple[str, ...] = ("raise", "drop")
 def check_source(source: Any) -> str:
     """Return ``source`` if it is one of :data:`SOURCES`, else raise InvalidInputError."""
     return check_choice("source", source, SOURCES)
+
+
+def default_as_of(source: str | None) -> dt.date:
+    """The valuation date of a run on ``source`` that names none: the sample's own date
+    (:data:`SAMPLE_AS_OF`) for ``"sample"`` and for ``None`` (the notebooks' default source),
+    today (:func:`aipolicy.valuation.today`) for live, cached and CSV data."""
+    return SAMPLE_AS_OF if source in (None, "sample") else valuation.today()
+
+
+def resolve_as_of(as_of: Any, source: str | None, field: str = "as_of") -> dt.date:
+    """A run's valuation date: ``as_of`` (a date, ``YYYY-MM-DD`` or ``"today"``), or when it is
+    None (or ``""``/``"None"`` from papermill) :func:`default_as_of` of ``source``.
+
+    Raises
+    ------
+    InvalidInputError
+        ``as_of`` is not a date; the message names ``field``.
+    """
+    if as_of is None or (isinstance(as_of, str) and as_of.strip() in ("", "None")):
+        return default_as_of(source)
+    return valuation.parse(as_of, field)
 
 
 def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:

@@ -109,17 +109,21 @@ def merge_provenance(*frames: Any) -> Provenance:
     )
 
 
-def show_banner(*frames: Any, labels: Sequence[str] | None = None) -> str:
+def show_banner(*frames: Any, labels: Sequence[str] | None = None,
+                valuation: Any = None) -> str:
     """Display the data banner for one or more loaded frames (merged) and return its text.
 
     Each frame that is a DataFrame with columns also gets its own line with its first and last
     date (``labels`` name them; default ``"prices"`` for the first and the column names for
-    the others). In a notebook the banner is shown as plain text (compared by nbval) and as a
-    styled HTML box; elsewhere it is printed.
+    the others). ``valuation`` (a :class:`~aipolicy.nb.params.Valuation`) adds the run's
+    valuation date as the banner's last line. In a notebook the banner is shown as plain text
+    (compared by nbval) and as a styled HTML box; elsewhere it is printed.
     """
     merged = merge_provenance(*frames)
     series = frame_series(frames, labels)
     text = banner_text(merged.to_attrs(), series if len(series) > 1 else None)
+    if valuation is not None:
+        text += "\n" + valuation.line
     try:
         from IPython import get_ipython
         from IPython.display import display

@@ -86,14 +86,20 @@ def validate_cost_parameters(
     seed: Any = 0,
     requests_per_day: Any = None,
     horizon_months: Any = None,
+    as_of: Any = None,
 ) -> dict[str, Any]:
     """Check the cost notebooks' parameters; ``None`` means "the preset's choice".
+
+    ``as_of`` is the valuation date, pinned for the kernel before any name is checked
+    (:func:`aipolicy.nb.params.valuation`; ``None``: the sample's own date, so the stored
+    outputs hold on any day).
 
     Returns
     -------
     dict
-        The same keys, with names checked against the catalogs, ``draws``/``seed`` as ints and
-        the optional numbers as floats (or ``None``).
+        The same keys, with names checked against the catalogs, ``draws``/``seed`` as ints,
+        the optional numbers as floats (or ``None``) and ``as_of`` as a
+        :class:`~aipolicy.nb.params.Valuation`.
 
     Raises
     ------
@@ -101,8 +107,10 @@ def validate_cost_parameters(
         Naming the parameter and listing the accepted values.
     """
     from aipolicy.costs import api_models, gpus, list_presets, open_models
+    from aipolicy.nb.params import valuation
 
-    out: dict[str, Any] = {"preset": _known("preset", preset, list_presets(), "preset")}
+    out: dict[str, Any] = {"as_of": valuation(as_of)}
+    out["preset"] = _known("preset", preset, list_presets(), "preset")
     out["api_model"] = None if api_model is None else _known(
         "api_model", api_model, api_models(), "API model")
     out["open_model"] = None if open_model is None else _known(

@@ -226,6 +226,9 @@ def sweep_table(frame: pd.DataFrame, manifest: dict[str, Any]) -> Table:
     rows.append(("Monte Carlo", f"{manifest['draws']:,} draws per cell, seed {manifest['seed']}"
                  if manifest["draws"] else "none"))
     cat = manifest["catalog"]
+    if grid.get("as_of"):
+        rows.append(("valuation date", f"{grid['as_of']}: every cell is priced with the API "
+                                       "prices in force on it"))
     rows.append(("price data", f"{cat['price_data']}; aipolicy {cat['aipolicy']}, catalog "
                                f"{cat['catalog_sha256']}"))
     rows.append(("grid", str(grid.get("name", ""))))
@@ -327,8 +330,10 @@ def preset_model(cells: pd.DataFrame) -> str:
 def source_text(manifest: dict[str, Any]) -> str:
     """The charts' source line: the cost models and the price data of the sweep."""
     cat = manifest["catalog"]
+    valued = manifest["grid"].get("as_of")
+    when = f"in force on {valued}" if valued else f"as of {cat['price_as_of']}"
     return (f"aipolicy {cat['aipolicy']} cost models over the grid '{manifest['grid']['name']}'"
-            f"; API prices genai-prices as of {cat['price_as_of']}; GPU, throughput and server "
+            f"; API prices genai-prices {when}; GPU, throughput and server "
             "figures from the aipolicy catalogs (sources in notebook 01)")
 
 

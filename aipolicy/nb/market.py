@@ -37,7 +37,7 @@ from aipolicy.nb.market_plots import plot_bars as plot_bars
 from aipolicy.nb.market_plots import plot_grouped_bars as plot_grouped_bars
 from aipolicy.nb.market_plots import plot_heatmap as plot_heatmap
 from aipolicy.nb.market_plots import plot_lines as plot_lines
-from aipolicy.nb.params import as_choice, as_date, as_number, as_ticker_list
+from aipolicy.nb.params import Valuation, as_choice, as_date, as_number, as_ticker_list, valuation
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class MarketParams:
     infra_tickers: list[str]
     platform_tickers: list[str]
     rf_annual: float
+    #: The run's valuation date (the ``as_of`` parameter); ``end`` never passes it.
+    valuation: Valuation | None = None
 
     @property
     def tickers(self) -> list[str]:
@@ -105,11 +107,14 @@ def validate_market_params(
     infra_tickers: Any = None,
     platform_tickers: Any = None,
     rf_annual: Any = 0.0,
+    as_of: Any = None,
 ) -> MarketParams:
     """Validate the shared market parameters (papermill passes dates and lists as strings).
 
     ``infra_tickers`` / ``platform_tickers`` left at None are the universe's lists
-    (:data:`DEFAULT_TICKERS`).
+    (:data:`DEFAULT_TICKERS`). ``as_of`` is the valuation date (see
+    :func:`aipolicy.nb.params.valuation`, which pins it for the kernel): data after it is not
+    used, so ``end`` defaults to it and may not pass it.
 
     Raises
     ------
@@ -126,8 +131,17 @@ def validate_market_params(
             "parameter 'data_dir': required when data_source='csv'; give the folder that "
             "holds TICKER.csv files (e.g. data_dir='/path/to/csv')"
         )
+    val = valuation(as_of, source)
     start_ts, end_ts = as_date("start", start), as_date("end", end)
-    if start_ts is not None and end_ts is not None and start_ts >= end_ts:
+    day = pd.Timestamp(val.day)
+    if end_ts is not None and end_ts > day:
+        raise InvalidInputError(
+            f"parameter 'end': {end_ts.date()} is after the valuation date as_of {val.day}; "
+            "data after the valuation date is not used: give an end on or before it, or a "
+            "later as_of", field="end", value=end)
+    if end_ts is None:
+        end_ts = day
+    if start_ts is not None and start_ts >= end_ts:
         raise InvalidInputError(
             f"parameter 'start': {start!r} is not before end {end!r}; swap them or widen the window"
         )
@@ -139,7 +153,7 @@ def validate_market_params(
     infra = default_tickers("infra_tickers", infra_tickers)
     platforms = default_tickers("platform_tickers", platform_tickers)
     rf = float(as_number("rf_annual", rf_annual, low=-0.05, high=0.5))
-    return MarketParams(source, data_dir, start_ts, end_ts, bench[0], infra, platforms, rf)
+    return MarketParams(source, data_dir, start_ts, end_ts, bench[0], infra, platforms, rf, val)
 
 
 def _present(frame: pd.DataFrame, tickers: Iterable[str]) -> list[str]:

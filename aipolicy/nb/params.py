@@ -7,7 +7,9 @@ the parameter (``exc.field``) and what it accepts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from aipolicy.errors import InvalidInputError
@@ -80,3 +82,53 @@ def as_number(
             )
         return int(num)
     return num
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """A notebook's valuation date and why it is that day.
+
+    ``basis`` is ``given`` (the ``as_of`` parameter), ``sample`` (the embedded sample's own
+    date, the default on the sample data) or ``today`` (the default on live, cached and CSV
+    data).
+    """
+
+    day: dt.date
+    basis: str
+
+    @property
+    def line(self) -> str:
+        """One line for the page: the date, why, and what it decides."""
+        why = {"given": "given for this run",
+               "sample": "the sample data's own date, the same on any day the page is run",
+               "today": "the day of the run"}[self.basis]
+        return f"Valuation date: {self.day} ({why})"
+
+
+def valuation(value: Any, data_source: str | None = None) -> Valuation:
+    """The notebook's ``as_of`` parameter as its valuation date, pinned for this kernel.
+
+    ``None`` (or ``""``/``"None"`` from papermill) is the sample's own date when
+    ``data_source`` is ``"sample"`` or None (the cost notebooks, which price from the installed
+    catalogs), and today otherwise; ``"today"`` and ``YYYY-MM-DD`` are taken as given. Every
+    price looked up afterwards in this kernel is the one in force on that day
+    (:mod:`aipolicy.valuation`).
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the parameter ``as_of`` and the accepted forms.
+    """
+    from aipolicy import valuation as valuation_date
+    from aipolicy.marketdata.provenance import resolve_as_of
+
+    try:
+        day = resolve_as_of(value, data_source)
+    except InvalidInputError:
+        raise InvalidInputError(
+            f"parameter 'as_of': {value!r} is not a date; give YYYY-MM-DD (e.g. 2026-10-30), "
+            "'today', or None for the data's default", field="as_of", value=value) from None
+    valuation_date.pin(day)
+    unset = value is None or (isinstance(value, str) and value.strip() in ("", "None"))
+    basis = "given" if not unset else ("sample" if data_source in (None, "sample") else "today")
+    return Valuation(day, basis)

@@ -186,6 +186,10 @@ def render_index(summary: Mapping[str, Any]) -> str:
         f" · aipolicy {esc(str(summary.get('aipolicy_version', '')))}"
         f" · {len(notebooks)} notebooks: {esc(count_text)}</p>",
     ]
+    if summary.get("as_of"):
+        parts.append(f'<p class="meta" id="valuation">Valuation date <b>{esc(summary["as_of"])}'
+                     "</b>: every page prices with the API prices in force on it and reads "
+                     "no market data after it.</p>")
     if is_synthetic(summary):
         parts.append(
             f'<div class="warning" id="sample-warning">⚠ {SAMPLE_WARNING}'

@@ -13,7 +13,9 @@ parameters for that notebook alone::
       infra_tickers: [NVDA, AMD, AVGO]
 
 Precedence, lowest first: the notebook's defaults, global keys, the notebook's section,
-``--source``/``--data-dir`` (market notebooks only). Every key is checked against the
+``--source``/``--data-dir`` (market notebooks only). ``as_of``, the valuation date, is one per
+run: set at the top level (or by ``--as-of``, which wins), never in a section; the runner
+injects it into every notebook. Every key is checked against the
 notebook's ``parameters`` cell; an unknown one is an error naming the key, the section and
 the names allowed.
 """
@@ -161,6 +163,28 @@ def split_sections(
         else:
             globals_[key] = _plain(value)
     return globals_, sections
+
+
+def take_as_of(flag: str | None, globals_: dict[str, Any],
+               sections: Mapping[str, dict[str, Any]], origin: str = "--params") -> str | None:
+    """The run's valuation date as given: ``--as-of`` (``flag``), else a global ``as_of`` of
+    the params (removed from ``globals_``: the runner injects the one date into every
+    notebook); None when neither gives one.
+
+    Raises
+    ------
+    ReportError
+        A notebook section sets ``as_of``: a run has one valuation date.
+    """
+    for nb_name, section in sections.items():
+        if "as_of" in section:
+            raise ReportError(
+                f"{origin}: section {nb_name!r} sets as_of: a report has one valuation date for "
+                "every notebook; set as_of at the top level of the file (or pass --as-of)")
+    value = globals_.pop("as_of", None)
+    if flag is not None:
+        return flag
+    return None if value is None else str(value)
 
 
 def resolve(

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aipolicy import config
-from aipolicy.errors import ReportError
+from aipolicy import config, valuation
+from aipolicy.errors import InvalidInputError, ReportError
 from aipolicy.marketdata.provenance import SOURCES as DATA_SOURCES
 from aipolicy.report import fingerprint, notebooks, params
 from aipolicy.report.folder import LATEST, check_replaceable, read_manifest, run_name
@@ -48,6 +48,9 @@ class ReportOptions:
     scheduler: str | None = None
     #: How errors name where ``params`` came from (default ``--params FILE`` or ``--params``).
     params_origin: str | None = None
+    #: Valuation date (YYYY-MM-DD or ``today``) of every notebook; None: ``as_of`` of the
+    #: params, else the sample's own date on the sample data and today otherwise.
+    as_of: str | None = None
 
 
 @dataclass
@@ -108,6 +111,26 @@ def check_options(opts: ReportOptions) -> None:
         raise ReportError(f"--data-dir {opts.data_dir}: no such folder")
 
 
+def run_as_of(given: str | None, sources: Sequence[Any], where: str = "--as-of") -> dt.date:
+    """The one valuation date of a run: ``given``, else the sample's own date when every
+    notebook runs on the sample (the cost notebooks count as such), else today.
+
+    Raises
+    ------
+    ReportError
+        ``given`` is not a date; the message starts with ``where``.
+    """
+    from aipolicy.marketdata.provenance import default_as_of
+
+    if given is not None:
+        try:
+            return valuation.parse(given)
+        except InvalidInputError:
+            raise ReportError(f"{where}: {given!r} is not a date; give YYYY-MM-DD (e.g. "
+                              "2026-10-30) or 'today'") from None
+    return default_as_of("sample" if all(s in (None, "sample") for s in sources) else "live")
+
+
 def _params_doc(opts: ReportOptions) -> Mapping[str, Any]:
     if opts.params_file is not None:
         return params.load_params_file(Path(opts.params_file))
@@ -136,8 +159,15 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
     origin = opts.params_origin or (
         f"--params {opts.params_file}" if opts.params_file else "--params")
     globals_, sections = params.split_sections(_params_doc(opts), available, origin)
+    given_as_of = params.take_as_of(opts.as_of, globals_, sections, origin)
     injected = params.resolve(infos, selected, globals_, sections, source=opts.source,
                               data_dir=opts.data_dir, origin=origin)
+    as_of = run_as_of(given_as_of, [
+        params.effective(infos[n], injected[n]).get("data_source") if infos[n].is_market
+        else "sample" for n in selected], "--as-of" if opts.as_of else f"{origin}: as_of")
+    for name in selected:
+        if "as_of" in infos[name].parameters:
+            injected[name]["as_of"] = as_of.isoformat()
     render_options = {"no_input": bool(opts.no_input)}
     hashes: dict[str, str | None] = {}
     data_sources: dict[str, str | None] = {}
@@ -178,5 +208,5 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
                  "data_dir": str(opts.data_dir) if opts.data_dir else None,
                  "no_input": bool(opts.no_input), "timeout": timeout,
                  "cell_timeout": cell_timeout, "notebooks": list(selected),
-                 "scheduler": opts.scheduler},
+                 "scheduler": opts.scheduler, "as_of": as_of.isoformat()},
     )

@@ -168,6 +168,7 @@ def build_summary(plan: ReportPlan, entries: dict[str, dict[str, Any]],
         "wall_time_s": round(wall_time_s, 3),
         "aipolicy_version": __version__,
         "source": plan.options.get("source"),
+        "as_of": plan.options.get("as_of"),
         "data": [{"source": s, "as_of": a}
                  for s, a in index.data_lines({"notebooks": notebooks_summary})],
         "notebooks": notebooks_summary,

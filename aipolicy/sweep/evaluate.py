@@ -102,10 +102,11 @@ def _memo(key: tuple[Any, ...], make: Any) -> Any:
 def _with_api(scenario: Any, model: str) -> Any:
     """:func:`~aipolicy.costs.threeway.with_api_model` with the price entries memoised."""
     from aipolicy.costs.inputs import api_price_entries
-    from aipolicy.costs.threeway import with_api_model
+    from aipolicy.costs.threeway import scenario_day, with_api_model
 
-    entries = _memo(("prices", model, scenario.input_tokens),
-                    lambda: api_price_entries(model, None, scenario.input_tokens, {}))
+    day = scenario_day(scenario)
+    entries = _memo(("prices", model, scenario.input_tokens, day),
+                    lambda: api_price_entries(model, day, scenario.input_tokens, {}))
     return with_api_model(scenario, model, entries)
 
 
@@ -119,7 +120,7 @@ def prepare_config(config: Config) -> Prepared:
     from aipolicy.costs.hosted import cheapest_hosted
     from aipolicy.costs.presets import scenario_from_preset
     from aipolicy.costs.selfhost import with_acquisition
-    from aipolicy.costs.threeway import best_proprietary_match, replica_capacity
+    from aipolicy.costs.threeway import best_proprietary_match, replica_capacity, scenario_day
 
     prep = Prepared(config)
     try:
@@ -143,7 +144,8 @@ def prepare_config(config: Config) -> Prepared:
         try:
             return cheapest_hosted(s.open_model, input_tokens=s.input_tokens,
                                    output_tokens=s.output_tokens,
-                                   cached_share=s.cached_input_share).model
+                                   cached_share=s.cached_input_share,
+                                   as_of=scenario_day(s)).model
         except AipolicyError as exc:
             return exc
 
@@ -348,13 +350,16 @@ def evaluate_cells(prep: Prepared, tokens_per_day: Sequence[float], *, first_cel
 
 
 def evaluate_chunk(grid: Grid, chunk: Chunk) -> pd.DataFrame:
-    """Evaluate every cell of ``chunk`` (one row per cell, in cell order)."""
+    """Evaluate every cell of ``chunk`` (one row per cell, in cell order), priced on the
+    grid's valuation date whatever process or day runs it."""
+    from aipolicy import valuation
     from aipolicy.sweep.store import conform
 
     frames = []
     n_vol = len(grid.tokens_per_day)
-    for index in chunk.configs:
-        prep = prepare_config(grid.configs[index])
-        frames.append(evaluate_cells(prep, grid.tokens_per_day, first_cell=index * n_vol,
-                                     draws=grid.draws, seed=grid.seed))
+    with valuation.pinned(grid.as_of):
+        for index in chunk.configs:
+            prep = prepare_config(grid.configs[index])
+            frames.append(evaluate_cells(prep, grid.tokens_per_day, first_cell=index * n_vol,
+                                         draws=grid.draws, seed=grid.seed))
     return conform(pd.concat(frames, ignore_index=True), draws=grid.draws)

@@ -4,6 +4,7 @@ A grid file names, for each axis, the values to sweep (a list, a linear range or
 volumes); an axis left out takes the preset's own value::
 
     name: small decision map
+    as_of: 2026-10-30           # valuation date: prices in force on it (default: the run's)
     draws: 200                  # Monte Carlo draws per cell (0: none)
     seed: 0
     chunk_cells: 64             # cells per chunk, the unit of distribution (whole configs)
@@ -43,7 +44,7 @@ __all__ = ["AXES", "Chunk", "Config", "Grid", "SloSpec", "TOP_KEYS", "grid_from_
 #: Axes a grid may sweep, in the order cells are numbered (volume innermost).
 AXES = ("preset", "open_model", "gpu", "shape", "slo", "api_model", "tokens_per_day")
 #: Keys a grid file may have at the top level.
-TOP_KEYS = ("name", "description", "draws", "seed", "chunk_cells", "axes")
+TOP_KEYS = ("name", "description", "as_of", "draws", "seed", "chunk_cells", "axes")
 #: Keys of a volume range.
 RANGE_KEYS = {"log": ("log_from", "log_to", "per_decade"), "linear": ("from", "to", "step")}
 #: The latency-target keys of an ``slo`` value given as a mapping.
@@ -130,6 +131,7 @@ class Grid:
 
     name: str
     description: str
+    as_of: str  # valuation date, YYYY-MM-DD: every cell is priced on it
     draws: int
     seed: int
     chunk_cells: int
@@ -156,7 +158,8 @@ class Grid:
         return tuple(out)
 
     def fingerprint(self, catalog_id: str) -> str:
-        """Hash of what decides every result: the axes, draws, seed, chunking and catalog.
+        """Hash of what decides every result: the axes, valuation date, draws, seed, chunking
+        and catalog.
 
         The grid's name and description are left out: editing them keeps a sweep resumable.
         """
@@ -164,14 +167,29 @@ class Grid:
         blob = json.dumps({"spec": decisive, "catalog": catalog_id}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
-    def with_run(self, *, draws: int | None = None, seed: int | None = None) -> Grid:
-        """The grid with the command line's ``--draws``/``--seed`` in place of the file's."""
+    def with_run(self, *, draws: int | None = None, seed: int | None = None,
+                 as_of: Any = None) -> Grid:
+        """The grid with the command line's ``--draws``/``--seed``/``--as-of`` in place of the
+        file's."""
         spec = dict(self.spec)
+        if as_of is not None:
+            spec["as_of"] = _as_of(as_of)
         if draws is not None:
             spec["draws"] = _whole("draws", draws, 0, 1_000_000)
         if seed is not None:
             spec["seed"] = _whole("seed", seed, 0, 2**63 - 1)
         return grid_from_mapping(spec, source=self.name)
+
+
+def _as_of(value: Any) -> str:
+    """The valuation date as ``YYYY-MM-DD`` (``as_of`` error when it is not a date)."""
+    from aipolicy import valuation
+
+    try:
+        return valuation.parse(value).isoformat()
+    except InvalidInputError:
+        raise _bad("as_of", f"{value!r} is not a date; give YYYY-MM-DD (e.g. 2026-10-30)",
+                   value) from None
 
 
 def _whole(key: str, value: Any, low: int, high: int) -> int:
@@ -296,8 +314,11 @@ def _valid_names(axis: str) -> list[str]:
     return []  # api_model: any model the price data prices (_check_api_model)
 
 
-def grid_from_mapping(data: Any, *, source: str = "grid") -> Grid:
+def grid_from_mapping(data: Any, *, source: str = "grid", default_as_of: Any = None) -> Grid:
     """Check a grid mapping (as read from YAML) and return the :class:`Grid`.
+
+    A grid without ``as_of`` is priced on ``default_as_of``, else on the run's valuation date
+    (:func:`aipolicy.valuation.current`).
 
     Raises
     ------
@@ -317,6 +338,10 @@ def grid_from_mapping(data: Any, *, source: str = "grid") -> Grid:
     for key in axes_in:
         if key not in AXES:
             raise _bad(f"axes.{key}", f"unknown axis; valid: {', '.join(AXES)}", key)
+    from aipolicy import valuation
+
+    given = data.get("as_of")
+    as_of = _as_of(given if given is not None else default_as_of or valuation.current())
     if "tokens_per_day" not in axes_in:
         raise _bad("axes.tokens_per_day", "missing: the volumes to sweep (a list, "
                                           "{log_from, log_to, per_decade} or {from, to, step})")
@@ -333,8 +358,9 @@ def grid_from_mapping(data: Any, *, source: str = "grid") -> Grid:
         else:
             values[axis] = _names(axis, raw, _valid_names(axis))
         if axis == "api_model":
-            for name in values[axis]:
-                _check_api_model(name)
+            with valuation.pinned(as_of):
+                for name in values[axis]:
+                    _check_api_model(name)
         if len(set(map(repr, values[axis]))) != len(values[axis]):
             raise _bad(f"axes.{axis}", "a value is listed twice")
     draws = _whole("draws", data.get("draws", 0), 0, 1_000_000)
@@ -347,10 +373,11 @@ def grid_from_mapping(data: Any, *, source: str = "grid") -> Grid:
                            f"{MAX_CELLS:,}; split the grid")
     configs = tuple(Config(i, *c) for i, c in enumerate(combos))
     spec = {"name": str(data.get("name", source)), "description": str(data.get("description", "")),
-            "draws": draws, "seed": seed, "chunk_cells": chunk_cells,
+            "as_of": as_of, "draws": draws, "seed": seed, "chunk_cells": chunk_cells,
             "axes": {**{a: _plain(axes_in.get(a, PRESET if a != "preset" else ["midmarket"]))
                         for a in AXES[:-1]}, "tokens_per_day": list(vols)}}
-    return Grid(name=spec["name"], description=spec["description"], draws=draws, seed=seed,
+    return Grid(name=spec["name"], description=spec["description"], as_of=as_of,
+                draws=draws, seed=seed,
                 chunk_cells=chunk_cells, configs=configs, tokens_per_day=vols, spec=spec)
 
 
@@ -359,8 +386,9 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
-def load_grid(path: str | Path) -> Grid:
-    """Read and check a grid YAML file (see the module docstring).
+def load_grid(path: str | Path, *, default_as_of: Any = None) -> Grid:
+    """Read and check a grid YAML file (see the module docstring); ``default_as_of`` is the
+    valuation date of a grid that names none (see :func:`grid_from_mapping`).
 
     Raises
     ------
@@ -383,4 +411,4 @@ def load_grid(path: str | Path) -> Grid:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise InvalidInputError(f"grid file {p}: not valid YAML{where}", field="file",
                                 value=str(p)) from None
-    return grid_from_mapping(data, source=p.stem)
+    return grid_from_mapping(data, source=p.stem, default_as_of=default_as_of)

@@ -69,8 +69,9 @@ class SweepResult:
 
 
 def chunk_task(grid: Grid, index: int) -> tuple[int, pd.DataFrame, dict[str, Any]]:
-    """One Dask task: evaluate chunk ``index``; return it with the worker's catalog snapshot."""
-    return index, evaluate_chunk(grid, grid.chunks[index]), catalog_snapshot()
+    """One Dask task: evaluate chunk ``index``; return it with the worker's catalog snapshot
+    (on the grid's valuation date)."""
+    return index, evaluate_chunk(grid, grid.chunks[index]), catalog_snapshot(grid.as_of)
 
 
 def evaluate_grid(grid: Grid) -> pd.DataFrame:
@@ -131,7 +132,7 @@ def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
                                 value=workers)
     start = time.monotonic()
     out = Path(out)
-    snap = catalog_snapshot()
+    snap = catalog_snapshot(grid.as_of)
     fingerprint = grid.fingerprint(catalog_id(snap))
     write_manifest(out, grid, fingerprint, snap)
     done = done_chunks(out, grid, fingerprint)

@@ -77,13 +77,14 @@ def conform(frame: pd.DataFrame, *, draws: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def catalog_snapshot() -> dict[str, Any]:
-    """What the prices and catalogs of this process are: package, price data, catalog hash."""
+def catalog_snapshot(as_of: str | None = None) -> dict[str, Any]:
+    """What the prices and catalogs of this process are on the valuation date ``as_of``
+    (YYYY-MM-DD; default the run's): package, price data, catalog hash."""
     from aipolicy import __version__
     from aipolicy.costs.catalog import CATALOG_DIR
     from aipolicy.costs.prices import snapshot
 
-    snap = snapshot()
+    snap = snapshot(as_of)
     return {"aipolicy": __version__, "price_data": snap.label, "price_as_of": snap.as_of,
             "price_origin": snap.origin, "catalog_sha256": _catalog_hash(str(CATALOG_DIR))}
 

@@ -100,12 +100,20 @@ def test_cli_bad_flag_values_name_the_flag(capsys, flag, value):
     ("--gpu", "gb300", "--gpu: unknown GPU 'gb300'; known: "),
     ("--gpu", "mi300x", "--throughput"),  # no dense FP16 figure for the estimate: give one
     ("--rental-provider", "nobody", "--rental-provider: unknown rental provider"),
-    ("--as-of", "June 2025", "--as-of: as_of='June 2025'"),
 ])
 def test_cli_unknown_names_exit_nonzero_naming_the_flag(capsys, flag, value, match):
     assert main(["breakeven", flag, value]) == 2
     err = capsys.readouterr().err
     assert err.startswith("aipolicy breakeven: error: ") and match in err
+
+
+def test_cli_a_bad_valuation_date_is_one_line_naming_the_flag(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["breakeven", "--as-of", "June 2025"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == ("aipolicy breakeven: error: argument --as-of: 'June 2025' is not a date; "
+                   "give YYYY-MM-DD (e.g. 2025-06-10) or 'today'")
 
 
 def test_cli_price_as_of(capsys):
@@ -120,6 +128,36 @@ def test_cli_price_as_of(capsys):
     #   800 * 10 + 200 * 0.50 + 100 * 40 = 12,100 / 1e6
     # after: 800 * 2 + 200 * 0.50 + 100 * 8 = 2,500 / 1e6
     assert (before, after) == (pytest.approx(0.0121), pytest.approx(0.0025))
+
+
+def test_cli_as_of_shows_the_date_of_the_price_row_used(capsys):
+    assert main(["breakeven", "--api-model", "o3", "--as-of", "2025-05-01", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["as_of"] == "2025-05-01"
+    # the 10/40 USD price o3 had before its cut has no date in genai-prices: shown as such,
+    # with the day it ended, never as the run's or the clock's date
+    assert r["api_price_as_of"] == "undated"
+    assert "in force until 2025-06-10" in r["api_price_note"]
+    assert r["price_snapshot"]["valued_on"] == "2025-05-01"
+    named = next(o for o in r["options"] if o["key"] == "api")
+    assert (named["price_as_of"], named["model"]) == ("undated", "o3")
+    assert main(["breakeven", "--api-model", "o3", "--as-of", "2025-07-01"]) == 0
+    out = capsys.readouterr().out
+    assert "valued as of 2025-07-01: genai-prices" in out
+    assert "  API: o3: price dated 2025-06-10\n" in out
+
+
+def test_cli_without_as_of_prices_on_the_run_date_not_the_clock(capsys):
+    # the test session pins the sample's date; a command without --as-of takes the run's date
+    assert main(["breakeven", "--api-model", "o3", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["as_of"] == "2026-10-30" and r["price_snapshot"]["as_of"] == "2026-10-29"
+
+
+def test_cli_warns_when_a_price_is_dated_after_the_valuation_date(capsys):
+    assert main(["breakeven", "--as-of", "2025-05-01", "--json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert any("after the valuation date 2025-05-01" in w for w in warnings)
 
 
 def test_cli_parsing_does_not_import_pandas():

@@ -72,11 +72,43 @@ def test_prompt_length_tier_applies_per_request():
 
 def test_every_price_names_package_provider_model_and_date():
     price = P.api_price_genai("claude-sonnet-4-5", as_of=WHEN.date())
-    snap = P.snapshot()
+    snap = P.snapshot(WHEN.date())
     assert price.source.startswith(f"genai-prices {snap.package_version}: Anthropic ")
     assert "claude-sonnet-4-5" in price.source and "https://" in price.source
-    dt.date.fromisoformat(price.as_of)
-    assert snap.origin == "bundled" and snap.as_of <= dt.date.today().isoformat()
+    # its own date: genai-prices dates no row of claude-sonnet-4-5, and none is made up
+    assert price.as_of == "undated" and "undated in genai-prices" in price.note
+    dated = P.api_price_genai("o3", as_of=WHEN.date())
+    assert dated.as_of == "2025-06-10"
+    assert snap.origin == "bundled" and snap.as_of <= WHEN.date().isoformat()
+    assert snap.valued_on == "2026-11-01" and "prices in force on 2026-11-01" in snap.label
+
+
+def test_the_price_date_shown_is_the_rows_own_not_the_run_date():
+    # o3 cost 10/40 USD until its 2025-06-10 cut; that first price carries no date of its own
+    old = P.api_price_genai("o3", as_of="2025-05-01")
+    assert (old.input_per_mtok_usd, old.output_per_mtok_usd) == (10.0, 40.0)
+    assert old.as_of == "undated" and "in force until 2025-06-10" in old.note
+    new = P.api_price_genai("o3", as_of="2025-07-01")
+    assert (new.input_per_mtok_usd, new.as_of) == (2.0, "2025-06-10")
+
+
+def test_the_newest_price_label_follows_the_valuation_date_not_the_clock():
+    from aipolicy import valuation
+
+    # the bundled data announces changes for 2026-12-01 and 2027-01-01
+    assert P.snapshot("2026-10-30").as_of == "2026-10-29"
+    assert P.snapshot("2026-12-05").as_of == "2026-12-01"
+    assert P.snapshot("2027-06-01").as_of == "2027-01-01"
+    assert P.snapshot("2025-01-01").as_of == "undated"
+    assert "no dated price on or before it" in P.snapshot("2025-01-01").label
+    with valuation.pinned("2026-12-05"):
+        assert P.snapshot().as_of == "2026-12-01"  # the run's date, however the clock reads
+
+
+def test_a_bad_price_date_names_as_of():
+    with pytest.raises(CatalogError, match="as_of='June 2025'") as err:
+        P.api_price_genai("o3", as_of="June 2025")
+    assert err.value.field == "as_of"
 
 
 def test_unknown_model_is_refused_with_its_field():
@@ -140,7 +172,7 @@ def test_refresh_prices_from_the_fetched_data_and_says_so(tmp_path):
     assert json.loads(stored.read_text()) == PAYLOAD
     P.forget()  # a later process reads the refreshed file
     assert P.snapshot().origin == "refreshed"
-    assert P.api_price_genai("gpt-4o", "openai").as_of == "2025-06-10"  # no history: data date
+    assert P.api_price_genai("gpt-4o", "openai").as_of == "undated"  # no history: no date
 
 
 @pytest.mark.parametrize(("status", "body"), [(500, b"oops"), (200, b"{not json"),

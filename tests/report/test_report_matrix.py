@@ -54,7 +54,7 @@ def test_two_presets_give_two_reports_and_an_overview(tmp_path):
         assert (folder / "index.html").is_file() and (folder / f"{NB}.html").is_file()
         entry = summary["notebooks"][NB]
         assert list(summary["notebooks"]) == [NB] and entry["status"] == "ok"
-        assert entry["parameters"] == {"preset": name} and entry["records"]["preset"] == name
+        assert entry["parameters"] == {"preset": name, "as_of": "2026-10-30"} and entry["records"]["preset"] == name
         headlines[name] = entry["records"]["answer"]["headline"]
         costs[name] = entry["records"]["cheapest_option_monthly_usd"]
     assert headlines["startup"] != headlines["financial"]

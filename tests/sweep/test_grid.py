@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
@@ -72,7 +73,21 @@ def test_fingerprint_follows_seed_draws_and_catalog(small_grid):
     assert renamed.fingerprint("cat") == base  # words about the grid do not change results
 
 
+def test_a_grid_is_priced_on_one_valuation_date_that_decides_its_fingerprint(small_grid):
+    from aipolicy import valuation
+
+    assert small_grid.as_of == "2026-10-30"  # no as_of in the grid: the run's (pinned) date
+    with valuation.pinned("2025-07-01"):
+        assert grid_from_mapping({k: v for k, v in small_grid.spec.items()
+                                  if k != "as_of"}).as_of == "2025-07-01"
+    dated = grid_from_mapping({**small_grid.spec, "as_of": dt.date(2025, 7, 1)})
+    assert dated.as_of == "2025-07-01" and dated.spec["as_of"] == "2025-07-01"
+    assert dated.fingerprint("cat") != small_grid.fingerprint("cat")
+    assert small_grid.with_run(as_of="2025-07-01").fingerprint("cat") == dated.fingerprint("cat")
+
+
 @pytest.mark.parametrize(("data", "field", "says"), [
+    ({"axes": {"tokens_per_day": [1e6]}, "as_of": "July 2025"}, "as_of", "YYYY-MM-DD"),
     ({"axes": {"tokens_per_day": [1e6]}, "draw": 5}, "draw", "valid: " + ", ".join(TOP_KEYS)),
     (_grid(gpus=["h100-sxm"]), "axes.gpus", "valid: " + ", ".join(AXES)),
     (_grid(gpu=["h100"]), "axes.gpu", "h100-sxm"),

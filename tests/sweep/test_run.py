@@ -138,6 +138,36 @@ def test_cli_runs_the_example_and_names_bad_keys(tmp_path, capsys):
     assert "\n" not in err and not (tmp_path / "p").exists()
 
 
+def test_a_sweep_resumed_on_a_later_day_keeps_its_valuation_date(tmp_path, capsys,
+                                                                  monkeypatch):
+    import datetime as dt
+    import json
+
+    from aipolicy import valuation
+    from aipolicy.sweep.load import load_or_run
+
+    grid = tmp_path / "g.yaml"
+    grid.write_text("axes:\n  preset: [startup]\n  tokens_per_day: [1.0e+6, 1.0e+9]\n")
+    out = tmp_path / "o"
+    valuation.unpin()  # commands without --as-of read the clock: move it
+    monkeypatch.setattr(valuation, "today", lambda: dt.date(2026, 11, 2))
+    assert main(["sweep", str(grid), "--out", str(out), "--workers", "0", "-q"]) == 0
+    assert "priced as of 2026-11-02" in capsys.readouterr().out
+    monkeypatch.setattr(valuation, "today", lambda: dt.date(2027, 3, 1))  # the next run, later
+    assert main(["sweep", str(grid), "--out", str(out), "--workers", "0", "-q"]) == 0
+    assert "0 written, 1 already done; priced as of 2026-11-02" in capsys.readouterr().out
+    assert json.loads((out / MANIFEST).read_text())["grid"]["as_of"] == "2026-11-02"
+    # another date is another sweep: refused, the folder untouched
+    assert main(["sweep", str(grid), "--out", str(out), "--workers", "0", "-q",
+                 "--as-of", "2025-07-01"]) == 2
+    assert "holds a sweep of another grid" in capsys.readouterr().err
+    # a notebook reading the sweep at another date is refused; at its own date it reads it
+    with pytest.raises(InvalidInputError, match="differs from the valuation date of sweep"):
+        load_or_run(out, grid, as_of=dt.date(2025, 7, 1))
+    frame, manifest = load_or_run(out, grid, as_of=dt.date(2026, 11, 2))
+    assert len(frame) == 2 and manifest["grid"]["as_of"] == "2026-11-02"
+
+
 def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys, small_grid_module):
     grid = tmp_path / "g.yaml"
     grid.write_text("axes:\n  tokens_per_day: [1.0e+6]\n")
