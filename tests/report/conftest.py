@@ -131,6 +131,15 @@ def mixed_report(tmp_path_factory: pytest.TempPathFactory):
     return proc, report_folder(proc), env
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` of a child the test interrupts: Ctrl-C acts as in a terminal, even when
+    the tests were started in the background (a shell without job control starts background
+    jobs with SIGINT ignored, and the child would inherit that)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def kernels_with_cwd(folder: Path) -> list[int]:
     """PIDs of the ipykernel processes whose working directory is ``folder`` (Linux /proc)."""
     pids = []

@@ -21,7 +21,7 @@ import pytest
 from aipolicy.errors import ReportError
 from aipolicy.report import dask_runner
 from aipolicy.report.task import Task
-from tests.report.conftest import kernels_with_cwd
+from tests.report.conftest import default_sigint, kernels_with_cwd
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +127,7 @@ def test_ctrl_c_cancels_the_cluster_run_and_writes_nothing(cluster, tmp_path, to
     proc = subprocess.Popen([sys.executable, "-m", "aipolicy", "report", "--scheduler",
                              cluster.scheduler_address, "--out", str(out)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=str(ROOT))
+                            cwd=str(ROOT), preexec_fn=default_sigint)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not kernels_with_cwd(nbs.resolve()):
         time.sleep(0.2)

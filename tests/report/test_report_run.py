@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from aipolicy.record import read_records
-from tests.report.conftest import kernels_with_cwd
+from tests.report.conftest import default_sigint, kernels_with_cwd
 
 pytestmark = pytest.mark.slow
 OK_NBS = ("01_build_vs_buy", "03_ai_infrastructure_stocks")
@@ -135,7 +135,8 @@ def test_interrupted_run_leaves_no_complete_looking_folder(tmp_path, toys, sig):
     (old / "manifest.json").write_text('{"complete": true}')
     (reports / "latest").symlink_to("2000-01-01")
     proc = subprocess.Popen([sys.executable, "-m", "aipolicy", "report", "--source", "sample"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=default_sigint)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not kernels_with_cwd(nbs.resolve()):
         time.sleep(0.2)
