@@ -41,7 +41,7 @@ except (AttributeError, OSError):
     pinned = "not pinned (sched_setaffinity unavailable)"
 import numpy as np
 from aipolicy.costs import monte_carlo, scenario_from_preset
-from aipolicy.costs.scenario import scenario_params
+from aipolicy.costs.compare.scenario import scenario_params
 
 DRAWS, LOOP_DRAWS, MODE = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 s = scenario_from_preset("financial")

@@ -42,8 +42,8 @@ def _grid(models: list[str], shapes: list[str], per_decade: int, draws: int,
 
 
 def _vectorised_vs_per_cell() -> list[dict]:
-    from aipolicy.costs.presets import scenario_from_preset
-    from aipolicy.costs.threeway import compare_all
+    from aipolicy.costs.compare.presets import scenario_from_preset
+    from aipolicy.costs.compare.threeway import compare_all
     from aipolicy.sweep.evaluate import evaluate_cells, evaluate_chunk, prepare_config
 
     grid = _grid(MODELS[:4], ["preset"], 4, 0)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
-from aipolicy.costs.fields import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
-from aipolicy.costs.presets import list_presets
+from aipolicy.costs.capacity.targets import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
+from aipolicy.costs.compare.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
 
 
@@ -179,7 +179,7 @@ def build_from_args(args: argparse.Namespace):  # -> Scenario
     InvalidInputError
         Naming the flag of the input at fault (looked up from the error's ``field``).
     """
-    from aipolicy.costs.presets import scenario_from_preset
+    from aipolicy.costs.compare.presets import scenario_from_preset
 
     kw = {field: getattr(args, _dest(flag)) for field, flag in FIELD_FLAGS.items()
           if getattr(args, _dest(flag), None) is not None}
@@ -197,11 +197,11 @@ def build_from_args(args: argparse.Namespace):  # -> Scenario
 
 def compute(args: argparse.Namespace) -> dict[str, Any]:
     """All figures of the command as a JSON-ready dict."""
-    from aipolicy.costs.api import api_monthly
-    from aipolicy.costs.curve import breakeven
-    from aipolicy.costs.hybrid import optimise_hybrid
-    from aipolicy.costs.selfhost import selfhost_monthly
-    from aipolicy.costs.threeway import compare_all, replica_capacity
+    from aipolicy.costs.compare.api import api_monthly
+    from aipolicy.costs.compare.curve import breakeven
+    from aipolicy.costs.compare.hybrid import optimise_hybrid
+    from aipolicy.costs.compare.selfhost import selfhost_monthly
+    from aipolicy.costs.compare.threeway import compare_all, replica_capacity
 
     s = build_from_args(args)
     api = api_monthly(s)
@@ -258,7 +258,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
 def _snapshot(as_of: str) -> dict[str, Any]:
     from dataclasses import asdict
 
-    from aipolicy.costs.prices import snapshot
+    from aipolicy.costs.catalog.prices import snapshot
 
     snap = snapshot(as_of)
     return {**asdict(snap), "label": snap.label}
@@ -269,8 +269,8 @@ def _warnings(s: Any, options: list[Any]) -> list[str]:
     per-token prices dated after it."""
     import datetime as dt
 
-    from aipolicy.costs.lifecycle import retirement_warning
-    from aipolicy.costs.threeway import late_price_warnings
+    from aipolicy.costs.catalog.lifecycle import retirement_warning
+    from aipolicy.costs.compare.threeway import late_price_warnings
 
     found = retirement_warning(s.api_model, horizon_months=s.horizon_months,
                                today=dt.date.fromisoformat(s.as_of))

@@ -41,7 +41,7 @@ def _text(frame: Any, columns: list[str]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the chosen table (text or JSON); returns 0."""
-    from aipolicy.costs import listing, prices
+    from aipolicy.costs.catalog import listing, prices
 
     if args.table == "models":
         frame = listing.model_table(args.provider, as_of=args.as_of)

@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Show or refresh; a failed refresh raises a one-line error (exit 2) and changes nothing."""
-    from aipolicy.costs import prices
+    from aipolicy.costs.catalog import prices
 
     if args.action == "refresh":
         snap = prices.refresh(args.url)

@@ -6,8 +6,15 @@ Every number comes from a catalog row with ``source`` and ``as_of`` (package dat
 month of 365/12 days (730 hours); prices are USD per 1M tokens; throughput is output
 tokens/s for a whole replica (``gpus_per_replica`` GPUs).
 
+The models live in five sub-packages, each importing only those listed before it:
+:mod:`~aipolicy.costs.catalog` (every outside figure with its source and date),
+:mod:`~aipolicy.costs.capacity` (what one replica serves, under a latency target),
+:mod:`~aipolicy.costs.compare` (the scenario and every option priced, the break-even),
+:mod:`~aipolicy.costs.uncertainty` (tornado and Monte Carlo) and
+:mod:`~aipolicy.costs.economics` (the investor view, price trends and events, compute demand).
+
 Layering: ``aipolicy.costs`` imports only the standard library, NumPy/pandas and, of aipolicy,
-``aipolicy.errors``, ``aipolicy.config`` and ``aipolicy.record`` at most. It never imports
+``aipolicy.errors``, ``aipolicy.config``, ``aipolicy.valuation`` and ``aipolicy.record`` at most. It never imports
 ``aipolicy.nb``, ``aipolicy.signals``, ``aipolicy.marketdata``, ``aipolicy.report`` or
 ``aipolicy.commands``; those build on it.
 
@@ -88,8 +95,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from aipolicy.costs.api import ApiResult, api_monthly
-    from aipolicy.costs.assumptions import describe_assumptions
+    from aipolicy.costs.capacity.throughput import estimate_throughput, replica_throughput
     from aipolicy.costs.catalog import (
         api_models,
         api_price,
@@ -103,9 +109,33 @@ if TYPE_CHECKING:  # pragma: no cover
         open_models,
         server_for,
     )
-    from aipolicy.costs.curve import BreakEven, CostCurve, breakeven, cost_curve
-    from aipolicy.costs.hybrid import HybridResult, hybrid_split, hybrid_table, optimise_hybrid
-    from aipolicy.costs.investor import (
+    from aipolicy.costs.compare.api import ApiResult, api_monthly
+    from aipolicy.costs.compare.assumptions import describe_assumptions
+    from aipolicy.costs.compare.curve import BreakEven, CostCurve, breakeven, cost_curve
+    from aipolicy.costs.compare.hybrid import (
+        HybridResult,
+        hybrid_split,
+        hybrid_table,
+        optimise_hybrid,
+    )
+    from aipolicy.costs.compare.judgment import scorecard
+    from aipolicy.costs.compare.options import OptionCosts, compare_options, explore
+    from aipolicy.costs.compare.presets import PRESETS, list_presets, scenario_from_preset
+    from aipolicy.costs.compare.scenario import Scenario, build_scenario
+    from aipolicy.costs.compare.selfhost import (
+        SelfHostResult,
+        rent_vs_buy,
+        selfhost_monthly,
+        with_acquisition,
+    )
+    from aipolicy.costs.compare.workload import (
+        DAYS_PER_MONTH,
+        HOURS_PER_MONTH,
+        LOAD_PROFILES,
+        Workload,
+        load_profile,
+    )
+    from aipolicy.costs.economics.investor import (
         InvestorResult,
         cpi_growth_annual,
         investor_cashflows,
@@ -114,17 +144,6 @@ if TYPE_CHECKING:  # pragma: no cover
         npv,
         payback_month,
     )
-    from aipolicy.costs.judgment import scorecard
-    from aipolicy.costs.options import OptionCosts, compare_options, explore
-    from aipolicy.costs.presets import PRESETS, list_presets, scenario_from_preset
-    from aipolicy.costs.scenario import Scenario, build_scenario
-    from aipolicy.costs.selfhost import (
-        SelfHostResult,
-        rent_vs_buy,
-        selfhost_monthly,
-        with_acquisition,
-    )
-    from aipolicy.costs.throughput import estimate_throughput, replica_throughput
     from aipolicy.costs.uncertainty import (
         MonteCarloResult,
         UncertainInput,
@@ -132,39 +151,32 @@ if TYPE_CHECKING:  # pragma: no cover
         monte_carlo,
         tornado,
     )
-    from aipolicy.costs.workload import (
-        DAYS_PER_MONTH,
-        HOURS_PER_MONTH,
-        LOAD_PROFILES,
-        Workload,
-        load_profile,
-    )
 
 _EXPORTS: dict[str, str] = {
-    "ApiResult": "api", "api_monthly": "api",
-    "BreakEven": "curve", "CostCurve": "curve", "breakeven": "curve",
-    "cost_curve": "curve",
+    "ApiResult": "compare.api", "api_monthly": "compare.api",
+    "BreakEven": "compare.curve", "CostCurve": "compare.curve", "breakeven": "compare.curve",
+    "cost_curve": "compare.curve",
     "api_models": "catalog", "api_price": "catalog", "cost_defaults": "catalog",
     "gpu_rental": "catalog", "gpu_rental_table": "catalog", "gpu_spec": "catalog",
     "gpus": "catalog", "load_catalog": "catalog", "open_model": "catalog",
     "open_models": "catalog", "server_for": "catalog",
-    "HybridResult": "hybrid", "hybrid_split": "hybrid", "hybrid_table": "hybrid",
-    "optimise_hybrid": "hybrid",
-    "InvestorResult": "investor", "cpi_growth_annual": "investor",
-    "investor_cashflows": "investor", "investor_scenarios": "investor", "irr": "investor",
-    "npv": "investor", "payback_month": "investor",
-    "PRESETS": "presets", "list_presets": "presets", "scenario_from_preset": "presets",
-    "Scenario": "scenario", "build_scenario": "scenario", "describe_assumptions": "assumptions",
-    "scorecard": "judgment",
-    "SelfHostResult": "selfhost", "rent_vs_buy": "selfhost", "selfhost_monthly": "selfhost",
-    "with_acquisition": "selfhost",
-    "OptionCosts": "options", "compare_options": "options", "explore": "options",
-    "estimate_throughput": "throughput", "replica_throughput": "throughput",
+    "HybridResult": "compare.hybrid", "hybrid_split": "compare.hybrid", "hybrid_table": "compare.hybrid",
+    "optimise_hybrid": "compare.hybrid",
+    "InvestorResult": "economics.investor", "cpi_growth_annual": "economics.investor",
+    "investor_cashflows": "economics.investor", "investor_scenarios": "economics.investor", "irr": "economics.investor",
+    "npv": "economics.investor", "payback_month": "economics.investor",
+    "PRESETS": "compare.presets", "list_presets": "compare.presets", "scenario_from_preset": "compare.presets",
+    "Scenario": "compare.scenario", "build_scenario": "compare.scenario", "describe_assumptions": "compare.assumptions",
+    "scorecard": "compare.judgment",
+    "SelfHostResult": "compare.selfhost", "rent_vs_buy": "compare.selfhost", "selfhost_monthly": "compare.selfhost",
+    "with_acquisition": "compare.selfhost",
+    "OptionCosts": "compare.options", "compare_options": "compare.options", "explore": "compare.options",
+    "estimate_throughput": "capacity.throughput", "replica_throughput": "capacity.throughput",
     "MonteCarloResult": "uncertainty", "UncertainInput": "uncertainty",
     "default_uncertainties": "uncertainty", "monte_carlo": "uncertainty",
     "tornado": "uncertainty",
-    "DAYS_PER_MONTH": "workload", "HOURS_PER_MONTH": "workload", "LOAD_PROFILES": "workload",
-    "Workload": "workload", "load_profile": "workload",
+    "DAYS_PER_MONTH": "compare.workload", "HOURS_PER_MONTH": "compare.workload", "LOAD_PROFILES": "compare.workload",
+    "Workload": "compare.workload", "load_profile": "compare.workload",
 }
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The answers notebooks 01 and 02 open with, written from the cost models' numbers.
 
 Pure functions of already-computed results (the scenario, the options of
-:func:`aipolicy.costs.threeway.compare_all`, the hybrid, the investment), so they are cheap to
+:func:`aipolicy.costs.compare.threeway.compare_all`, the hybrid, the investment), so they are cheap to
 test against hand-made inputs. The notebooks display them with
 :func:`aipolicy.nb.answer.show_answer`.
 """

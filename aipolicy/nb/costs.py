@@ -166,7 +166,7 @@ def price_table(scenario: Any) -> pd.DataFrame:
         Indexed by ``price`` (input, cached input, output, batch input, batch output); columns
         ``model``, ``provider``, ``USD per 1M tokens``, ``source``, ``as_of``, ``note``.
     """
-    from aipolicy.costs.prices import find_model
+    from aipolicy.costs.catalog.prices import find_model
 
     model = scenario.api_model
     if "@" in model:
@@ -187,7 +187,7 @@ def price_table(scenario: Any) -> pd.DataFrame:
 
 
 def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
-    """Every option side by side (:func:`aipolicy.costs.threeway.compare_all`), for readers.
+    """Every option side by side (:func:`aipolicy.costs.compare.threeway.compare_all`), for readers.
 
     Returns
     -------
@@ -196,7 +196,7 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
         ``fleet``, ``break-even vs self-host (requests/day)`` ("not reached" when none); and
         the raw options.
     """
-    from aipolicy.costs.threeway import compare_all
+    from aipolicy.costs.compare.threeway import compare_all
 
     opts = compare_all(scenario)
     rows = []
@@ -218,7 +218,7 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
 
 def capacity_text(scenario: Any) -> str:
     """One paragraph: how a replica's planned capacity was obtained, in words."""
-    from aipolicy.costs.threeway import replica_capacity
+    from aipolicy.costs.compare.threeway import replica_capacity
 
     rc = replica_capacity(scenario)
     slo = (f"while meeting the latency target ({rc['slo']})" if rc["slo"]

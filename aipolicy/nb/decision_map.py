@@ -320,7 +320,7 @@ def models_by_quality(cells: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
 
 def preset_model(cells: pd.DataFrame) -> str:
     """The preset's own open model when the sweep has it, else the sweep's first."""
-    from aipolicy.costs.presets import PRESETS
+    from aipolicy.costs.compare.presets import PRESETS
 
     own = PRESETS[cells["preset"].iloc[0]].build.get("open_model")
     models = list(dict.fromkeys(cells["open_model"]))

@@ -4,8 +4,8 @@ Tables for people (:func:`events_view`, :func:`price_cut_view`, :func:`demand_vi
 :func:`demand_tornado_view`, :func:`scorecard_numbers_view`), the per-GPU capacities the
 demand index uses (:func:`gpu_capacities`), the records the report index reads
 (:func:`car_record`) and the answer box (:func:`economics_answer`). The statistics themselves
-live in :mod:`aipolicy.costs.price_events`, :mod:`aipolicy.signals.price_cuts` and
-:mod:`aipolicy.costs.compute_demand`.
+live in :mod:`aipolicy.costs.economics.price_events`, :mod:`aipolicy.signals.price_cuts` and
+:mod:`aipolicy.costs.economics.compute_demand`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def gpu_capacities(preset: str, gpus: Sequence[str]) -> tuple[dict[str, float], 
     :func:`capacity_basis` says, per GPU, whether the throughput is measured, interpolated or
     estimated."""
     from aipolicy.costs import scenario_from_preset
-    from aipolicy.costs.compute_demand import tokens_per_gpu_second
+    from aipolicy.costs.economics.compute_demand import tokens_per_gpu_second
     from aipolicy.errors import AipolicyError
 
     out, left = {}, []

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -375,3 +375,36 @@ def people_table(
     out.columns = pd.Index(list(data), dtype=object)
     return Table(frame=out, align=align, kinds=kinds, caption=caption,
                  footnote=_footnote_text(footnote), show_index=show_index)
+
+
+# --------------------------------------------------------------------------- view helpers
+def present_columns(frame: pd.DataFrame, wanted: Iterable[str]) -> list[str]:
+    """The ``wanted`` columns that ``frame`` has, in the order wanted (views show a subset)."""
+    return [c for c in wanted if c in frame.columns]
+
+
+def pick_columns(frame: pd.DataFrame, wanted: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with only the ``wanted`` columns it has, in the order wanted."""
+    return frame[present_columns(frame, wanted)]
+
+
+def any_missing(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
+                blank_text: bool = False) -> bool:
+    """True when a value of ``columns`` (default: all) is missing, so the view needs the
+    footnote saying what ``—`` means; ``blank_text`` also counts ``""``, ``—`` and
+    ``undated`` as missing (dates and sources given as text)."""
+    sub = frame if columns is None else frame[present_columns(frame, columns)]
+    if sub.shape[1] == 0:
+        return False
+    if sub.isna().to_numpy().any():
+        return True
+    return blank_text and bool(sub.isin(["", "—", "undated"]).to_numpy().any())
+
+
+def as_of_caption(frame: pd.DataFrame) -> str | None:
+    """``as of YYYY-MM-DD`` from the frame's ``attrs['as_of']``, or None."""
+    as_of = frame.attrs.get("as_of")
+    if as_of is None:
+        return None
+    return f"as of {format_value(as_of, Col('date'))}"
+

@@ -226,7 +226,7 @@ def render_runs(runs: list[Mapping[str, Any]], latest: str | None = None) -> str
     ``runs`` come from :func:`aipolicy.report.folder.list_runs`; ``latest`` is the folder
     ``latest`` points at (the newest run whose notebooks all ran ok).
     """
-    from aipolicy.report.folder import RUNS_GENERATOR
+    from aipolicy.report.manifest import RUNS_GENERATOR
 
     esc = html.escape
     rows = []

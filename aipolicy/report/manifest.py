@@ -14,6 +14,8 @@ SUMMARY = "summary.json"
 INDEX = "index.html"
 LATEST = "latest"
 RUNS_INDEX = "index.html"
+#: The generator mark of the runs page: a ``reports/index.html`` without it is not ours.
+RUNS_GENERATOR = "aipolicy report runs"
 MANIFEST_FORMAT = 1
 #: Statuses of a notebook that ran to its end: ``partial`` completed but skipped an analysis
 #: for lack of data (its page says which); a run of these can become ``latest``.

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from aipolicy.errors import ReportError
-from aipolicy.report.manifest import INDEX, LATEST, OK_STATUSES, RUNS_INDEX, SUMMARY, read_manifest
+from aipolicy.report.manifest import (
+    INDEX,
+    LATEST,
+    OK_STATUSES,
+    RUNS_GENERATOR,
+    RUNS_INDEX,
+    SUMMARY,
+    read_manifest,
+)
 from aipolicy.report.ownership import (
     OLD_PREFIX,
     check_replaceable,
@@ -28,7 +36,6 @@ from aipolicy.report.ownership import (
 )
 
 #: ``<meta name="generator">`` of the runs page: only a page carrying it is overwritten.
-RUNS_GENERATOR = "aipolicy report runs"
 
 
 def promote_new(tmp: Path, final: Path, rename: Callable[[], str]) -> Path:

@@ -7,7 +7,7 @@ date-indexed (``DatetimeIndex`` named "Date"), one column per ticker. Nothing he
 Layering: this package may import :mod:`aipolicy.errors`, :mod:`aipolicy.config` and, where it
 must, :mod:`aipolicy.marketdata` for its types and constants (the ticker universe in
 :mod:`aipolicy.marketdata.universe`, from which :data:`BASKETS` is built). It does not import
-``costs`` (the break-even trends are :func:`aipolicy.costs.trends.breakeven_trends`), ``nb``,
+``costs`` (the break-even trends are :func:`aipolicy.costs.economics.trends.breakeven_trends`), ``nb``,
 ``report`` or ``commands``.
 
 Public API

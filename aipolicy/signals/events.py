@@ -334,12 +334,3 @@ def _normal_p(t: float) -> float:
     import math
 
     return math.erfc(abs(t) / math.sqrt(2.0)) if np.isfinite(t) else np.nan
-
-
-def __getattr__(name: str):
-    # the IPO functions moved to .ipos; keep ``from aipolicy.signals.events import ipo_bhar``
-    if name in ("ipo_bhar", "ipo_peer_car", "IpoPeerResult"):
-        from . import ipos
-
-        return getattr(ipos, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,7 @@ For each basket (equal weights, rebalanced monthly, as in the scorecard) and eac
 the market model of :func:`aipolicy.signals.events.event_study` (estimation window and gap as
 there: 250 sessions ending 30 sessions before day 0) gives the cumulative abnormal return (CAR)
 over each window. Events are dates, not models: several cuts on one day (or within a few days)
-are one event (:func:`aipolicy.costs.price_events.one_per_date` does the clustering before), so
+are one event (:func:`aipolicy.costs.economics.price_events.one_per_date` does the clustering before), so
 no market day is counted twice for a basket.
 
 Across events, per basket and window: the mean CAR, its cross-sectional t (robust to
@@ -82,7 +82,7 @@ def price_cut_car(
         Column of ``returns`` used as the market.
     events : DataFrame
         One row per event date: ``date`` and ``blended_change`` (negative for a cut), e.g.
-        :func:`aipolicy.costs.price_events.one_per_date` of the cuts.
+        :func:`aipolicy.costs.economics.price_events.one_per_date` of the cuts.
     baskets : mapping of str to list of str
         Basket name -> members (members missing from ``returns`` are left out; an empty
         basket is left out).

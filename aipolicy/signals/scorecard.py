@@ -6,7 +6,7 @@ of monthly excess returns to the previous month's inflation surprise (Newey-West
 the latest inflation regime; the economics columns repeat the break-even figures (the same for
 every basket) beside a one-line exposure that says which side of the build-vs-buy decision the
 basket sells to. The break-even figures come in as a table (``economics``) from
-:func:`aipolicy.costs.trends.breakeven_trends`: this package does not import the cost models.
+:func:`aipolicy.costs.economics.trends.breakeven_trends`: this package does not import the cost models.
 
 The scorecard is descriptive: it counts positive market signals; it does not weigh them into a
 recommendation. Units: fractions (0.12 = 12 %), tokens per day, months.
@@ -71,7 +71,7 @@ def basket_scorecard(
     rf_annual : float
         Annual risk-free rate (fraction) for excess returns in the inflation regression.
     economics : DataFrame, optional
-        Output of :func:`aipolicy.costs.trends.breakeven_trends` (index ``today``,
+        Output of :func:`aipolicy.costs.economics.trends.breakeven_trends` (index ``today``,
         ``api price cut``; column ``breakeven_tokens_per_day``).
     rs_sessions : int
         Sessions over which the change in relative strength is measured (63 = 3 months).

@@ -1,16 +1,16 @@
 """Evaluate a chunk of the sweep: every option of the comparison for every cell, vectorised.
 
 Per config (every axis but the volume) the scenarios are built once, with the same code as
-``aipolicy breakeven`` (:func:`aipolicy.costs.threeway.compare_all`): the API model named (or
+``aipolicy breakeven`` (:func:`aipolicy.costs.compare.threeway.compare_all`): the API model named (or
 the preset's), the cheapest proprietary model at least as good as the open model, the same
 open weights on the cheapest hosted provider, self-hosting on rented and on bought GPUs, and
 the best hybrid (in the preset's acquisition mode, overflow to the named API). The volumes of
-the config are then priced as NumPy arrays by the cost core (:mod:`aipolicy.costs.api`,
-:mod:`aipolicy.costs.selfhost`, :func:`aipolicy.costs.hybrid.hybrid_totals`): one pass per
+the config are then priced as NumPy arrays by the cost core (:mod:`aipolicy.costs.compare.api`,
+:mod:`aipolicy.costs.compare.selfhost`, :func:`aipolicy.costs.compare.hybrid.hybrid_totals`): one pass per
 option for all volumes, instead of one Python call per cell.
 
 Break-even volumes (tokens/day) do not depend on the cell's volume: each self-hosting mode
-against each API option, once per config (:func:`aipolicy.costs.curve.breakeven`).
+against each API option, once per config (:func:`aipolicy.costs.compare.curve.breakeven`).
 
 Monte Carlo (``draws > 0``): the uncertain inputs are those of
 :func:`aipolicy.costs.uncertainty.default_uncertainties` for each mode (triangular, same
@@ -50,7 +50,7 @@ PERCENTILES = (5, 25, 50, 75, 95)
 _MC_BLOCK = 1 << 17
 #: Volumes x replicas x 24 hours evaluated at once for the hybrid.
 _HYBRID_BLOCK = 3_000_000
-#: Largest fleet the hybrid search covers (as :func:`aipolicy.costs.hybrid.hybrid_table`).
+#: Largest fleet the hybrid search covers (as :func:`aipolicy.costs.compare.hybrid.hybrid_table`).
 _MAX_K = 200_000
 
 
@@ -69,7 +69,7 @@ class Prepared:
 
 
 def _quality(model: str) -> float:
-    from aipolicy.costs.quality import quality
+    from aipolicy.costs.catalog.quality import quality
 
     def rating() -> float:
         try:
@@ -86,7 +86,7 @@ _MEMO: dict[tuple[Any, ...], Any] = {}
 
 
 def _prices_key() -> str:
-    from aipolicy.costs.prices import snapshot
+    from aipolicy.costs.catalog.prices import snapshot
 
     return snapshot().label
 
@@ -100,9 +100,9 @@ def _memo(key: tuple[Any, ...], make: Any) -> Any:
 
 
 def _with_api(scenario: Any, model: str) -> Any:
-    """:func:`~aipolicy.costs.threeway.with_api_model` with the price entries memoised."""
-    from aipolicy.costs.inputs import api_price_entries
-    from aipolicy.costs.threeway import scenario_day, with_api_model
+    """:func:`~aipolicy.costs.compare.threeway.with_api_model` with the price entries memoised."""
+    from aipolicy.costs.compare.inputs import api_price_entries
+    from aipolicy.costs.compare.threeway import scenario_day, with_api_model
 
     day = scenario_day(scenario)
     entries = _memo(("prices", model, scenario.input_tokens, day),
@@ -116,11 +116,15 @@ def prepare_config(config: Config) -> Prepared:
     A config that cannot be built (e.g. a latency target the GPU cannot meet, a GPU without
     the figures its throughput needs) is kept with ``status`` saying why and no costs.
     """
-    from aipolicy.costs.curve import breakeven
-    from aipolicy.costs.hosted import cheapest_hosted
-    from aipolicy.costs.presets import scenario_from_preset
-    from aipolicy.costs.selfhost import with_acquisition
-    from aipolicy.costs.threeway import best_proprietary_match, replica_capacity, scenario_day
+    from aipolicy.costs.catalog.hosted import cheapest_hosted
+    from aipolicy.costs.compare.curve import breakeven
+    from aipolicy.costs.compare.presets import scenario_from_preset
+    from aipolicy.costs.compare.selfhost import with_acquisition
+    from aipolicy.costs.compare.threeway import (
+        best_proprietary_match,
+        replica_capacity,
+        scenario_day,
+    )
 
     prep = Prepared(config)
     try:
@@ -186,7 +190,7 @@ def prepare_config(config: Config) -> Prepared:
 
 
 def _params(scenario: Any, requests_per_day: np.ndarray) -> dict[str, Any]:
-    from aipolicy.costs.scenario import scenario_params
+    from aipolicy.costs.compare.scenario import scenario_params
 
     p: dict[str, Any] = dict(scenario_params(scenario))
     p["requests_per_day"] = requests_per_day
@@ -195,8 +199,8 @@ def _params(scenario: Any, requests_per_day: np.ndarray) -> dict[str, Any]:
 
 def _hybrid(prep: Prepared, rpd: np.ndarray) -> dict[str, np.ndarray]:
     """Best hybrid per volume: cost, replicas and share self-hosted (NaN past the search)."""
-    from aipolicy.costs.hybrid import hybrid_totals
-    from aipolicy.costs.selfhost import selfhost_components
+    from aipolicy.costs.compare.hybrid import hybrid_totals
+    from aipolicy.costs.compare.selfhost import selfhost_components
 
     s = prep.base
     n = rpd.size
@@ -238,8 +242,8 @@ def common_uniforms(names: Sequence[str], draws: int, seed: int) -> dict[str, np
 def _monte_carlo(prep: Prepared, rpd: np.ndarray, draws: int, seed: int
                  ) -> dict[str, np.ndarray]:
     """P(self-host cheaper) and saving percentiles per volume (see the module docstring)."""
-    from aipolicy.costs.api import api_monthly_components
-    from aipolicy.costs.selfhost import selfhost_components
+    from aipolicy.costs.compare.api import api_monthly_components
+    from aipolicy.costs.compare.selfhost import selfhost_components
     from aipolicy.costs.uncertainty import default_uncertainties, draw_inputs
 
     n = rpd.size
@@ -286,8 +290,8 @@ def evaluate_cells(prep: Prepared, tokens_per_day: Sequence[float], *, first_cel
     DataFrame
         One row per volume; see :data:`COLUMNS` in :mod:`aipolicy.sweep.store` for the columns.
     """
-    from aipolicy.costs.api import api_monthly_components
-    from aipolicy.costs.selfhost import selfhost_components
+    from aipolicy.costs.compare.api import api_monthly_components
+    from aipolicy.costs.compare.selfhost import selfhost_components
 
     c = prep.config
     tpd = np.asarray(tokens_per_day, dtype=float)

@@ -104,7 +104,7 @@ class Config:
     api_model: str | None
 
     def overrides(self) -> dict[str, Any]:
-        """Keyword overrides for :func:`aipolicy.costs.presets.scenario_from_preset`."""
+        """Keyword overrides for :func:`aipolicy.costs.compare.presets.scenario_from_preset`."""
         out: dict[str, Any] = {}
         for key in ("open_model", "gpu", "api_model"):
             if getattr(self, key) is not None:
@@ -290,7 +290,7 @@ def _names(axis: str, value: Any, valid: Sequence[str]) -> list[str | None]:
 
 def _check_api_model(name: str | None) -> None:
     """An API model the price data can price (its error names close matches)."""
-    from aipolicy.costs.inputs import api_price_entries
+    from aipolicy.costs.compare.inputs import api_price_entries
     from aipolicy.errors import AipolicyError
 
     if name is None:
@@ -303,7 +303,7 @@ def _check_api_model(name: str | None) -> None:
 
 def _valid_names(axis: str) -> list[str]:
     from aipolicy.costs import catalog
-    from aipolicy.costs.presets import list_presets
+    from aipolicy.costs.compare.presets import list_presets
 
     if axis == "preset":
         return list_presets()

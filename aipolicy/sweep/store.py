@@ -82,7 +82,7 @@ def catalog_snapshot(as_of: str | None = None) -> dict[str, Any]:
     (YYYY-MM-DD; default the run's): package, price data, catalog hash."""
     from aipolicy import __version__
     from aipolicy.costs.catalog import CATALOG_DIR
-    from aipolicy.costs.prices import snapshot
+    from aipolicy.costs.catalog.prices import snapshot
 
     snap = snapshot(as_of)
     return {"aipolicy": __version__, "price_data": snap.label, "price_as_of": snap.as_of,

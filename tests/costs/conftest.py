@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aipolicy.costs.scenario import build_scenario
+from aipolicy.costs.compare.scenario import build_scenario
 
 
 def simple_scenario(**changes):

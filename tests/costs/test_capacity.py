@@ -8,14 +8,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from aipolicy.costs.capacity import (
+from aipolicy.costs.capacity.latency import (
     BATCH_SLO,
     INTERACTIVE_SLO,
     Slo,
     default_slo,
     slo_capacity,
 )
-from aipolicy.costs.catalog_files import load_catalog, parse_as_of
+from aipolicy.costs.catalog.files import load_catalog, parse_as_of
 from aipolicy.errors import InvalidInputError
 
 # NIM 1.8.0, Llama-3.3-70B-Instruct on 2x H100 80GB, FP8 TP2, 1000 in / 1000 out, rows as printed:

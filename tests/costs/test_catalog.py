@@ -8,8 +8,8 @@ import pytest
 
 from aipolicy.config import CATALOG_DIR
 from aipolicy.costs import catalog
+from aipolicy.costs.capacity.throughput import estimate_throughput, replica_throughput
 from aipolicy.costs.catalog import CATALOG_FILES, load_catalog, parse_as_of
-from aipolicy.costs.throughput import estimate_throughput, replica_throughput
 from aipolicy.errors import CatalogError
 
 
@@ -127,7 +127,7 @@ def test_estimate_is_labelled_and_close_to_measurements():
     # with the figures it needs. MoE rows (Mixtral, GPT-OSS, DeepSeek, Qwen3, Maverick) are
     # left out: the roofline models neither expert-parallel traffic nor MoE batching, and
     # misses them by 0.26x-6x; L40S multi-GPU rows are left out as before.
-    from aipolicy.costs.throughput import measured_rows
+    from aipolicy.costs.capacity.throughput import measured_rows
 
     rows = measured_rows()
     dense = [m for m in rows["model"].unique()

@@ -14,8 +14,9 @@ import pytest
 
 from aipolicy.config import CATALOG_DIR
 from aipolicy.costs import catalog
-from aipolicy.costs.catalog_files import parse_as_of
-from aipolicy.costs.throughput import estimate_throughput, replica_throughput
+from aipolicy.costs.capacity.throughput import estimate_throughput, replica_throughput
+from aipolicy.costs.catalog.files import parse_as_of
+from aipolicy.errors import CatalogError
 
 CSV_FILES = sorted(Path(CATALOG_DIR).glob("*.csv"))
 #: Text that points at the project's private reference sheets instead of a public source.
@@ -24,7 +25,7 @@ PRIVATE_MARKERS = ("facts.md", "facts-2026", "\u00a7", "shared/")
 CITING_FILES = [
     Path(CATALOG_DIR).parent / "marketdata" / "ipos.csv",
     Path(CATALOG_DIR).parent / "signals" / "claims.yaml",
-    Path(CATALOG_DIR).parent / "costs" / "uncertainty.py",
+    Path(CATALOG_DIR).parent / "costs" / "uncertainty" / "draws.py",
     Path(CATALOG_DIR).parent / "marketdata" / "ipos.py",
     Path(CATALOG_DIR).parent / "marketdata" / "sources.py",
     Path(CATALOG_DIR).parent / "nb" / "cost_plots.py",
@@ -100,7 +101,7 @@ def test_gpu_figures_from_the_primary_sources():
 
 def test_missing_compute_figure_is_left_out_and_the_estimate_says_so():
     assert catalog.gpu_spec("b200").fp16_tflops is None
-    with pytest.raises(catalog.CatalogError, match="'b200' has no fp16_tflops"):
+    with pytest.raises(CatalogError, match="'b200' has no fp16_tflops"):
         replica_throughput("llama-3.1-8b", "b200", 1000, 300)
 
 

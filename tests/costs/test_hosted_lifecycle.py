@@ -8,9 +8,10 @@ import json
 import pytest
 
 from aipolicy.commands import main
-from aipolicy.costs import catalog, hosted, lifecycle, listing
-from aipolicy.costs.presets import PRESETS
-from aipolicy.costs.prices import api_price_genai
+from aipolicy.costs import catalog
+from aipolicy.costs.catalog import hosted, lifecycle, listing
+from aipolicy.costs.catalog.prices import api_price_genai
+from aipolicy.costs.compare.presets import PRESETS
 from aipolicy.errors import CatalogError
 
 
@@ -131,7 +132,7 @@ def test_cli_breakeven_names_price_source_and_warns_on_retired_model(capsys):
 
 
 def test_cli_prices_show(capsys, tmp_path, monkeypatch):
-    from aipolicy.costs import prices
+    from aipolicy.costs.catalog import prices
 
     monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(tmp_path))
     prices.forget()

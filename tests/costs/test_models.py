@@ -19,7 +19,7 @@ from aipolicy.costs import (
     rent_vs_buy,
     selfhost_monthly,
 )
-from aipolicy.costs.workload import DAYS_PER_MONTH, Workload
+from aipolicy.costs.compare.workload import DAYS_PER_MONTH, Workload
 from aipolicy.errors import InvalidInputError
 
 D = 365 / 12  # days per month

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aipolicy.costs import catalog, monte_carlo, scenario_from_preset, selfhost_monthly
-from aipolicy.costs.selfhost import with_acquisition
-from aipolicy.costs.threeway import compare_all
+from aipolicy.costs.compare.selfhost import with_acquisition
+from aipolicy.costs.compare.threeway import compare_all
 from aipolicy.costs.uncertainty import default_uncertainties
 from tests.costs.conftest import simple_scenario
 

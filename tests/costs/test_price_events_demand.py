@@ -9,14 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aipolicy.costs.compute_demand import (
+from aipolicy.costs.economics.compute_demand import (
     DemandScenario,
     compute_demand,
     demand_tornado,
     gpu_demand_growth,
     jevons_elasticity,
 )
-from aipolicy.costs.price_events import blended, is_flagship, one_per_date, price_change_events
+from aipolicy.costs.economics.price_events import (
+    blended,
+    is_flagship,
+    one_per_date,
+    price_change_events,
+)
 from aipolicy.errors import InvalidInputError
 
 
@@ -41,7 +46,7 @@ def test_filters_size_kind_flagship_window_and_no_announced_future_prices():
     assert flag["flagship"].all() and not flag["model"].str.contains("mini|flash").any()
     window = price_change_events(start="2026-01-01", end="2026-06-30")
     assert window["date"].between("2026-01-01", "2026-06-30").all()
-    from aipolicy.costs.prices import snapshot
+    from aipolicy.costs.catalog.prices import snapshot
 
     assert (every["date"] <= pd.Timestamp(snapshot().as_of)).all()  # 2027 announcements left out
     assert not ((every["blended_change"]) == 0).any()

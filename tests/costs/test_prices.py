@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from genai_prices import Usage, calc_price
 
-from aipolicy.costs import prices as P
+from aipolicy.costs.catalog import prices as P
 from aipolicy.errors import CatalogError, DataUnavailableError
 
 WHEN = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)

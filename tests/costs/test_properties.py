@@ -17,9 +17,9 @@ from aipolicy.costs import (
     optimise_hybrid,
     selfhost_monthly,
 )
-from aipolicy.costs.api import api_monthly_components
-from aipolicy.costs.curve import breakeven_vectorised
-from aipolicy.costs.scenario import build_scenario, scenario_params
+from aipolicy.costs.compare.api import api_monthly_components
+from aipolicy.costs.compare.curve import breakeven_vectorised
+from aipolicy.costs.compare.scenario import build_scenario, scenario_params
 
 _BASES = {
     "rent": build_scenario(acquisition="rent", requests_per_day=50_000, input_tokens=1000,

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from aipolicy.costs import quality as Q
-from aipolicy.costs.catalog_files import load_catalog
+from aipolicy.costs.catalog import quality as Q
+from aipolicy.costs.catalog.files import load_catalog
 from aipolicy.errors import CatalogError
 
 

@@ -21,7 +21,7 @@ from aipolicy.costs import (
     scenario_from_preset,
 )
 from aipolicy.costs.catalog import api_price
-from aipolicy.costs.fields import CATALOG_DEFAULTS, MODE_DEPENDENT
+from aipolicy.costs.compare.fields import CATALOG_DEFAULTS, MODE_DEPENDENT
 from aipolicy.errors import CatalogError, InvalidInputError
 
 

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from aipolicy.commands import main
 from aipolicy.costs import scenario_from_preset, selfhost_monthly
-from aipolicy.costs.capacity import Slo, slo_capacity
-from aipolicy.costs.hosted import hosted_options
-from aipolicy.costs.quality import quality
-from aipolicy.costs.threeway import compare_all, replica_capacity, with_api_model
-from aipolicy.costs.workload import effective_profile, load_profile
+from aipolicy.costs.capacity.latency import Slo, slo_capacity
+from aipolicy.costs.catalog.hosted import hosted_options
+from aipolicy.costs.catalog.quality import quality
+from aipolicy.costs.compare.threeway import compare_all, replica_capacity, with_api_model
+from aipolicy.costs.compare.workload import effective_profile, load_profile
 from tests.costs.conftest import simple_scenario
 
 H = 730.0  # hours a month

@@ -15,14 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aipolicy.config import CATALOG_DIR
-from aipolicy.costs.catalog import load_catalog
-from aipolicy.costs.throughput import (
+from aipolicy.costs.capacity.throughput import (
     MIN_FIT_ROWS,
     fit_service_time,
     measured_rows,
     per_replica_tok_s,
     replica_throughput,
 )
+from aipolicy.costs.catalog import load_catalog
 from aipolicy.errors import CatalogError
 
 GROUP = ["model", "gpu", "precision", "tp"]

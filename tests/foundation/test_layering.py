@@ -93,3 +93,61 @@ def test_the_checker_sees_an_import_inside_a_function(tmp_path):
     src.write_text("def f():\n    from aipolicy.nb import costs\n    import aipolicy.signals.x\n")
     assert {t for t, _ in _imported_units(src)} == {"nb", "signals"}
 
+
+
+#: The cost models' rooms, lowest first: each may import only those before it (and itself).
+COST_LAYERS = ("catalog", "capacity", "compare", "uncertainty", "economics")
+
+
+def _cost_imports(path: Path) -> set[tuple[str, int]]:
+    """(costs sub-package, line) for every import of ``aipolicy.costs.<sub>`` in ``path``."""
+    out: set[tuple[str, int]] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[:2] == ["aipolicy", "costs"] and len(parts) > 2 and parts[2] in COST_LAYERS:
+                out.add((parts[2], node.lineno))
+    return out
+
+
+@pytest.mark.parametrize("layer", COST_LAYERS)
+def test_cost_subpackages_point_down_only(layer):
+    allowed = set(COST_LAYERS[: COST_LAYERS.index(layer) + 1])
+    bad = []
+    for path in sorted((PACKAGE / "costs" / layer).rglob("*.py")):
+        bad += [f"{path.relative_to(PACKAGE.parent)}:{line} imports aipolicy.costs.{target}"
+                for target, line in _cost_imports(path) if target not in allowed]
+    assert not bad, f"aipolicy.costs.{layer} may import only {sorted(allowed)}:\n" + "\n".join(bad)
+
+
+def test_no_costs_module_imports_the_costs_face():
+    """Inside ``costs`` a module names the sub-package it takes from, never the lazy face
+    ``aipolicy.costs`` (that would hide which room it leans on and can tie a circle)."""
+    bad = []
+    for path in sorted((PACKAGE / "costs").rglob("*.py")):
+        if path == PACKAGE / "costs" / "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "aipolicy.costs":
+                names = {a.name for a in node.names}
+                if names - set(COST_LAYERS):
+                    bad.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert not bad, "import from the sub-package instead:\n" + "\n".join(bad)
+
+
+def test_no_folder_holds_more_than_twenty_modules_and_no_module_450_lines():
+    folders: dict[Path, int] = {}
+    long = []
+    for path in _sources():
+        if path.name != "__init__.py":  # a package's face is no module of its room
+            folders[path.parent] = folders.get(path.parent, 0) + 1
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        if n > 450:
+            long.append(f"{path.relative_to(PACKAGE.parent)}: {n} lines")
+    crowded = [f"{p.relative_to(PACKAGE.parent)}: {n}" for p, n in folders.items() if n > 20]
+    assert not crowded and not long, "\n".join(crowded + long)

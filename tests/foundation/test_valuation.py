@@ -52,7 +52,7 @@ def test_sample_runs_default_to_the_samples_own_date_and_live_runs_to_today(monk
 
 
 def test_retirements_are_counted_from_the_valuation_date():
-    from aipolicy.costs.lifecycle import retirement_warning
+    from aipolicy.costs.catalog.lifecycle import retirement_warning
 
     # claude-opus-4-1 retires on 2026-08-05 (retirements.csv)
     with valuation.pinned("2025-01-01"):

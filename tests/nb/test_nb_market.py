@@ -1,4 +1,4 @@
-"""Unit tests of aipolicy.nb.market, aipolicy.signals.scorecard and aipolicy.costs.trends
+"""Unit tests of aipolicy.nb.market, aipolicy.signals.scorecard and aipolicy.costs.economics.trends
 (fast, sample data)."""
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def test_plots_carry_a_source_line():
 
 def test_breakeven_rises_when_api_prices_fall():
     from aipolicy.costs import scenario_from_preset
-    from aipolicy.costs.trends import breakeven_trends
+    from aipolicy.costs.economics.trends import breakeven_trends
 
     econ = breakeven_trends(scenario_from_preset("midmarket"), years=1)
     t = econ["breakeven_tokens_per_day"]

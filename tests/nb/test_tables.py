@@ -1,5 +1,5 @@
 """Unit tests of aipolicy.nb.tables (formatting for people) and the cost and market views
-(aipolicy.nb.cost_tables, aipolicy.nb.market_tables) on the three presets and the sample data."""
+(aipolicy.nb.views.cost_tables, aipolicy.nb.views.market_tables) on the three presets and the sample data."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aipolicy.nb import cost_tables as ct
-from aipolicy.nb import market_tables as mt
 from aipolicy.nb.format import fmt_number, fmt_usd
 from aipolicy.nb.tables import (
     Col,
@@ -23,6 +21,10 @@ from aipolicy.nb.tables import (
     link_html,
     people_table,
 )
+from aipolicy.nb.views import claims_table, ipo_tables
+from aipolicy.nb.views import cost_tables as ct
+from aipolicy.nb.views import investor_tables as it
+from aipolicy.nb.views import market_tables as mt
 
 PRESETS = ["startup", "midmarket", "financial"]
 
@@ -435,7 +437,7 @@ def test_hybrid_cashflow_and_investor_views(cost_case):
     owned = with_acquisition(scenario, "buy")
     inv = investor_cashflows(owned, api_price_decline_annual=0.3, gpu_price_decline_annual=0.2,
                              opex_inflation_annual=0.03)
-    cv = ct.cashflow_view(inv)
+    cv = it.cashflow_view(inv)
     assert_for_people(cv)
     assert list(cv.frame.columns)[0] == "month 0"
     assert cv.frame.loc["net cash flow", "month 0"] == fmt_usd(
@@ -446,17 +448,17 @@ def test_hybrid_cashflow_and_investor_views(cost_case):
         "year").sum()
     yearly["cumulative_usd"] = yearly["net_cash_flow_usd"].cumsum()
     yearly.index = ["month 0" if y == 0 else f"year {y}" for y in yearly.index]
-    assert ct.cashflow_view(yearly).frame.equals(cv.frame)
-    assert ct.cashflow_view(yearly.T).frame.equals(cv.frame)
+    assert it.cashflow_view(yearly).frame.equals(cv.frame)
+    assert it.cashflow_view(yearly.T).frame.equals(cv.frame)
 
     sc = investor_scenarios(owned)
-    sv = ct.investor_scenarios_view(sc)
+    sv = it.investor_scenarios_view(sc)
     assert_for_people(sv)
     for raw, cell in zip(sc["payback_month"], sv.frame["payback"], strict=True):
         assert cell == ("never" if raw is None or pd.isna(raw) else f"month {int(raw)}")
     for raw, cell in zip(sc["irr_annual"], sv.frame["IRR (% a year)"], strict=True):
         assert cell == ("n/a" if raw is None or pd.isna(raw) else f"{float(raw) * 100:,.1f} %")
-    few = ct.investor_scenarios_view(sc, columns=["npv_usd", "payback_month"])
+    few = it.investor_scenarios_view(sc, columns=["npv_usd", "payback_month"])
     assert list(few.frame.columns) == ["NPV (USD)", "payback"]
 
 
@@ -466,7 +468,7 @@ def test_investor_view_spells_out_missing_irr_and_payback():
                        "payback_month": pd.array([6, None], dtype="Int64"),
                        "source": ["no price trends",
                                   "a16z 'Welcome to LLMflation' https://a16z.com/llmflation"]})
-    t = ct.investor_scenarios_view(sc)
+    t = it.investor_scenarios_view(sc)
     assert t.frame.loc["base"].tolist() == ["0.0 %", "$5,390,000", "546.8 %", "month 6",
                                             "no price trends"]
     assert t.frame.loc["LLMflation", ["IRR (% a year)", "payback"]].tolist() == ["n/a", "never"]
@@ -479,7 +481,7 @@ def test_investor_view_spells_out_missing_irr_and_payback():
 def market():
     """The market notebooks' frames computed from the synthetic sample (offline)."""
     from aipolicy import costs, signals
-    from aipolicy.costs.trends import breakeven_trends
+    from aipolicy.costs.economics.trends import breakeven_trends
     from aipolicy.marketdata import load_ipos
     from aipolicy.nb import market as vm
 
@@ -578,14 +580,14 @@ def test_inflation_views(market):
     assert_for_people(reg)
     assert reg.frame.index.names == ["surprise", "ticker"]
     assert_for_people(mt.real_returns_view(market["ann"]))
-    inv = ct.investor_scenarios_view(
+    inv = it.investor_scenarios_view(
         market["inv"], columns=["api_price_decline_annual", "gpu_price_decline_annual",
                                 "opex_inflation_annual", "npv_usd", "payback_month"])
     assert_for_people(inv)
 
 
 def test_ipo_views(market):
-    facts = mt.ipo_facts_view(market["ipos"])
+    facts = ipo_tables.ipo_facts_view(market["ipos"])
     assert_for_people(facts)
     ipos = market["ipos"].set_index("ticker")
     for t, raw in ipos["proceeds_usd"].items():
@@ -593,15 +595,15 @@ def test_ipo_views(market):
         assert cell == ("—" if pd.isna(raw) else f"${raw / 1e9:,.2f} bn")
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in facts.frame["first trade"])
     with pytest.raises(ValueError, match="proceeds_usd must be in USD"):
-        mt.ipo_facts_view(market["ipos"].assign(proceeds_usd=ipos["proceeds_usd"].to_numpy()
+        ipo_tables.ipo_facts_view(market["ipos"].assign(proceeds_usd=ipos["proceeds_usd"].to_numpy()
                                                 / 1e9))
-    with_sources = mt.ipo_facts_view(market["ipos"], sources=True)
+    with_sources = ipo_tables.ipo_facts_view(market["ipos"], sources=True)
     assert with_sources.frame["source"].tolist() == ipos["source"].tolist()
 
-    bhar = mt.bhar_view(market["bhar"])
+    bhar = ipo_tables.bhar_view(market["bhar"])
     assert_for_people(bhar)
     assert "BHAR, 120 sessions (%)" in bhar.frame.columns
-    car = mt.peer_car_view(market["car"])
+    car = ipo_tables.peer_car_view(market["car"])
     assert_for_people(car)
     assert car.frame.index.nlevels == 2
 
@@ -614,11 +616,11 @@ def test_economics_scorecard_and_claims_views(market):
         value = raw.loc[case, "breakeven_tokens_per_day"]
         assert cell == ("not reached" if pd.isna(value) else f"{value / 1e6:,.1f}")
     assert_for_people(mt.basket_scorecard_view(market["card"]))
-    claims = mt.claims_view(market["checked"], market["claims"])
+    claims = claims_table.claims_view(market["checked"], market["claims"])
     assert_for_people(claims)
     assert list(claims.frame.columns) == ["verdict", "computed", "test (claim holds when)",
                                           "unit", "window", "source", "as of"]
-    assert claims.frame.equals(mt.claims_view(market["checked"]).frame)
+    assert claims.frame.equals(claims_table.claims_view(market["checked"]).frame)
 
 
 def test_claims_view_hand_worked():
@@ -637,7 +639,7 @@ def test_claims_view_hand_worked():
         {"id": "months", "metric": "cpi_yoy_high", "comparison": ">=", "threshold": 36.0},
         {"id": "gone", "metric": "record_high", "comparison": ">=", "threshold": 1.0},
     ]
-    t = mt.claims_view(checked, claims)
+    t = claims_table.claims_view(checked, claims)
     assert t.frame.loc["ipo", ["computed", "test (claim holds when)", "unit"]].tolist() == [
         "$5.6 bn", "≈ $5.5 bn ± $0.28 bn", "USD"]
     assert t.frame.loc["rally", ["computed", "test (claim holds when)"]].tolist() == [

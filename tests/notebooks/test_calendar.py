@@ -68,8 +68,13 @@ def run_a_year_ahead(tmp_path_factory):
     root = tmp_path_factory.mktemp("later")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     shutil.copytree(ROOT / "examples", root / "examples")
-    env = {**os.environ, "AIPOLICY_NOTEBOOKS_DIR": str(root / "notebooks"),
-           "MPLBACKEND": "agg", "FAKETIME_DONT_RESET": "1"}
+    # a clean slate when the suite itself runs under faketime (its settings, such as
+    # FAKETIME_DONT_FAKE_MONOTONIC, stall the kernels, and a second libfaketime is no good)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
+    preload = [x for x in env.pop("LD_PRELOAD", "").split() if "faketime" not in x]
+    if preload:
+        env["LD_PRELOAD"] = " ".join(preload)
+    env.update({"AIPOLICY_NOTEBOOKS_DIR": str(root / "notebooks"), "MPLBACKEND": "agg"})
     probe = subprocess.run([faketime, "-f", f"@{LATER}", sys.executable, "-c",
                             "import datetime; print(datetime.date.today())"],
                            capture_output=True, text=True, env=env, timeout=60)

@@ -8,7 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aipolicy.costs.compute_demand import DemandScenario, gpu_demand_growth, jevons_elasticity
+from aipolicy.costs.economics.compute_demand import (
+    DemandScenario,
+    gpu_demand_growth,
+    jevons_elasticity,
+)
 from aipolicy.record import read_records
 
 pytestmark = pytest.mark.slow

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aipolicy.costs.presets import scenario_from_preset
-from aipolicy.costs.threeway import compare_all
+from aipolicy.costs.compare.presets import scenario_from_preset
+from aipolicy.costs.compare.threeway import compare_all
 from aipolicy.sweep.evaluate import evaluate_cells, evaluate_chunk, prepare_config
 from aipolicy.sweep.grid import grid_from_mapping
 from aipolicy.sweep.run import evaluate_grid

@@ -1,0 +1,45 @@
+"""The assumptions table: every number of a scenario with its unit and provenance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from aipolicy.costs.compare.fields import BUY_ONLY, FIELD_UNITS, NUMERIC_FIELDS, Provenance
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aipolicy.costs.compare.scenario import Scenario
+
+__all__ = ["describe_assumptions"]
+
+
+def describe_assumptions(scenario: Scenario) -> pd.DataFrame:
+    """Every number of the scenario with its unit and provenance.
+
+    Returns
+    -------
+    DataFrame
+        One row per parameter; columns ``parameter``, ``value``, ``unit``, ``source``,
+        ``as_of``, ``note``. Values labelled ``estimated`` in ``source`` or ``note`` are not
+        measurements. Buy-only parameters are omitted for a rented scenario and vice versa.
+    """
+    skip = set(BUY_ONLY) if scenario.acquisition == "rent" else {"gpu_hour_usd"}
+    rows = []
+    for key in ("api_model", "open_model", "gpu", "acquisition", "rent_mode", "precision"):
+        p = scenario.provenance.get(key, Provenance("build_scenario argument"))
+        rows.append((key, getattr(scenario, key), "name", p.source, p.as_of, p.note))
+    p = scenario.provenance.get("load_profile", Provenance("default"))
+    rows.append(("peak_factor", round(scenario.peak_factor, 4), "peak hour / daily mean",
+                 p.source, p.as_of, p.note))
+    for key in NUMERIC_FIELDS:
+        if key in skip:
+            continue
+        p = scenario.provenance.get(key, Provenance("default"))
+        note = p.note
+        if key == "throughput_tok_s" and scenario.throughput_estimated and "estimated" not in (
+                p.source + note):
+            note = ("estimated; " + note).rstrip("; ")
+        rows.append((key, float(getattr(scenario, key)), FIELD_UNITS[key], p.source, p.as_of,
+                     note))
+    return pd.DataFrame(rows, columns=["parameter", "value", "unit", "source", "as_of", "note"])

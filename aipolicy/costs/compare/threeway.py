@@ -1,0 +1,276 @@
+"""The comparison an inference engineer expects: every way to buy the same answers, side by side.
+
+For one workload, :func:`compare_all` prices
+
+1. the proprietary API model the scenario names;
+2. the cheapest proprietary model at least as good as the open model (LMArena 95% intervals
+   overlapping or above; retired models left out), when it is another model;
+3. the same open weights on the cheapest hosted per-token provider for this request shape;
+4. self-hosting on rented GPUs; 5. on bought GPUs; 6. the best hybrid (own acquisition mode).
+
+Each option carries its monthly cost (USD per month), USD per 1M input + output tokens, the
+quality rating of the model it serves, and for self-hosting the fleet and the capacity basis
+(measured / interpolated / estimated throughput, latency target, spares). The break-even of
+self-hosting is given against each API option. API options apply the batch tier to the
+batchable share; self-hosting runs that share off-peak (:mod:`aipolicy.costs.compare.selfhost`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from aipolicy.costs.catalog.prices import valuation_day
+from aipolicy.costs.compare.api import api_monthly
+from aipolicy.costs.compare.curve import breakeven
+from aipolicy.costs.compare.hybrid import optimise_hybrid
+from aipolicy.costs.compare.inputs import api_price_entries
+from aipolicy.costs.compare.scenario import Scenario
+from aipolicy.costs.compare.selfhost import planned_share, selfhost_monthly, with_acquisition
+from aipolicy.errors import AipolicyError
+
+__all__ = ["Option", "best_proprietary_match", "compare_all", "late_price_warnings",
+           "options_frame",
+           "replica_capacity", "with_api_model"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to serve the workload, priced.
+
+    ``monthly_usd`` is USD per month, ``usd_per_mtok`` USD per 1M input + output tokens;
+    ``breakeven_requests_per_day`` (API options only) is the volume from which self-hosting in
+    the scenario's mode is no dearer than this option (None: not reached).
+    """
+
+    key: str
+    label: str
+    model: str
+    monthly_usd: float
+    usd_per_mtok: float
+    quality: str
+    fleet: str = ""
+    capacity_basis: str = ""
+    breakeven_requests_per_day: float | None = None
+    breakeven_tokens_per_day: float | None = None
+    note: str = ""
+    #: Per-token options: where the price comes from, the date of the price row used (its
+    #: start date; ``undated`` for a first price genai-prices gives no date) and its note
+    #: (e.g. ``in force until 2025-06-10``).
+    price_source: str = ""
+    price_as_of: str = ""
+    price_note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (NaN as None)."""
+        out = dataclasses.asdict(self)
+        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for k, v in out.items()}
+
+
+def with_api_model(scenario: Scenario, model: str, entries: Any = None) -> Scenario:
+    """The scenario with another API model's prices (for this request shape), all else kept.
+
+    ``entries`` are ``api_price_entries(model, scenario_day(scenario), scenario.input_tokens,
+    {})`` when the caller already has them (the sweep reuses them across configs). Prices are
+    those in force on the scenario's valuation date.
+    """
+    if entries is None:
+        entries = api_price_entries(model, scenario_day(scenario), scenario.input_tokens, {})
+    s = scenario.replace(**{k: v for k, (v, _) in entries.items()})
+    prov = dict(s.provenance)
+    prov.update({k: p for k, (_, p) in entries.items()})
+    return dataclasses.replace(s, api_model=model, provenance=prov)
+
+
+def scenario_day(scenario: Scenario) -> dt.date:
+    """The scenario's valuation date (the run's when the scenario records none)."""
+    return valuation_day(scenario.as_of or None)
+
+
+def best_proprietary_match(scenario: Scenario) -> str | None:
+    """Cheapest current proprietary model rated at least as good as the open model, or None.
+
+    Candidates: :func:`aipolicy.costs.catalog.quality.at_least_as_good` (95% intervals overlapping or
+    above); retired models, or models retiring within the horizon, are left out.
+    """
+    from aipolicy.costs.catalog.lifecycle import retirement_warning
+    from aipolicy.costs.catalog.quality import at_least_as_good
+
+    best: tuple[float, str] | None = None
+    for model in at_least_as_good(scenario.open_model):
+        if retirement_warning(model, horizon_months=scenario.horizon_months,
+                              today=scenario_day(scenario)):
+            continue
+        try:
+            cost = api_monthly(with_api_model(scenario, model)).monthly_usd
+        except AipolicyError:
+            continue
+        if best is None or cost < best[0]:
+            best = (cost, model)
+    return None if best is None else best[1]
+
+
+def replica_capacity(scenario: Scenario) -> dict[str, Any]:
+    """One replica's capacity and its basis (requests/s).
+
+    Keys: ``saturation_req_s`` (max-throughput requests/s), ``planned_req_s`` (what sizing
+    uses), ``planned_share`` (planned / saturation), ``slo`` (the latency target in words or
+    None), ``basis`` (throughput basis and SLO basis in words), ``fit_max_error`` (fraction or
+    None), ``redundancy_replicas``.
+    """
+    sat = scenario.throughput_tok_s / scenario.output_tokens
+    share = float(planned_share({"planning_utilization": scenario.planning_utilization,
+                                 "slo_capacity_fraction": scenario.slo_capacity_fraction}))
+    tp = scenario.provenance.get("throughput_tok_s")
+    slo_p = scenario.provenance.get("slo_capacity_fraction")
+    has_slo = scenario.slo_capacity_fraction < 1.0 or not (
+        math.isnan(scenario.slo_tokens_per_user) and math.isnan(scenario.slo_ttft_s))
+    slo = None
+    if has_slo:
+        parts = []
+        if not math.isnan(scenario.slo_tokens_per_user):
+            parts.append(f">= {scenario.slo_tokens_per_user:g} tokens/s per user")
+        if not math.isnan(scenario.slo_ttft_s):
+            parts.append(f"first token <= {scenario.slo_ttft_s:g} s")
+        slo = " and ".join(parts) or "given capacity fraction"
+    basis = f"throughput {scenario.throughput_basis}" + (
+        f" ({tp.note})" if tp is not None and tp.note else "")
+    if has_slo and slo_p is not None:
+        basis += f"; latency target: {slo_p.note}"
+    else:
+        basis += f"; no latency target: planned at {scenario.planning_utilization:.0%} of it"
+    fit_err = scenario.throughput_fit_max_error
+    return {"saturation_req_s": sat, "planned_req_s": sat * share, "planned_share": share,
+            "slo": slo, "basis": basis,
+            "fit_max_error": None if fit_err is None or math.isnan(fit_err) else fit_err,
+            "redundancy_replicas": int(scenario.redundancy_replicas)}
+
+
+def _fleet(r: Any, scenario: Scenario) -> str:
+    spare = int(scenario.redundancy_replicas)
+    text = f"{r.replicas} replica(s) = {r.gpus} GPUs"
+    if r.servers:
+        gps = int(scenario.gpus_per_server)
+        idle = int(r.servers) * gps - int(r.gpus)
+        text += f" in {r.servers} {_server_name(scenario)} server(s) of {gps} GPUs"
+        if idle > 0:
+            text += f" ({idle} GPUs idle)"
+    return text + (f", incl. {spare} spare" if spare else "")
+
+
+def _server_name(scenario: Scenario) -> str:
+    """The catalog server the scenario buys (``hgx-8xh100``), or ``given`` when none is named."""
+    p = scenario.provenance.get("gpus_per_server")
+    note = p.note if p is not None else ""
+    if note.startswith("server "):
+        return note[len("server "):].split(";", 1)[0].strip()
+    return "given"
+
+
+def compare_all(scenario: Scenario) -> list[Option]:
+    """Every option for the scenario (see the module docstring), in a fixed order."""
+    from aipolicy.costs.catalog.hosted import cheapest_hosted
+    from aipolicy.costs.catalog.quality import quality
+
+    tokens = scenario.workload.tokens_per_month
+    per_mtok = (lambda usd: usd / tokens * 1e6) if tokens > 0 else (lambda usd: math.nan)
+    out: list[Option] = []
+
+    def api_option(key: str, label: str, s: Scenario, quality_of: str, note: str) -> None:
+        cost = api_monthly(s).monthly_usd
+        be = breakeven(s)
+        price = s.provenance.get("api_input_per_mtok_usd")
+        out.append(Option(key, label, s.api_model, cost, per_mtok(cost),
+                          quality(quality_of).label, breakeven_requests_per_day=be.requests_per_day,
+                          breakeven_tokens_per_day=be.tokens_per_day, note=note,
+                          price_source=price.source if price else "",
+                          price_as_of=price.as_of if price else "",
+                          price_note=price.note if price else ""))
+
+    named = scenario.api_model
+    api_option("api", f"API: {named}", scenario, named.split("@", 1)[0],
+               "the API model the scenario names")
+    match = best_proprietary_match(scenario)
+    if match is not None and match != named:
+        gap = _gap_text(match, scenario.open_model)
+        api_option("api_match", f"API: {match} (cheapest at least as good)",
+                   with_api_model(scenario, match), match,
+                   f"cheapest proprietary model rated at least as good as "
+                   f"{scenario.open_model}{gap}")
+    try:
+        hosted = cheapest_hosted(scenario.open_model, input_tokens=scenario.input_tokens,
+                                 output_tokens=scenario.output_tokens,
+                                 cached_share=scenario.cached_input_share,
+                                 as_of=scenario_day(scenario))
+        api_option("hosted", f"hosted open weights: {hosted.model}",
+                   with_api_model(scenario, hosted.model), scenario.open_model,
+                   f"the same weights per token; cheapest of the catalog's providers "
+                   f"({hosted.source}, {hosted.as_of})")
+    except AipolicyError as exc:
+        out.append(Option("hosted", "hosted open weights", scenario.open_model, math.nan,
+                          math.nan, quality(scenario.open_model).label, note=str(exc)))
+    cap = replica_capacity(scenario)
+    for mode, label in (("rent", "self-host, rented GPUs"), ("buy", "self-host, bought GPUs")):
+        try:
+            s = with_acquisition(scenario, mode)
+            r = selfhost_monthly(s)
+        except AipolicyError as exc:
+            out.append(Option(mode, label, scenario.open_model, math.nan, math.nan,
+                              quality(scenario.open_model).label, note=str(exc)))
+            continue
+        out.append(Option(mode, label, scenario.open_model, r.monthly_usd,
+                          per_mtok(r.monthly_usd), quality(scenario.open_model).label,
+                          fleet=_fleet(r, s), capacity_basis=cap["basis"]))
+    hyb = optimise_hybrid(scenario, tables=False)
+    out.append(Option("hybrid", f"hybrid ({scenario.acquisition}) with {named}",
+                      scenario.open_model, hyb.hybrid_monthly_usd,
+                      per_mtok(hyb.hybrid_monthly_usd), quality(scenario.open_model).label,
+                      fleet=f"{hyb.hybrid_replicas} replica(s) self-hosted, "
+                            f"{hyb.selfhost_share_of_requests:.0%} of requests",
+                      capacity_basis=cap["basis"],
+                      note="the API takes the overflow and covers failures"))
+    return out
+
+
+def late_price_warnings(options: list[Option], as_of: str | dt.date) -> list[str]:
+    """One line per per-token option whose price row is dated after the valuation date.
+
+    The catalogs hold no earlier price for it, so the comparison uses a price that was not yet
+    listed on ``as_of`` (for example a hosted provider added later); the user should know.
+    """
+    from aipolicy.costs.catalog.files import parse_as_of
+
+    day = valuation_day(as_of)
+    out = []
+    for o in options:
+        try:
+            dated = parse_as_of(o.price_as_of) if o.price_as_of else None
+        except ValueError:
+            continue
+        if dated is not None and dated > day:
+            out.append(f"{o.label}: its price is dated {o.price_as_of}, after the valuation "
+                       f"date {day} (no earlier price is known); the comparison uses it anyway")
+    return out
+
+
+def _gap_text(model: str, open_model: str) -> str:
+    from aipolicy.costs.catalog.quality import quality_gap
+
+    gap = quality_gap(model, open_model)
+    if gap is None:
+        return ""
+    return (f" ({gap.elo_points:+.0f} Elo points, preferred {gap.win_probability:.0%} of the "
+            "time)")
+
+
+def options_frame(options: list[Option]) -> pd.DataFrame:
+    """The options as a table indexed by label (USD per month, USD per 1M tokens, quality...)."""
+    frame = pd.DataFrame([o.to_dict() for o in options]).set_index("label")
+    frame.index.name = "option"
+    return frame
