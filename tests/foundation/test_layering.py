@@ -41,30 +41,30 @@ def _unit(path: Path) -> str:
     return rel.parts[0]
 
 
-def _imported_units(path: Path) -> set[tuple[str, int]]:
-    """(aipolicy sub-package, line) for every import statement in ``path``."""
+def _imported_modules(path: Path) -> set[tuple[str, int]]:
+    """(dotted module, line) for every import statement in ``path``; ``from M import n``
+    counts as ``M`` and ``M.n`` (``n`` may be a sub-module)."""
     out: set[tuple[str, int]] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "aipolicy":
-                names = [f"aipolicy.{a.name}" for a in node.names]
-            else:
-                names = [node.module]
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level > 0:
             # resolve "from .x import y" against the file's own package
             pkg = list(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
             base = pkg[: len(pkg) - node.level + 1]
             module = ".".join(base + ([node.module] if node.module else []))
-            names = [module] if len(base) > 1 or node.module else [
-                f"{module}.{a.name}" for a in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "aipolicy" and len(parts) > 1 and parts[1] != "__version__":
-                out.add((parts[1], node.lineno))
+            names = [module] + [f"{module}.{a.name}" for a in node.names]
+        out.update((name, node.lineno) for name in names)
     return out
+
+
+def _imported_units(path: Path) -> set[tuple[str, int]]:
+    """(aipolicy sub-package, line) for every import statement in ``path``."""
+    return {(name.split(".")[1], line) for name, line in _imported_modules(path)
+            if name.startswith("aipolicy.") and name.split(".")[1] != "__version__"}
 
 
 def _sources() -> list[Path]:
@@ -101,18 +101,8 @@ COST_LAYERS = ("catalog", "capacity", "compare", "uncertainty", "economics")
 
 def _cost_imports(path: Path) -> set[tuple[str, int]]:
     """(costs sub-package, line) for every import of ``aipolicy.costs.<sub>`` in ``path``."""
-    out: set[tuple[str, int]] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[:2] == ["aipolicy", "costs"] and len(parts) > 2 and parts[2] in COST_LAYERS:
-                out.add((parts[2], node.lineno))
-    return out
+    return {(name.split(".")[2], line) for name, line in _imported_modules(path)
+            if name.startswith("aipolicy.costs.") and name.split(".")[2] in COST_LAYERS}
 
 
 @pytest.mark.parametrize("layer", COST_LAYERS)
