@@ -88,9 +88,8 @@ def as_number(
 class Valuation:
     """A notebook's valuation date and why it is that day.
 
-    ``basis`` is ``given`` (the ``as_of`` parameter), ``sample`` (the embedded sample's own
-    date, the default on the sample data) or ``today`` (the default on live, cached and CSV
-    data).
+    ``basis`` is ``sample`` (the embedded sample's own date, the default on the sample data),
+    ``today`` (the default on live, cached and CSV data) or ``given`` (any other date).
     """
 
     day: dt.date
@@ -120,7 +119,7 @@ def valuation(value: Any, data_source: str | None = None) -> Valuation:
         Naming the parameter ``as_of`` and the accepted forms.
     """
     from aipolicy import valuation as valuation_date
-    from aipolicy.marketdata.provenance import resolve_as_of
+    from aipolicy.marketdata.provenance import SAMPLE_AS_OF, resolve_as_of
 
     try:
         day = resolve_as_of(value, data_source)
@@ -129,6 +128,10 @@ def valuation(value: Any, data_source: str | None = None) -> Valuation:
             f"parameter 'as_of': {value!r} is not a date; give YYYY-MM-DD (e.g. 2026-10-30), "
             "'today', or None for the data's default", field="as_of", value=value) from None
     valuation_date.pin(day)
-    unset = value is None or (isinstance(value, str) and value.strip() in ("", "None"))
-    basis = "given" if not unset else ("sample" if data_source in (None, "sample") else "today")
-    return Valuation(day, basis)
+    # say what the day is, whether it was given (a report passes its date) or defaulted
+    on_sample = data_source in (None, "sample")
+    if on_sample and day == SAMPLE_AS_OF:
+        return Valuation(day, "sample")
+    if not on_sample and day == valuation_date.today():
+        return Valuation(day, "today")
+    return Valuation(day, "given")

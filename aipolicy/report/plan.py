@@ -128,7 +128,8 @@ def run_as_of(given: str | None, sources: Sequence[Any], where: str = "--as-of")
         except InvalidInputError:
             raise ReportError(f"{where}: {given!r} is not a date; give YYYY-MM-DD (e.g. "
                               "2026-10-30) or 'today'") from None
-    return default_as_of("sample" if all(s in (None, "sample") for s in sources) else "live")
+    on_sample = all(s in (None, "sample") for s in sources)
+    return default_as_of("sample") if on_sample else valuation.today()
 
 
 def _params_doc(opts: ReportOptions) -> Mapping[str, Any]:

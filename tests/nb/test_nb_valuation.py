@@ -27,6 +27,10 @@ def test_none_is_the_samples_date_on_the_sample_and_today_elsewhere(later):
     assert nb_valuation("None", "live").day == dt.date(2031, 2, 3)
     assert nb_valuation(None, "csv").line == "Valuation date: 2031-02-03 (the day of the run)"
     assert nb_valuation("today", "sample").basis == "given"
+    # a report passes its date explicitly: the page still says what the day is
+    assert nb_valuation("2026-10-30", "sample").basis == "sample"
+    assert nb_valuation("2031-02-03", "live").basis == "today"
+    assert nb_valuation("2025-07-01", "sample").line == "Valuation date: 2025-07-01 (given for this run)"
 
 
 def test_the_notebooks_date_is_pinned_for_everything_priced_after_it():
