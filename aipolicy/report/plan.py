@@ -138,6 +138,43 @@ def _params_doc(opts: ReportOptions) -> Mapping[str, Any]:
     return opts.params or {}
 
 
+def _inputs(selected: Sequence[str], infos: Mapping[str, notebooks.NotebookInfo],
+            injected: Mapping[str, Mapping[str, Any]], render_options: Mapping[str, Any],
+            origin: str) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Each notebook's input hash (for ``--reuse``) and market data source; a CSV source
+    without a folder is refused before any kernel starts."""
+    hashes: dict[str, str | None] = {}
+    data_sources: dict[str, str | None] = {}
+    for name in selected:
+        info = infos[name]
+        eff = params.effective(info, injected[name])
+        data_sources[name] = str(eff.get("data_source")) if info.is_market else None
+        if info.is_market and eff.get("data_source") == "csv" and not eff.get("data_dir"):
+            raise ReportError(
+                f"{name}: data_source 'csv' needs a folder of TICKER.csv files: pass "
+                f"--data-dir DIR (or data_dir in {origin})"
+            )
+        data_fp = fingerprint.data_fingerprint(eff, info.is_market)
+        hashes[name] = fingerprint.input_hash(info.content, eff, data_fp, render_options)
+    return hashes, data_sources
+
+
+def _folders(opts: ReportOptions, root: Path, started_at: dt.datetime
+             ) -> tuple[Path, tuple[Path, dict[str, Any]] | None]:
+    """The folder to write (``--out DIR`` is replaced only if the runner wrote it, otherwise a
+    new folder per run) and the complete report to reuse from, if ``--reuse``."""
+    final = Path(opts.out) if opts.out else root / run_name(started_at)
+    final = final.expanduser().absolute()
+    if opts.out:
+        check_replaceable(final)
+    if opts.reuse:
+        for candidate in (final, root / LATEST):
+            manifest = read_manifest(candidate)
+            if manifest is not None:
+                return final, (candidate.resolve(), manifest)
+    return final, None
+
+
 def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> ReportPlan:
     """Check ``opts`` and resolve everything a run needs; start nothing, write nothing.
 
@@ -169,34 +206,9 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
     for name in selected:
         if "as_of" in infos[name].parameters:
             injected[name]["as_of"] = as_of.isoformat()
-    render_options = {"no_input": bool(opts.no_input)}
-    hashes: dict[str, str | None] = {}
-    data_sources: dict[str, str | None] = {}
-    for name in selected:
-        info = infos[name]
-        eff = params.effective(info, injected[name])
-        data_sources[name] = str(eff.get("data_source")) if info.is_market else None
-        if info.is_market and eff.get("data_source") == "csv" and not eff.get("data_dir"):
-            # refuse before any kernel starts rather than fail every market notebook
-            raise ReportError(
-                f"{name}: data_source 'csv' needs a folder of TICKER.csv files: pass "
-                f"--data-dir DIR (or data_dir in {origin})"
-            )
-        data_fp = fingerprint.data_fingerprint(eff, info.is_market)
-        hashes[name] = fingerprint.input_hash(info.content, eff, data_fp, render_options)
-
-    # --out DIR is replaced only if the runner wrote it; otherwise a new folder per run
-    final = Path(opts.out) if opts.out else root / run_name(started_at)
-    final = final.expanduser().absolute()
-    if opts.out:
-        check_replaceable(final)
-    previous: tuple[Path, dict[str, Any]] | None = None
-    if opts.reuse:
-        for candidate in (final, root / LATEST):
-            manifest = read_manifest(candidate)
-            if manifest is not None:
-                previous = (candidate.resolve(), manifest)
-                break
+    hashes, data_sources = _inputs(selected, infos, injected, {"no_input": bool(opts.no_input)},
+                                   origin)
+    final, previous = _folders(opts, root, started_at)
     timeout = float(opts.timeout) if opts.timeout else None
     cell_timeout = float(opts.cell_timeout) if opts.cell_timeout else None
     return ReportPlan(
