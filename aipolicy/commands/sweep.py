@@ -61,15 +61,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def resumed_as_of(out: Path) -> str | None:
     """The valuation date of the sweep in ``out`` (so resuming it on a later day continues it
     as it was started), or None when ``out`` holds no sweep that records one."""
-    import json
+    from aipolicy.sweep.store import read_manifest
 
-    from aipolicy.sweep.store import MANIFEST
-
-    try:
-        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
-        return str(manifest["grid"]["as_of"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    grid = (read_manifest(out) or {}).get("grid")
+    return str(grid["as_of"]) if isinstance(grid, dict) and grid.get("as_of") else None
 
 
 def run(args: argparse.Namespace) -> int:

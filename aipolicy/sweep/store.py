@@ -33,6 +33,7 @@ from aipolicy.errors import InvalidInputError
 from aipolicy.sweep.grid import Grid
 
 __all__ = ["COLUMNS", "MANIFEST", "META_KEY", "catalog_snapshot", "chunk_path", "conform",
+           "read_manifest",
            "done_chunks", "manifest_of", "open_dataset", "read_sweep", "write_chunk", "write_manifest"]
 
 MANIFEST = "_sweep.json"
@@ -130,6 +131,15 @@ def _atomic_bytes(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
+def read_manifest(out: str | Path) -> dict[str, Any] | None:
+    """``OUT/_sweep.json`` as a dict, or None when there is none or it cannot be read."""
+    try:
+        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 def write_manifest(out: Path, grid: Grid, fingerprint: str, snap: dict[str, Any]) -> None:
     """Write ``OUT/_sweep.json``, or check the one there is of the same grid.
 
@@ -141,10 +151,7 @@ def write_manifest(out: Path, grid: Grid, fingerprint: str, snap: dict[str, Any]
     out = Path(out)
     path = out / MANIFEST
     if path.exists():
-        try:
-            old = json.loads(path.read_text())
-        except (OSError, ValueError):
-            old = {}
+        old = read_manifest(out) or {}
         if old.get("fingerprint") != fingerprint:
             raise InvalidInputError(
                 f"--out {out}: holds a sweep of another grid, draws, seed or catalog "
@@ -216,11 +223,10 @@ def read_sweep(out: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         ``field="sweep"``: not a sweep folder, or its chunks are incomplete.
     """
     out = Path(out)
-    try:
-        manifest = json.loads((out / MANIFEST).read_text())
-    except (OSError, ValueError):
+    manifest = read_manifest(out)
+    if manifest is None:
         raise InvalidInputError(f"sweep {out}: no {MANIFEST} there; run `aipolicy sweep GRID.yaml "
-                                f"--out {out}` first", field="sweep", value=str(out)) from None
+                                f"--out {out}` first", field="sweep", value=str(out))
     frame = open_dataset(out)
     if len(frame) != manifest["cells"]:
         raise InvalidInputError(f"sweep {out}: {len(frame):,} of {manifest['cells']:,} cells "

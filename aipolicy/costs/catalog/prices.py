@@ -8,8 +8,8 @@ module is the one place aipolicy reads it:
 - :func:`refresh` fetches the package's newest data (its own update URL and parser) into the
   project cache (``<cache>/prices/genai-prices.json``, written atomically); later runs price
   from that file until it is removed;
-- :func:`snapshot` says which data a run priced with (package version, newest dated entry,
-  refreshed-at), and every :class:`~aipolicy.costs.catalog.tables.ApiPrice` from :func:`api_price_genai`
+- :func:`snapshot` says which data a run priced with on its valuation date (package version,
+  newest dated entry on or before it, refreshed-at), and every :class:`~aipolicy.costs.catalog.tables.ApiPrice` from :func:`api_price_genai`
   names ``genai-prices <version>``, the provider, the model id and the provider's pricing page,
   with the start date of the price in force on the valuation date as ``as_of``.
 
@@ -47,8 +47,9 @@ class PriceSnapshot:
 
     ``valued_on`` is the run's valuation date (YYYY-MM-DD, :mod:`aipolicy.valuation`): the
     prices in force on it are used. ``as_of`` is the newest price start date the data carries
-    that is not after it (later dates are changes not yet in force on that day): prices
-    without a history are taken to hold on that date. ``origin`` is ``bundled`` (the installed
+    that is not after it (later dates are changes not yet in force on that day), ``undated``
+    when there is none; it dates the data, not any one price (a price shows its own row's
+    date, see :func:`api_price_genai`). ``origin`` is ``bundled`` (the installed
     package's data) or ``refreshed`` (fetched by :func:`refresh` at ``refreshed_at``, ISO UTC).
     """
 
