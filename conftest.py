@@ -28,6 +28,32 @@ except ImportError:  # pragma: no cover
     pass
 
 
+def _locked_nbval_kernel_starts() -> None:
+    """nbval's kernels start under the lock every aipolicy kernel start holds
+    (:mod:`aipolicy.report.kernels`): with pytest-xdist, kernels of several workers start at
+    once, and jupyter_client can hand two of them the same free port."""
+    try:
+        import nbval.kernel as nbk
+    except ImportError:  # pragma: no cover
+        return
+    if getattr(nbk.start_new_kernel, "_aipolicy_locked", False):
+        return
+    from aipolicy.report.kernels import kernel_start_lock
+    from aipolicy.report.task import default_lock_path
+
+    unlocked = nbk.start_new_kernel
+
+    def start_new_kernel(*args, **kwargs):
+        with kernel_start_lock(default_lock_path()):
+            return unlocked(*args, **kwargs)
+
+    start_new_kernel._aipolicy_locked = True
+    nbk.start_new_kernel = start_new_kernel
+
+
+_locked_nbval_kernel_starts()
+
+
 @pytest.fixture(autouse=True)
 def _valuation_date():
     """No result of a test depends on the wall clock: every test prices on the sample's own

@@ -23,6 +23,7 @@ from aipolicy.costs import (
     selfhost_monthly,
 )
 from aipolicy.record import read_records
+from tests.notebooks.conftest import LOCKED_KERNEL
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +38,8 @@ def run(src: Path, out_dir: Path, **parameters):
 
     out = out_dir / f"{src.stem}.out.ipynb"
     pm.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3",
-                        cwd=str(NOTEBOOKS), progress_bar=False, execution_timeout=600)
+                        cwd=str(NOTEBOOKS), progress_bar=False, execution_timeout=600,
+                        **LOCKED_KERNEL)
     return read_records(out)
 
 

@@ -14,6 +14,7 @@ from aipolicy.costs.economics.compute_demand import (
     jevons_elasticity,
 )
 from aipolicy.record import read_records
+from tests.notebooks.conftest import LOCKED_KERNEL
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ def run(tmp_path: Path, **parameters) -> dict:
     out = tmp_path / NB08.name
     pm.execute_notebook(str(NB08), str(out), parameters=parameters, kernel_name="python3",
                         cwd=str(NB08.parent), progress_bar=False, log_output=False,
-                        execution_timeout=600)
+                        execution_timeout=600, **LOCKED_KERNEL)
     return read_records(out)
 
 

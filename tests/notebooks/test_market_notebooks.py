@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from aipolicy.record import read_records
+from tests.notebooks.conftest import LOCKED_KERNEL
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +45,7 @@ def run(name: str, tmp_path: Path, **parameters) -> tuple[dict, dict]:
         progress_bar=False,
         log_output=False,
         execution_timeout=600,
+        **LOCKED_KERNEL,
     )
     return read_records(out), nbformat.read(str(out), as_version=4)
 
