@@ -315,6 +315,78 @@ def _params_text(doc: Mapping[str, Any]) -> str:
     return "; ".join(f"{k}: {brief(v)}" for k, v in doc.items()) or "(the notebooks' defaults)"
 
 
+def _matrix_row(nb_name: str, nb: Mapping[str, Any]) -> str:
+    """One notebook's ``<tr>`` in a matrix report's table.
+
+    Parameters
+    ----------
+    nb_name : str
+        The notebook's name (``01_build_vs_buy``).
+    nb : mapping
+        Its entry in the report's ``summary.json`` ``notebooks``.
+
+    Returns
+    -------
+    str
+        Title, status label and a headline cell: the answer's headline, the error (``evalue``
+        cut at 300 characters) and the first :data:`MATRIX_FIGURES` headline figures.
+    """
+    esc = html.escape
+    label = STATUS_LABEL.get(nb.get("status"), str(nb.get("status")))
+    rec = nb.get("records") or {}
+    answer = rec.get("answer") if isinstance(rec.get("answer"), Mapping) else {}
+    figs = headline_figures(rec, nb.get("figures") or {})[:MATRIX_FIGURES]
+    headline = esc(str(answer.get("headline") or ""))
+    if nb.get("error"):
+        err = nb["error"]
+        headline += f'<div class="err">{esc(str(err.get("ename", "Error")))}: ' \
+                    f'{esc(str(err.get("evalue", ""))[:300])}</div>'
+    if figs:
+        headline += '<dl class="figs">' + "".join(
+            f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in figs) + "</dl>"
+    cls = ' class="bad"' if label in ("FAILED", "TIMEOUT") else ""
+    return (
+        f'<tr{cls} data-notebook="{esc(nb_name)}">'
+        f"<td>{esc(_title(nb_name, nb))}</td>"
+        f'<td class="st st-{esc(label)}">{esc(label)}</td><td>{headline}</td></tr>'
+    )
+
+
+def _matrix_section(rep: Mapping[str, Any]) -> str:
+    """One report's ``<section>`` of the matrix overview.
+
+    Parameters
+    ----------
+    rep : mapping
+        One entry of :func:`render_matrix`'s ``reports``.
+
+    Returns
+    -------
+    str
+        Its name (linking to its index when it has one), ``ok``/``FAILED`` by its exit code,
+        its parameters, its status counts and one :func:`_matrix_row` per notebook.
+    """
+    esc = html.escape
+    name = str(rep.get("name", ""))
+    summary: Mapping[str, Any] = rep.get("summary") or {}
+    notebooks: Mapping[str, Any] = summary.get("notebooks") or {}
+    counts = status_counts(notebooks)
+    ok = rep.get("exit_code") == 0
+    overall = "ok" if ok else "FAILED"
+    link = (f'<a href="{esc(name)}/{INDEX_FILE}">{esc(name)}</a>' if rep.get("has_index")
+            else esc(name))
+    rows = [_matrix_row(nb_name, nb) for nb_name, nb in notebooks.items()]
+    return (
+        f'<section class="nb{"" if ok else " bad"}" data-report="{esc(name)}">'
+        f'<h2>{link}<span class="st st-{overall}">{overall}</span></h2>'
+        f'<p class="context">Parameters: {esc(_params_text(rep.get("params") or {}))}</p>'
+        f'<p class="sub">{len(notebooks)} notebook{"" if len(notebooks) == 1 else "s"}: '
+        f'{esc(", ".join(f"{v} {k}" for k, v in counts.items()))}</p>'
+        '<table><thead><tr><th>Notebook</th><th>Status</th><th>Headline</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></section>'
+    )
+
+
 def render_matrix(reports: list[Mapping[str, Any]], matrix_name: str, started_at: Any) -> str:
     """The overview ``index.html`` of ``aipolicy report --matrix``.
 
@@ -337,47 +409,8 @@ def render_matrix(reports: list[Mapping[str, Any]], matrix_name: str, started_at
         :data:`MATRIX_FIGURES` headline figures.
     """
     esc = html.escape
-    sections = []
-    synthetic = False
-    for rep in reports:
-        name = str(rep.get("name", ""))
-        summary: Mapping[str, Any] = rep.get("summary") or {}
-        notebooks: Mapping[str, Any] = summary.get("notebooks") or {}
-        synthetic = synthetic or is_synthetic(summary)
-        counts = status_counts(notebooks)
-        ok = rep.get("exit_code") == 0
-        overall = "ok" if ok else "FAILED"
-        link = (f'<a href="{esc(name)}/{INDEX_FILE}">{esc(name)}</a>' if rep.get("has_index")
-                else esc(name))
-        rows = []
-        for nb_name, nb in notebooks.items():
-            label = STATUS_LABEL.get(nb.get("status"), str(nb.get("status")))
-            rec = nb.get("records") or {}
-            answer = rec.get("answer") if isinstance(rec.get("answer"), Mapping) else {}
-            figs = headline_figures(rec, nb.get("figures") or {})[:MATRIX_FIGURES]
-            headline = esc(str(answer.get("headline") or ""))
-            if nb.get("error"):
-                err = nb["error"]
-                headline += f'<div class="err">{esc(str(err.get("ename", "Error")))}: ' \
-                            f'{esc(str(err.get("evalue", ""))[:300])}</div>'
-            if figs:
-                headline += '<dl class="figs">' + "".join(
-                    f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in figs) + "</dl>"
-            cls = ' class="bad"' if label in ("FAILED", "TIMEOUT") else ""
-            rows.append(
-                f'<tr{cls} data-notebook="{esc(nb_name)}">'
-                f"<td>{esc(_title(nb_name, nb))}</td>"
-                f'<td class="st st-{esc(label)}">{esc(label)}</td><td>{headline}</td></tr>'
-            )
-        sections.append(
-            f'<section class="nb{"" if ok else " bad"}" data-report="{esc(name)}">'
-            f'<h2>{link}<span class="st st-{overall}">{overall}</span></h2>'
-            f'<p class="context">Parameters: {esc(_params_text(rep.get("params") or {}))}</p>'
-            f'<p class="sub">{len(notebooks)} notebook{"" if len(notebooks) == 1 else "s"}: '
-            f'{esc(", ".join(f"{v} {k}" for k, v in counts.items()))}</p>'
-            '<table><thead><tr><th>Notebook</th><th>Status</th><th>Headline</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></section>'
-        )
+    sections = [_matrix_section(rep) for rep in reports]
+    synthetic = any(is_synthetic(rep.get("summary") or {}) for rep in reports)
     when = started_at.strftime("%Y-%m-%d %H:%M UTC") if hasattr(started_at, "strftime") \
         else str(started_at)
     n_ok = sum(1 for r in reports if r.get("exit_code") == 0)
