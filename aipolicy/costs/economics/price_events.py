@@ -73,6 +73,99 @@ def _change(before: float, after: float) -> float:
     return after / before - 1.0 if before > 0 else float("nan")
 
 
+def _wanted_providers(snap: Any, providers: str | Iterable[str] | None) -> set[str] | None:
+    """The provider ids asked for (None: all), each checked against the price data.
+
+    Parameters
+    ----------
+    snap : genai_prices data snapshot
+        Its ``providers`` are the known ids.
+    providers : str or iterable of str, optional
+        As :func:`price_change_events` takes it.
+
+    Returns
+    -------
+    set of str or None
+        The ids, or None when ``providers`` is None.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the ids the price data does not know.
+    """
+    if providers is None:
+        return None
+    from aipolicy.errors import InvalidInputError
+
+    wanted = {providers} if isinstance(providers, str) else set(providers)
+    known = {p.id for p in snap.providers}
+    unknown = sorted(str(w) for w in wanted - known)
+    if unknown:
+        raise InvalidInputError(
+            f"providers: {', '.join(unknown)} not in the price data; known ids include "
+            f"{', '.join(sorted(known & set(FLAGSHIP_PROVIDERS)))} (list them with "
+            "'aipolicy catalog providers')", field="providers", value=providers)
+    return wanted
+
+
+def _model_events(prov: Any, model: Any, window: tuple[pd.Timestamp, pd.Timestamp], *,
+                  min_change: float, kind: str | None, flagship_only: bool
+                  ) -> list[dict[str, Any]]:
+    """One model's dated price changes in ``window``, as rows of :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    prov, model : genai_prices provider and model
+        The model's price history and its provider's name and pricing page.
+    window : (Timestamp, Timestamp)
+        First and last date kept, both inclusive.
+    min_change, kind, flagship_only
+        As :func:`price_change_events` takes them (``kind`` already checked).
+
+    Returns
+    -------
+    list of dict
+        One row per change, oldest first; prices in USD per 1M tokens, changes as fractions.
+        A price without per-token input and output (images, audio...) gives no row.
+    """
+    from aipolicy.costs.catalog.prices import _rates, package_version
+
+    first, last = window
+    url = (prov.pricing_urls or [""])[0]
+    rows = []
+    periods = _dated_periods(model)
+    for (_, before), (date, after) in zip(periods, periods[1:], strict=False):
+        if date is None:
+            continue
+        when = pd.Timestamp(date)
+        if not first <= when <= last:
+            continue
+        try:
+            ib, ob, _ = _rates(before, 1)
+            ia, oa, _ = _rates(after, 1)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            continue  # a price without per-token input/output (images, audio...)
+        b = _change(blended(ib, ob), blended(ia, oa))
+        if not b == b or abs(b) < max(min_change, 1e-9):
+            continue
+        k = "cut" if b < 0 else "rise"
+        if kind is not None and k != kind:
+            continue
+        flag = is_flagship(prov.id, model.id)
+        if flagship_only and not flag:
+            continue
+        rows.append({
+            "date": when, "provider": prov.id, "model": model.id,
+            "input_before": ib, "input_after": ia, "output_before": ob,
+            "output_after": oa, "input_change": _change(ib, ia),
+            "output_change": _change(ob, oa), "blended_change": b, "kind": k,
+            "flagship": flag,
+            "source": f"genai-prices {package_version()}: {prov.name} pricing page "
+                      f"{url}".rstrip(),
+        })
+    return rows
+
+
 def price_change_events(
     *,
     providers: str | Iterable[str] | None = None,
@@ -105,7 +198,7 @@ def price_change_events(
         :data:`COLUMNS`, sorted by date; prices in USD per 1M tokens (base tier, short prompt),
         changes as fractions (-0.8 = 80 % cheaper), ``date`` a Timestamp.
     """
-    from aipolicy.costs.catalog.prices import _load, _rates, package_version
+    from aipolicy.costs.catalog.prices import _load
 
     if kind not in (None, "cut", "rise"):
         from aipolicy.errors import InvalidInputError
@@ -113,18 +206,7 @@ def price_change_events(
         raise InvalidInputError(f"kind must be 'cut', 'rise' or None, got {kind!r}",
                                 field="kind", value=kind)
     snap, info = _load()
-    wanted = None
-    if providers is not None:
-        from aipolicy.errors import InvalidInputError
-
-        wanted = {providers} if isinstance(providers, str) else set(providers)
-        known = {p.id for p in snap.providers}
-        unknown = sorted(str(w) for w in wanted - known)
-        if unknown:
-            raise InvalidInputError(
-                f"providers: {', '.join(unknown)} not in the price data; known ids include "
-                f"{', '.join(sorted(known & set(FLAGSHIP_PROVIDERS)))} (list them with "
-                "'aipolicy catalog providers')", field="providers", value=providers)
+    wanted = _wanted_providers(snap, providers)
     last = pd.Timestamp(end) if end is not None else (
         pd.Timestamp(info.as_of) if info.as_of != "undated" else pd.Timestamp.max)
     first = pd.Timestamp(start) if start is not None else pd.Timestamp.min
@@ -132,38 +214,9 @@ def price_change_events(
     for prov in snap.providers:
         if wanted is not None and prov.id not in wanted:
             continue
-        url = (prov.pricing_urls or [""])[0]
         for model in prov.models:
-            periods = _dated_periods(model)
-            for (_, before), (date, after) in zip(periods, periods[1:], strict=False):
-                if date is None:
-                    continue
-                when = pd.Timestamp(date)
-                if not first <= when <= last:
-                    continue
-                try:
-                    ib, ob, _ = _rates(before, 1)
-                    ia, oa, _ = _rates(after, 1)
-                except (TypeError, ValueError, KeyError, AttributeError):
-                    continue  # a price without per-token input/output (images, audio...)
-                b = _change(blended(ib, ob), blended(ia, oa))
-                if not b == b or abs(b) < max(min_change, 1e-9):
-                    continue
-                k = "cut" if b < 0 else "rise"
-                if kind is not None and k != kind:
-                    continue
-                flag = is_flagship(prov.id, model.id)
-                if flagship_only and not flag:
-                    continue
-                rows.append({
-                    "date": when, "provider": prov.id, "model": model.id,
-                    "input_before": ib, "input_after": ia, "output_before": ob,
-                    "output_after": oa, "input_change": _change(ib, ia),
-                    "output_change": _change(ob, oa), "blended_change": b, "kind": k,
-                    "flagship": flag,
-                    "source": f"genai-prices {package_version()}: {prov.name} pricing page "
-                              f"{url}".rstrip(),
-                })
+            rows.extend(_model_events(prov, model, (first, last), min_change=min_change,
+                                      kind=kind, flagship_only=flagship_only))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["date", "provider", "model"]).reset_index(drop=True)
 
