@@ -62,7 +62,7 @@ from .claim_base import (
 )
 from .claim_jobs import jobs_market
 from .claim_passive import index_vs_picks
-from .index_records import record_standing_before
+from .index_records import IndexRecord, record_standing_before
 from .inflation import cpi_yoy_high
 from .returns import simple_returns
 
@@ -168,6 +168,121 @@ def _cpi_yoy_high(claim, prices, fred, ipos) -> ClaimResult:
                        window)
 
 
+def _high_before(t: str, s: pd.Series, w: pd.Series, rec: IndexRecord | None,
+                 needs: str) -> tuple[float, pd.Timestamp, str]:
+    """The all-time high before a window: the highest earlier close in the data or the
+    sourced record, whichever is higher.
+
+    Parameters
+    ----------
+    t : str
+        The ticker (for the message).
+    s, w : Series
+        Its closes (index: dates), all of them and those in the window.
+    rec : IndexRecord, optional
+        The sourced record that stood at the data's start.
+    needs : str
+        What data would decide the claim (for :class:`CannotCheck`).
+
+    Returns
+    -------
+    (float, Timestamp, str)
+        The high (price units of ``s``), its date, and where it comes from ("the data" or "the
+        sourced record").
+    """
+    earlier = s.loc[: w.index[0]].iloc[:-1]  # data closes before the first window close
+    refs = []
+    if len(earlier):
+        refs.append((float(earlier.max()), earlier.idxmax(), "the data"))
+    if rec is not None:
+        refs.append((rec.record_close, rec.record_date, "the sourced record"))
+    if not refs:
+        raise CannotCheck(f"{t} data start {day(s.index[0])}, inside the window, with no "
+                          "earlier close and no sourced record to compare with", needs=needs)
+    return max(refs, key=lambda r: r[0])
+
+
+def _against_record(claim: dict, prices: pd.DataFrame, s: pd.Series, rec: IndexRecord,
+                    computed: float, note: str, window: str, *, partial: bool, needs: str
+                    ) -> tuple[str, str, str | None]:
+    """Note, window text and verdict of a record-high claim bounded by a sourced record.
+
+    Parameters
+    ----------
+    claim, prices : dict, DataFrame
+        The claim and the price data; ``s`` the ticker's closes (index: dates).
+    rec : IndexRecord
+        The sourced record standing at the data's start.
+    computed : float
+        Window high / all-time high before the window (a ratio).
+    note, window : str
+        The result's note and window text so far.
+    partial : bool
+        Whether the data leaves part of the window uncovered.
+    needs : str
+        What data would cover the window (for :class:`CannotCheck`).
+
+    Returns
+    -------
+    (str, str, str or None)
+        The note and window text, and the verdict (None: by the comparison as usual).
+    """
+    first = s.index[0]
+    note += (f"; closes before the data's start ({day(first)}) are bounded by the sourced "
+             f"record {rec.cite()}")
+    on_date = s.get(rec.record_date)
+    if (on_date is not None and not is_synthetic(prices)
+            and abs(on_date / rec.record_close - 1) > 0.005):
+        note += (f"; the data's close on {day(rec.record_date)} is {on_date:,.2f}, not the "
+                 "sourced record: the data may be another series")
+    if not partial:
+        return note, window, None
+    # the unseen part of the window may hold a record: only a record seen decides
+    decided = bound_verdict(computed, claim, lower_bound=True)
+    if decided is None:
+        raise CannotCheck(f"no close above the all-time high in the part of the window "
+                          f"the data covers ({note})", needs=needs)
+    note = ("partial window: a close above the all-time high inside the data already "
+            f"decides the claim; {note}")
+    return note, window + ", a lower bound", decided
+
+
+def _without_record(claim: dict, t: str, first: pd.Timestamp, before: float, computed: float,
+                    note: str, *, partial: bool, needs: str) -> tuple[str, str | None]:
+    """Note and verdict of a record-high claim with no sourced record before the data.
+
+    Without the history before the data, the data's own high is a lower bound on the
+    all-time high: the ratio is an upper bound that can rule a record out, never in.
+
+    Parameters
+    ----------
+    claim, t, first : dict, str, Timestamp
+        The claim, the ticker and the data's first date.
+    before : float
+        The highest close in the data before the window (price units).
+    computed, note : float, str
+        Window high / ``before`` (a ratio), and the result's note so far.
+    partial : bool
+        Whether the data leaves part of the window uncovered.
+    needs : str
+        What data would decide the claim (for :class:`CannotCheck`).
+
+    Returns
+    -------
+    (str, str)
+        The note and the verdict the upper bound decides.
+    """
+    decided = None if partial else bound_verdict(computed, claim, lower_bound=False)
+    if decided is None:
+        raise CannotCheck(
+            f"{t} data start {day(first)}: the highest earlier close in the data "
+            f"({before:,.2f}) is only a lower bound on the all-time high; {note}",
+            needs=needs)
+    note = ("the window stays below an earlier close, so it holds no all-time high whatever "
+            f"came before the data; {note}")
+    return note, decided
+
+
 def _record_high(claim, prices, fred, ipos) -> ClaimResult:
     t = claim["assets"][0]
     s = price_series(prices, t)
@@ -179,21 +294,11 @@ def _record_high(claim, prices, fred, ipos) -> ClaimResult:
     if w.empty:
         raise CannotCheck(f"no {t} close in the window {span(start, end)} (data "
                           f"{span(first, last)})", needs=needs_window)
-    runs_past = last < end - slack
-    starts_inside = first > start + slack
+    partial = last < end - slack or first > start + slack
     rec = record_standing_before(t, first)
-    earlier = s.loc[: w.index[0]].iloc[:-1]  # data closes before the first window close
-    refs = []
-    if len(earlier):
-        refs.append((float(earlier.max()), earlier.idxmax(), "the data"))
-    if rec is not None:
-        refs.append((rec.record_close, rec.record_date, "the sourced record"))
     needs_history = (f"{t} closes before {day(first)} (its whole history), or a sourced record "
                      f"that still stood on {day(first)} in aipolicy/signals/index_records.yaml")
-    if not refs:
-        raise CannotCheck(f"{t} data start {day(first)}, inside the window, with no earlier "
-                          "close and no sourced record to compare with", needs=needs_history)
-    before, before_date, where = max(refs, key=lambda r: r[0])
+    before, before_date, where = _high_before(t, s, w, rec, needs_history)
     high, high_date = float(w.max()), w.idxmax()
     computed = high / before
     note = (f"{t} window high {high:,.2f} on {day(high_date)} vs the all-time high before the "
@@ -202,37 +307,12 @@ def _record_high(claim, prices, fred, ipos) -> ClaimResult:
     src = attr_source(prices, t)
     window = f"{span(start, end)} (data {span(w.index[0], w.index[-1])})"
     if rec is not None:
-        note += (f"; closes before the data's start ({day(first)}) are bounded by the sourced "
-                 f"record {rec.cite()}")
         src += f"; prior record: {rec.url}"
-        on_date = s.get(rec.record_date)
-        if (on_date is not None and not is_synthetic(prices)
-                and abs(on_date / rec.record_close - 1) > 0.005):
-            note += (f"; the data's close on {day(rec.record_date)} is {on_date:,.2f}, not the "
-                     "sourced record: the data may be another series")
-        if not runs_past and not starts_inside:
-            decided = None
-        else:
-            # the unseen part of the window may hold a record: only a record seen decides
-            decided = bound_verdict(computed, claim, lower_bound=True)
-            if decided is None:
-                raise CannotCheck(f"no close above the all-time high in the part of the window "
-                                  f"the data covers ({note})", needs=needs_window)
-            note = ("partial window: a close above the all-time high inside the data already "
-                    f"decides the claim; {note}")
-            window += ", a lower bound"
+        note, window, decided = _against_record(claim, prices, s, rec, computed, note, window,
+                                                partial=partial, needs=needs_window)
     else:
-        # without the history before the data, the data's own high is a lower bound on the
-        # all-time high: the ratio is an upper bound that can rule a record out, never in
-        decided = None if (runs_past or starts_inside) else bound_verdict(
-            computed, claim, lower_bound=False)
-        if decided is None:
-            raise CannotCheck(
-                f"{t} data start {day(first)}: the highest earlier close in the data "
-                f"({before:,.2f}) is only a lower bound on the all-time high; {note}",
-                needs=needs_history)
-        note = ("the window stays below an earlier close, so it holds no all-time high whatever "
-                f"came before the data; {note}")
+        note, decided = _without_record(claim, t, first, before, computed, note,
+                                        partial=partial, needs=needs_history)
     return ClaimResult(computed, note, src, w.index[-1], prices, window, decided)
 
 
