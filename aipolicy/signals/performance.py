@@ -159,6 +159,115 @@ def _stats_one(
     }
 
 
+def _beta_correlation(r: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """OLS beta and correlation of returns ``r`` on benchmark returns ``b`` (same dates).
+
+    Parameters
+    ----------
+    r, b : ndarray
+        Per-period simple returns, shape (n,); NaN in ``b`` drops that date.
+
+    Returns
+    -------
+    (float, float)
+        cov / var and the Pearson correlation; NaN for at most 2 common returns or a
+        benchmark without variance.
+    """
+    ok = np.isfinite(b)
+    if not (ok.sum() > 2 and np.var(b[ok]) > 0):
+        return np.nan, np.nan
+    x, y = b[ok], r[ok]
+    cov = np.cov(y, x, ddof=1)
+    return float(cov[0, 1] / cov[1, 1]), float(cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]))
+
+
+def _performance_row(rets: pd.DataFrame, col: str, rf_p: pd.Series,
+                     bench_al: pd.Series | None, ppy: float) -> dict:
+    """One column's figures of :func:`performance_table`, measured on its own span.
+
+    Parameters
+    ----------
+    rets : DataFrame
+        Simple returns per period (index: dates, one column per asset).
+    col : str
+        The column measured.
+    rf_p : Series
+        Risk-free rate per period (fraction), on ``rets``' index.
+    bench_al : Series, optional
+        Benchmark returns on ``rets``' index (NaN where it has none).
+    ppy : float
+        Periods per year.
+
+    Returns
+    -------
+    dict
+        :data:`PERFORMANCE_COLUMNS` (all NaN but ``n_periods`` for fewer than 2 returns).
+    """
+    s = rets[col]
+    mask = s.notna().to_numpy()
+    if mask.sum() < 2:
+        row = {k: np.nan for k in PERFORMANCE_COLUMNS}
+        row["n_periods"] = int(mask.sum())
+        return row
+    r = s.to_numpy()[mask]
+    idx = rets.index[mask]
+    ex = r - rf_p.to_numpy()[mask]
+    # wealth path including its start, dated at the period before the first return
+    first_pos = int(np.argmax(mask))
+    start_date = rets.index[first_pos - 1] if first_pos > 0 else idx[0]
+    wealth = np.concatenate([[1.0], np.cumprod(1.0 + r)])
+    w_index = pd.DatetimeIndex([start_date]).append(idx)
+    row = _stats_one(r, ex, wealth, w_index, ppy)
+    row["first_date"] = idx[0]
+    if bench_al is not None:
+        row["beta"], row["correlation"] = _beta_correlation(r, bench_al.to_numpy()[mask])
+    else:
+        row["beta"] = row["correlation"] = np.nan
+    return row
+
+
+def _typed_table(rows: dict) -> pd.DataFrame:
+    """The table of :func:`performance_table` from its rows, with its column types.
+
+    Parameters
+    ----------
+    rows : dict
+        {column name: row dict of :func:`_performance_row`}.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by "ticker", columns :data:`PERFORMANCE_COLUMNS`: dates as datetime64,
+        ``n_periods`` int, the rest float.
+    """
+    table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(PERFORMANCE_COLUMNS))
+    table.index.name = "ticker"
+    for c in (
+        "first_date",
+        "last_date",
+        "max_drawdown_peak",
+        "max_drawdown_trough",
+        "max_drawdown_recovery",
+    ):
+        table[c] = pd.to_datetime(table[c])
+    float_cols = [
+        c
+        for c in PERFORMANCE_COLUMNS
+        if c
+        not in (
+            "first_date",
+            "last_date",
+            "max_drawdown_peak",
+            "max_drawdown_trough",
+            "max_drawdown_recovery",
+            "n_periods",
+        )
+    ]
+    table[float_cols] = table[float_cols].astype(float)
+    table["n_periods"] = table["n_periods"].astype(int)
+    return table
+
+
 def performance_table(
     prices: pd.DataFrame | pd.Series,
     benchmark: str | pd.Series | None = None,
@@ -217,64 +326,9 @@ def performance_table(
     frame = window_slice(frame, start, end, "prices")
     rets = simple_returns(frame, span_gaps=True) if input == "prices" else frame
     rf_p = rf_per_period(rf, rets.index, ppy)
-    rows = {}
     bench_al = bench.reindex(rets.index) if bench is not None else None
-    for col in rets.columns:
-        s = rets[col]
-        mask = s.notna().to_numpy()
-        if mask.sum() < 2:
-            rows[col] = {k: np.nan for k in PERFORMANCE_COLUMNS}
-            rows[col]["n_periods"] = int(mask.sum())
-            continue
-        r = s.to_numpy()[mask]
-        idx = rets.index[mask]
-        ex = r - rf_p.to_numpy()[mask]
-        # wealth path including its start, dated at the period before the first return
-        first_pos = int(np.argmax(mask))
-        start_date = rets.index[first_pos - 1] if first_pos > 0 else idx[0]
-        wealth = np.concatenate([[1.0], np.cumprod(1.0 + r)])
-        w_index = pd.DatetimeIndex([start_date]).append(idx)
-        row = _stats_one(r, ex, wealth, w_index, ppy)
-        row["first_date"] = idx[0]
-        if bench_al is not None:
-            b = bench_al.to_numpy()[mask]
-            ok = np.isfinite(b)
-            if ok.sum() > 2 and np.var(b[ok]) > 0:
-                x, y = b[ok], r[ok]
-                cov = np.cov(y, x, ddof=1)
-                row["beta"] = float(cov[0, 1] / cov[1, 1])
-                row["correlation"] = float(cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]))
-            else:
-                row["beta"] = row["correlation"] = np.nan
-        else:
-            row["beta"] = row["correlation"] = np.nan
-        rows[col] = row
-    table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(PERFORMANCE_COLUMNS))
-    table.index.name = "ticker"
-    for c in (
-        "first_date",
-        "last_date",
-        "max_drawdown_peak",
-        "max_drawdown_trough",
-        "max_drawdown_recovery",
-    ):
-        table[c] = pd.to_datetime(table[c])
-    float_cols = [
-        c
-        for c in PERFORMANCE_COLUMNS
-        if c
-        not in (
-            "first_date",
-            "last_date",
-            "max_drawdown_peak",
-            "max_drawdown_trough",
-            "max_drawdown_recovery",
-            "n_periods",
-        )
-    ]
-    table[float_cols] = table[float_cols].astype(float)
-    table["n_periods"] = table["n_periods"].astype(int)
-    return table
+    rows = {col: _performance_row(rets, col, rf_p, bench_al, ppy) for col in rets.columns}
+    return _typed_table(rows)
 
 
 def performance_record(
