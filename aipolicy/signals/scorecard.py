@@ -45,6 +45,94 @@ def _last_ratio(s: pd.Series, sessions: int) -> float:
     return float(s.iloc[-1] / s.iloc[-1 - sessions] - 1.0)
 
 
+def _inflation_inputs(cpi: pd.Series | None) -> tuple[str | None, pd.Series | None]:
+    """The latest inflation regime and the monthly inflation surprise of a CPI series.
+
+    Parameters
+    ----------
+    cpi : Series, optional
+        Monthly CPI levels (index: month dates); more than 13 values are needed.
+
+    Returns
+    -------
+    (str or None, Series or None)
+        ``"<regime> (YYYY-MM)"`` of the latest month with a regime, and the month-on-month
+        change in CPI YoY (fractions, index: month starts); None, None without enough CPI.
+    """
+    if cpi is None or len(cpi.dropna()) <= 13:
+        return None, None
+    surp = inflation_surprise(cpi.dropna())
+    reg = inflation_regime(surp["yoy"]).dropna(subset=["regime"])
+    regime_label = (
+        str(reg["regime"].iloc[-1]) + f" ({reg.index[-1]:%Y-%m})" if len(reg) else None
+    )
+    return regime_label, surp["d_yoy"]
+
+
+def _market_signals(r: pd.Series, bench: pd.Series, rs_sessions: int) -> dict[str, float]:
+    """A basket's total return, momentum and relative strength.
+
+    Parameters
+    ----------
+    r, bench : Series
+        Daily simple returns of the basket and of the benchmark (index: dates).
+    rs_sessions : int
+        Sessions over which the change in relative strength is measured.
+
+    Returns
+    -------
+    dict
+        ``total_return``, ``mom_12_1``, ``mom_3`` (fractions), ``relative_strength`` (wealth
+        ratio, 1 = level) and ``rs_change_3m`` (fraction); NaN where the data is too short.
+    """
+    started = r.notna().cummax()
+    wealth = (1.0 + r.fillna(0.0)).cumprod().where(started).dropna()
+    mom12 = float(momentum(wealth, 252, 21).iloc[-1]) if len(wealth) > 252 else np.nan
+    mom3 = float(momentum(wealth, 63, 0).iloc[-1]) if len(wealth) > 63 else np.nan
+    rs = relative_strength(r, bench).dropna()
+    return {
+        "total_return": float(wealth.iloc[-1] - 1.0) if len(wealth) else np.nan,
+        "mom_12_1": mom12,
+        "mom_3": mom3,
+        "relative_strength": float(rs.iloc[-1]) if len(rs) else np.nan,
+        "rs_change_3m": _last_ratio(rs, rs_sessions),
+    }
+
+
+def _inflation_beta(r: pd.Series, surprise: pd.Series | None, rf_annual: float
+                    ) -> tuple[float, float, int]:
+    """Sensitivity of a basket's monthly excess returns to the previous month's surprise.
+
+    Parameters
+    ----------
+    r : Series
+        Daily simple returns of the basket (index: dates).
+    surprise : Series, optional
+        Monthly change in CPI YoY (index: month starts); None gives NaN, NaN, 0.
+    rf_annual : float
+        Annual risk-free rate (fraction).
+
+    Returns
+    -------
+    (float, float, int)
+        Beta, its Newey-West t-statistic and the months used; NaN betas with fewer than
+        :data:`MIN_INFLATION_MONTHS` months of overlap (the months of overlap then).
+    """
+    if surprise is None:
+        return np.nan, np.nan, 0
+    monthly = excess_returns(resample_returns(r.dropna(), "M"), rf_annual, 12)
+    # label months by their first day and align on the surprise's months, so the
+    # regression joins two identical indexes
+    monthly.index = monthly.index.to_period("M").to_timestamp(how="start")
+    monthly = monthly.reindex(surprise.index)
+    lagged = surprise.shift(1)
+    n_months = int((monthly.notna() & lagged.notna()).sum())
+    if n_months < MIN_INFLATION_MONTHS:
+        return np.nan, np.nan, n_months
+    res = inflation_regression(monthly, surprise, lag=1).iloc[0]
+    return float(res["beta"]), float(res["beta_t"]), int(res["n_obs"])
+
+
 def basket_scorecard(
     prices: pd.DataFrame,
     baskets: Mapping[str, Sequence[str]],
@@ -90,14 +178,7 @@ def basket_scorecard(
         raise InvalidInputError(f"benchmark {benchmark!r} is not a column of prices")
     rets = simple_returns(prices, span_gaps=True)
     bench = rets[benchmark]
-    regime_label, surprise = None, None
-    if cpi is not None and len(cpi.dropna()) > 13:
-        surp = inflation_surprise(cpi.dropna())
-        reg = inflation_regime(surp["yoy"]).dropna(subset=["regime"])
-        regime_label = (
-            str(reg["regime"].iloc[-1]) + f" ({reg.index[-1]:%Y-%m})" if len(reg) else None
-        )
-        surprise = surp["d_yoy"]
+    regime_label, surprise = _inflation_inputs(cpi)
     today = trend = np.nan
     if economics is not None:
         today = float(economics.loc["today", "breakeven_tokens_per_day"])
@@ -105,36 +186,14 @@ def basket_scorecard(
     rows = {}
     for name, present in basket_members(prices, baskets).items():
         r = basket_returns(rets[present], rebalance="M", name=name)
-        started = r.notna().cummax()
-        wealth = (1.0 + r.fillna(0.0)).cumprod().where(started).dropna()
-        mom12 = float(momentum(wealth, 252, 21).iloc[-1]) if len(wealth) > 252 else np.nan
-        mom3 = float(momentum(wealth, 63, 0).iloc[-1]) if len(wealth) > 63 else np.nan
-        rs = relative_strength(r, bench).dropna()
-        rs_last = float(rs.iloc[-1]) if len(rs) else np.nan
-        rs_chg = _last_ratio(rs, rs_sessions)
-        beta = beta_t = np.nan
-        n_months = 0
-        if surprise is not None:
-            monthly = excess_returns(resample_returns(r.dropna(), "M"), rf_annual, 12)
-            # label months by their first day and align on the surprise's months, so the
-            # regression joins two identical indexes
-            monthly.index = monthly.index.to_period("M").to_timestamp(how="start")
-            monthly = monthly.reindex(surprise.index)
-            lagged = surprise.shift(1)
-            n_months = int((monthly.notna() & lagged.notna()).sum())
-            if n_months >= MIN_INFLATION_MONTHS:
-                res = inflation_regression(monthly, surprise, lag=1).iloc[0]
-                beta, beta_t = float(res["beta"]), float(res["beta_t"])
-                n_months = int(res["n_obs"])
-        checks = [v > 0 for v in (mom12, mom3, rs_chg) if np.isfinite(v)]
+        signals = _market_signals(r, bench, rs_sessions)
+        beta, beta_t, n_months = _inflation_beta(r, surprise, rf_annual)
+        checks = [v > 0 for v in (signals["mom_12_1"], signals["mom_3"], signals["rs_change_3m"])
+                  if np.isfinite(v)]
         rows[name] = {
             "members": ",".join(present),
             "n_members": len(present),
-            "total_return": float(wealth.iloc[-1] - 1.0) if len(wealth) else np.nan,
-            "mom_12_1": mom12,
-            "mom_3": mom3,
-            "relative_strength": rs_last,
-            "rs_change_3m": rs_chg,
+            **signals,
             "inflation_beta": beta,
             "inflation_beta_t": beta_t,
             "inflation_months": int(n_months),
