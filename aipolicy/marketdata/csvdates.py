@@ -63,19 +63,30 @@ def _calendar_day(text: str) -> date:
     raise ValueError(text)
 
 
-def to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
-    """Parse a date column that uses one unambiguous form throughout; else name the first bad line.
+def _date_form(path: Path, raw: pd.Series, values: pd.Series, line0: int) -> str:
+    """The one date form of a column: ``"iso"``, ``"ymd"`` (``2025/5/12``) or ``"named"``.
 
-    Forms: ISO (with or without time and UTC offset; the date part is kept, since yfinance
-    writes the exchange's local midnight, so the date part is the trading day), year-first
-    with slashes (``2025/5/12``: no convention puts the day second) and Yahoo's ``Jan 2,
-    2024``. Nothing is parsed row by row with a guessed format.
+    Parameters
+    ----------
+    path : Path
+        The file (for the message).
+    raw, values : Series
+        The column's stripped text and its values as read (shape (n,)).
+    line0 : int
+        The file's line number of the first value.
+
+    Returns
+    -------
+    str
+        The form of the first value, which every value shares.
+
+    Raises
+    ------
+    MalformedDataError
+        Naming the first line not in a form aipolicy reads (day-first, month-first...) or
+        written differently from the first line.
     """
-    import numpy as np
-    import pandas as pd
-
-    raw = values.astype(str).str.strip()
-    forms = {  # name -> (rows in that form, pandas format of the text parsed)
+    forms = {  # name -> rows in that form
         "iso": raw.str.fullmatch(_ISO.pattern).to_numpy(dtype=bool),
         "ymd": raw.str.fullmatch(_YMD_SLASH.pattern).to_numpy(dtype=bool),
         "named": raw.str.fullmatch(_MONTH_NAME.pattern).to_numpy(dtype=bool),
@@ -101,6 +112,27 @@ def to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
             f"{path}: line {line0 + i}: date {values.iloc[i]!r} is written differently from line "
             f"{line0} ({values.iloc[0]!r}); use one date form throughout the file; {_EXPECTED_DATES}"
         )
+    return form
+
+
+def _parse_form(raw: pd.Series, form: str) -> tuple[pd.Series, pd.Series]:
+    """The text parsed and its dates, in one form throughout (see :func:`_date_form`).
+
+    Parameters
+    ----------
+    raw : Series
+        The column's stripped text, shape (n,).
+    form : str
+        ``"iso"`` (the date part, its first 10 characters, is parsed), ``"ymd"`` or ``"named"``
+        (short or full month names).
+
+    Returns
+    -------
+    (Series, Series)
+        The text parsed and its datetimes, NaT where pandas could not parse or hold it.
+    """
+    import pandas as pd
+
     text = raw.str.slice(0, 10) if form == "iso" else raw
     if form == "iso":
         dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
@@ -111,6 +143,31 @@ def to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
         if dates.isna().any():  # full month names: "January 2, 2024"
             full = pd.to_datetime(text, format="%B %d, %Y", errors="coerce")
             dates = dates.where(dates.notna(), full)
+    return text, dates
+
+
+def _check_range(path: Path, values: pd.Series, text: pd.Series, dates: pd.Series, form: str,
+                 line0: int) -> None:
+    """Refuse a value that is no date, or a date outside what pandas holds, naming its line.
+
+    Parameters
+    ----------
+    path : Path
+        The file (for the message).
+    values, text, dates : Series
+        The column's values as read, the text parsed and its dates (NaT: not parsed), (n,).
+    form : str
+        The column's form (see :func:`_date_form`).
+    line0 : int
+        The file's line number of the first value.
+
+    Raises
+    ------
+    MalformedDataError
+        On the first such line.
+    """
+    import numpy as np
+
     for i in np.flatnonzero(dates.isna().to_numpy()):
         t = text.iloc[i]
         try:  # a real calendar date that pandas cannot hold?
@@ -127,6 +184,22 @@ def to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
         i = int(out_of_range.nonzero()[0][0])
         raise MalformedDataError(f"{path}: line {line0 + i}: date {days[i].isoformat()} is outside "
                                  f"{_MIN_DATE} to {_MAX_DATE}; check the date column")  # fmt: skip
+
+
+def to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
+    """Parse a date column that uses one unambiguous form throughout; else name the first bad line.
+
+    Forms: ISO (with or without time and UTC offset; the date part is kept, since yfinance
+    writes the exchange's local midnight, so the date part is the trading day), year-first
+    with slashes (``2025/5/12``: no convention puts the day second) and Yahoo's ``Jan 2,
+    2024``. Nothing is parsed row by row with a guessed format.
+    """
+    import pandas as pd
+
+    raw = values.astype(str).str.strip()
+    form = _date_form(path, raw, values, line0)
+    text, dates = _parse_form(raw, form)
+    _check_range(path, values, text, dates, form, line0)
     index = pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="Date")
     dup = index.duplicated(keep="first")
     if dup.any():
