@@ -266,10 +266,113 @@ def _live_or_offline(kind: str, syms: list[str], columns: list[str], interval: s
         return Loaded(missing=list(syms), used=["live"], notes=[str(exc)]), exc
 
 
+def _left_out(where: str, got: Loaded) -> str:
+    """The warning for symbols a partly successful source could not load (notes cut at 400)."""
+    return (f"{where}: could not load {', '.join(got.missing)}; left out. "
+            + "; ".join(got.notes)[:400])
+
+
+def _merge_fallback(got: Loaded, fallback: Loaded, syms: list[str], service: str,
+                    offline: reach.ServiceUnreachableError | None) -> list[str]:
+    """Complete the live records ``got`` from the cache's ``fallback``, in place.
+
+    Parameters
+    ----------
+    got, fallback : Loaded
+        What came live (with its missing symbols) and what the cache held of them.
+    syms : list of str
+        The symbols asked for, in request order.
+    service : str
+        ``"Yahoo Finance"`` or ``"FRED"``.
+    offline : ServiceUnreachableError, optional
+        Why the service could not be reached, if it could not.
+
+    Returns
+    -------
+    list of str
+        The warnings to give, in order: the cache used instead, symbols loaded from neither.
+
+    Raises
+    ------
+    DataUnavailableError
+        When offline and the cache holds none of ``syms``.
+    """
+    messages = []
+    if fallback.records:
+        when = min(fallback.fetched_at) if fallback.fetched_at else "unknown time"
+        why = (f"cannot reach {service}: {offline.reason}" if offline else
+               f"{service} download failed for {', '.join(fallback.records)} "
+               f"({'; '.join(got.notes)[:300]})")  # fmt: skip
+        messages.append(f"{why}; using the local cache instead for "
+                        f"{', '.join(fallback.records)} (fetched {when})")
+        got.used.append("cache")
+        got.fetched_at += fallback.fetched_at
+    if fallback.records and not got.records:  # nothing came live: label it "cache"
+        got.used = ["cache"]
+    got.records = {s: (got.records.get(s) or fallback.records[s]) for s in syms
+                   if s in got.records or s in fallback.records}  # fmt: skip
+    got.missing = [s for s in syms if s not in got.records]
+    got.notes += fallback.notes
+    if got.missing and got.records:
+        messages.append(f"{service}: could not load {', '.join(got.missing)} live or from the "
+                        "cache; left out")
+    if not got.records:
+        got.used = ["live", "cache"]
+        if offline is not None:
+            raise DataUnavailableError(
+                f"source 'auto': cannot reach {service} ({offline.reason}) and the local "
+                f"cache ({config.cache_dir()}) holds none of {', '.join(syms)}; run "
+                "`aipolicy fetch` when online to fill the cache, or use source='sample'"
+            )
+    return messages
+
+
+def _none_loaded(source: str, kind: str, syms: list[str], data_dir: Any, service: str,
+                 notes: list[str]) -> DataUnavailableError:
+    """The error when ``source`` loaded none of ``syms``: where it looked, why, what to do.
+
+    Parameters
+    ----------
+    source : str
+        ``"sample"``, ``"csv"``, ``"cache"``, ``"live"`` or ``"auto"``.
+    kind : str
+        ``"prices"`` or FRED series.
+    syms : list of str
+        The symbols asked for.
+    data_dir : path-like, optional
+        The CSV folder (named for ``source='csv'``).
+    service : str
+        ``"Yahoo Finance"`` or ``"FRED"``.
+    notes : list of str
+        The reasons gathered (joined, cut at 500 characters).
+
+    Returns
+    -------
+    DataUnavailableError
+        To raise.
+    """
+    one, many = _kind_words(kind)
+    tried = {"sample": "the sample data", "csv": f"the CSV folder {data_dir}",
+             "cache": f"the local cache ({config.cache_dir()})", "live": service,
+             "auto": f"{service}, then the local cache ({config.cache_dir()})"}[source]  # fmt: skip
+    todo = {
+        "live": "check the network connection and the symbols, or use source='cache' or source='sample'",
+        "auto": "run `aipolicy fetch` when online to fill the cache, or use source='sample'",
+        "cache": "run `aipolicy fetch` when online to fill the cache, or use source='sample'",
+        "csv": f"add {one} files to the folder",
+        "sample": "use symbols listed by available_tickers()",
+    }[source]
+    why = "; ".join(notes)[:500]
+    return DataUnavailableError(
+        f"source {source!r}: none of the {many} {', '.join(syms)} could be loaded from {tried}"
+        f"{' (' + why + ')' if why else ''}; {todo}"
+    )
+
+
 def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: str,
             columns: list[str], interval: str, start: Any) -> Loaded:  # fmt: skip
     """Gather records for ``syms`` from ``source``; raise DataUnavailableError if none loaded."""
-    one, many = _kind_words(kind)
+    # the warnings are given here, not in the helpers, so that they point at the loader's caller
     service = "Yahoo Finance" if kind == "prices" else "FRED"
     if source == "sample":
         got = from_sample(kind, syms, columns, data_dir, missing)
@@ -278,64 +381,19 @@ def collect(kind: str, syms: list[str], *, source: str, data_dir: Any, missing: 
     elif source == "cache":
         got = from_cache(kind, syms, columns, interval)
         if got.missing and got.records:
-            _warn(
-                f"local cache: could not load {', '.join(got.missing)}; left out. "
-                + "; ".join(got.notes)[:400]
-            )
+            _warn(_left_out("local cache", got))
     elif source == "live":
         got = from_live(kind, syms, columns, interval, start)
         if got.missing and got.records:
-            _warn(
-                f"{service}: could not load {', '.join(got.missing)}; left out. "
-                + "; ".join(got.notes)[:400]
-            )
+            _warn(_left_out(service, got))
     else:  # auto
         got, offline = _live_or_offline(kind, syms, columns, interval, start)
         if got.missing:
             fallback = from_cache(kind, got.missing, columns, interval)
-            if fallback.records:
-                when = min(fallback.fetched_at) if fallback.fetched_at else "unknown time"
-                why = (f"cannot reach {service}: {offline.reason}" if offline else
-                       f"{service} download failed for {', '.join(fallback.records)} "
-                       f"({'; '.join(got.notes)[:300]})")  # fmt: skip
-                _warn(f"{why}; using the local cache instead for {', '.join(fallback.records)} "
-                      f"(fetched {when})")  # fmt: skip
-                got.used.append("cache")
-                got.fetched_at += fallback.fetched_at
-            if fallback.records and not got.records:  # nothing came live: label it "cache"
-                got.used = ["cache"]
-            got.records = {s: (got.records.get(s) or fallback.records[s]) for s in syms
-                           if s in got.records or s in fallback.records}  # fmt: skip
-            got.missing = [s for s in syms if s not in got.records]
-            got.notes += fallback.notes
-            if got.missing and got.records:
-                _warn(
-                    f"{service}: could not load {', '.join(got.missing)} live or from the cache; left out"
-                )
-            if not got.records:
-                got.used = ["live", "cache"]
-                if offline is not None:
-                    raise DataUnavailableError(
-                        f"source 'auto': cannot reach {service} ({offline.reason}) and the local "
-                        f"cache ({config.cache_dir()}) holds none of {', '.join(syms)}; run "
-                        "`aipolicy fetch` when online to fill the cache, or use source='sample'"
-                    )
+            for message in _merge_fallback(got, fallback, syms, service, offline):
+                _warn(message)
     if not got.records:
-        tried = {"sample": "the sample data", "csv": f"the CSV folder {data_dir}",
-                 "cache": f"the local cache ({config.cache_dir()})", "live": service,
-                 "auto": f"{service}, then the local cache ({config.cache_dir()})"}[source]  # fmt: skip
-        todo = {
-            "live": "check the network connection and the symbols, or use source='cache' or source='sample'",
-            "auto": "run `aipolicy fetch` when online to fill the cache, or use source='sample'",
-            "cache": "run `aipolicy fetch` when online to fill the cache, or use source='sample'",
-            "csv": f"add {one} files to the folder",
-            "sample": "use symbols listed by available_tickers()",
-        }[source]
-        why = "; ".join(got.notes)[:500]
-        raise DataUnavailableError(
-            f"source {source!r}: none of the {many} {', '.join(syms)} could be loaded from {tried}"
-            f"{' (' + why + ')' if why else ''}; {todo}"
-        )
+        raise _none_loaded(source, kind, syms, data_dir, service, got.notes)
     # keep request order
     got.records = {s: got.records[s] for s in syms if s in got.records}
     return got
