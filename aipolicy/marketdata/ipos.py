@@ -144,6 +144,96 @@ def fetch_ipo_calendar(start: str | None = None, end: str | None = None) -> pd.D
     return yf.Calendars(start=start, end=end).get_ipo_info_calendar(limit=100)
 
 
+def _live_calendar(source: str) -> tuple[pd.DataFrame | None, str | None, bool]:
+    """Download yfinance's IPO calendar and write it to the cache.
+
+    Parameters
+    ----------
+    source : {"live", "auto"}
+        ``"live"`` raises on any failure; ``"auto"`` warns (pointing at the caller of
+        :func:`load_ipos`) and goes on.
+
+    Returns
+    -------
+    (DataFrame or None, str or None, bool)
+        The calendar as :data:`IPO_COLUMNS` rows plus ``origin`` (None when nothing came), the
+        cache write's fetch time (ISO, UTC) and whether both the download and the write
+        succeeded. A calendar whose cache write failed under ``"auto"`` is still returned.
+    """
+    from aipolicy.marketdata import cache, reach
+
+    cal = None
+    try:
+        reach.require(reach.YAHOO)  # offline: one line, before any request
+        raw = reach.bounded(fetch_ipo_calendar, reach.Deadline(), "IPO calendar")
+        if raw is not None and len(raw):
+            cal = _calendar_to_rows(raw)
+            fetched_at = cache.write_frame(
+                "yahoo", "IPO_CALENDAR", "na", "na", cal.set_index("first_trade_date")
+            )
+            return cal, fetched_at, True
+    except Exception as exc:  # network, yfinance or parsing failure
+        if source == "live" and isinstance(exc, reach.ServiceUnreachableError):
+            raise
+        if source == "live":
+            raise DataUnavailableError(
+                f"source 'live': the yfinance IPO calendar could not be downloaded ({exc}); "
+                "use source='sample' for the curated table alone"
+            ) from exc
+        offline = isinstance(exc, reach.ServiceUnreachableError)
+        why = exc.reason if offline else type(exc).__name__
+        warnings.warn(
+            f"IPO calendar: Yahoo Finance unreachable ({why}); "
+            "using the cached calendar if there is one",
+            UserWarning,
+            stacklevel=3,  # load_ipos's caller, as when load_ipos warned itself
+        )
+    return cal, None, False
+
+
+def _cached_calendar() -> tuple[pd.DataFrame | None, str | None]:
+    """The IPO calendar from the local cache; an unreadable entry warns and counts as none.
+
+    Returns
+    -------
+    (DataFrame or None, str or None)
+        The calendar as :data:`IPO_COLUMNS` rows plus ``origin`` (None when the cache has
+        none) and when it was fetched (ISO, UTC).
+    """
+    from aipolicy.marketdata import cache
+
+    fetched_at = None
+    try:
+        cached, fetched_at = cache.read_frame("yahoo", "IPO_CALENDAR", "na", "na")
+    except Exception as exc:  # CacheCorruptError included: report and go on
+        warnings.warn(f"IPO calendar: {exc}", UserWarning, stacklevel=3)  # load_ipos's caller
+        cached = None
+    if cached is None:
+        return None, fetched_at
+    return cached.reset_index().rename(columns={"Date": "first_trade_date"}), fetched_at
+
+
+def _append_calendar(table: pd.DataFrame, cal: pd.DataFrame) -> pd.DataFrame:
+    """The curated ``table`` with the calendar's rows for tickers it does not hold appended.
+
+    Parameters
+    ----------
+    table, cal : DataFrame
+        The curated table and the calendar, both :data:`IPO_COLUMNS` plus ``origin``.
+
+    Returns
+    -------
+    DataFrame
+        ``table``'s columns, curated rows first.
+    """
+    import pandas as pd
+
+    extra = cal[~cal["ticker"].isin(table["ticker"])]
+    if len(extra):
+        table = pd.concat([table, extra[table.columns]], ignore_index=True)
+    return table
+
+
 def load_ipos(*, source: str = "sample") -> pd.DataFrame:
     """AI-infrastructure IPOs: the curated table, optionally merged with yfinance's calendar.
 
@@ -161,10 +251,6 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
         One row per IPO, columns :data:`IPO_COLUMNS` plus ``origin``; ``attrs`` carry
         provenance like the price loaders.
     """
-    import pandas as pd
-
-    from aipolicy.marketdata import cache
-
     check_source(source)
     table = read_ipo_table()
     fetched_at = None
@@ -173,48 +259,17 @@ def load_ipos(*, source: str = "sample") -> pd.DataFrame:
     missing: list[str] = []
     cal = None
     if source in ("live", "auto"):
-        from aipolicy.marketdata import reach
-
-        try:
-            reach.require(reach.YAHOO)  # offline: one line, before any request
-            raw = reach.bounded(fetch_ipo_calendar, reach.Deadline(), "IPO calendar")
-            if raw is not None and len(raw):
-                cal = _calendar_to_rows(raw)
-                fetched_at = cache.write_frame(
-                    "yahoo", "IPO_CALENDAR", "na", "na", cal.set_index("first_trade_date")
-                )
-                used = "live"
-        except Exception as exc:  # network, yfinance or parsing failure
-            if source == "live" and isinstance(exc, reach.ServiceUnreachableError):
-                raise
-            if source == "live":
-                raise DataUnavailableError(
-                    f"source 'live': the yfinance IPO calendar could not be downloaded ({exc}); "
-                    "use source='sample' for the curated table alone"
-                ) from exc
-            offline = isinstance(exc, reach.ServiceUnreachableError)
-            why = exc.reason if offline else type(exc).__name__
-            warnings.warn(
-                f"IPO calendar: Yahoo Finance unreachable ({why}); "
-                "using the cached calendar if there is one",
-                UserWarning,
-                stacklevel=2,
-            )
+        cal, fetched_at, came_live = _live_calendar(source)
+        if came_live:
+            used = "live"
     if cal is None and source in ("cache", "auto"):
-        try:
-            cached, fetched_at = cache.read_frame("yahoo", "IPO_CALENDAR", "na", "na")
-        except Exception as exc:  # CacheCorruptError included: report and go on
-            warnings.warn(f"IPO calendar: {exc}", UserWarning, stacklevel=2)
-            cached = None
-        if cached is not None:
-            cal = cached.reset_index().rename(columns={"Date": "first_trade_date"})
+        cal, fetched_at = _cached_calendar()
+        if cal is not None:
             used = "cache"
         else:
             missing.append("IPO_CALENDAR")
     if cal is not None and len(cal):
-        extra = cal[~cal["ticker"].isin(table["ticker"])]
-        if len(extra):
-            table = pd.concat([table, extra[table.columns]], ignore_index=True)
+        table = _append_calendar(table, cal)
         provenance += " + Yahoo Finance IPO calendar via yfinance"
     Provenance(
         source=used,
