@@ -221,7 +221,8 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "selfhost_monthly_usd": sh.monthly_usd, "selfhost_breakdown_usd": dict(sh.breakdown),
         "replicas": sh.replicas, "gpus": sh.gpus, "servers": sh.servers,
         "hybrid_replicas": hy.hybrid_replicas, "hybrid_monthly_usd": hy.hybrid_monthly_usd,
-        "hybrid_selfhost_share": hy.selfhost_share_of_requests, "cheapest": hy.cheapest,
+        "hybrid_selfhost_share": hy.selfhost_share_of_requests,
+        "named_api_split": hy.cheapest,
         "breakeven_reached": be.reached,
         "breakeven_requests_per_day": be.requests_per_day,
         "breakeven_tokens_per_day": be.tokens_per_day,
@@ -236,22 +237,28 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "options": [o.to_dict() for o in options],
         "replica_capacity": replica_capacity(s),
     }
-    if args.draws:
-        from aipolicy.costs.uncertainty import monte_carlo
+    out.update(_choice(s, options, args))
+    return out
 
+
+def _choice(s: Any, options: list[Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The verdict over every option, what would flip it, and with draws P(each is cheapest)."""
+    from aipolicy.costs.compare.verdict import verdict
+    from aipolicy.costs.uncertainty.choice import choice_monte_carlo, verdict_flips
+
+    v = verdict(options)
+    flips = verdict_flips(s, options)
+    out: dict[str, Any] = {"verdict": v.to_dict(), "cheapest": v.key,
+                           "verdict_flips": flips.to_dict(orient="records")}
+    if args.draws:
         try:
-            mc = monte_carlo(s, draws=args.draws, seed=args.seed)
+            mc = choice_monte_carlo(s, options, draws=args.draws, seed=args.seed)
         except InvalidInputError as exc:
             raise flag_error(exc) from None
-        out.update({
-            "draws": args.draws, "seed": args.seed,
-            "p_selfhost_cheaper": mc.p_selfhost_cheaper,
-            "savings_percentiles_usd": {k: float(v) for k, v in
-                                        mc.savings_percentiles.items()},
-            "breakeven_percentiles_requests_per_day": {
-                k: (None if math.isnan(v) else float(v))
-                for k, v in mc.breakeven_percentiles.items()},
-        })
+        out.update({"draws": args.draws, "seed": args.seed, "p_cheapest": mc.p_cheapest,
+                    "monthly_percentiles_usd": {
+                        k: {q: (None if math.isnan(x) else x) for q, x in row.items()}
+                        for k, row in mc.percentiles.to_dict(orient="index").items()}})
     return out
 
 
@@ -301,10 +308,41 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
-def _cheapest_option(options: list[dict[str, Any]]) -> str:
-    priced = [o for o in options if o["monthly_usd"] is not None]
-    best = min(priced, key=lambda o: o["monthly_usd"])
-    return f"{best['label']} at {best['monthly_usd']:,.0f} USD/month"
+def verdict_line(r: dict[str, Any]) -> str:
+    """The first result line: the cheapest option meeting quality and latency, and its margin."""
+    v = r["verdict"]
+    text = f"verdict: {v['label']} at {v['monthly_usd']:,.0f} USD/month"
+    if v["runner_up_label"] is not None:
+        text += (f", {v['margin_usd']:,.0f} USD/month ({v['margin_pct']:.0%}) less than the "
+                 f"runner-up, {v['runner_up_label']} at {v['runner_up_monthly_usd']:,.0f}")
+    return text + f" (decided by {v['decided_by']})"
+
+
+def _checks(o: dict[str, Any]) -> str:
+    word = {True: "ok", False: "FAILS", None: "-"}
+    return f"{word[o['quality_ok']]}/{word[o['latency_ok']]}"
+
+
+def _verdict_lines(r: dict[str, Any]) -> list[str]:
+    """The verdict's basis, what is excluded, what would flip it, and its Monte Carlo."""
+    v = r["verdict"]
+    lines = [f"basis: {v['reason']}"]
+    by_key = {o["key"]: o for o in r["options"]}
+    for key, why in v["excluded"].items():
+        if by_key[key]["kind"] != "hybrid" or not by_key[key]["same_as"]:
+            lines.append(f"  left out: {by_key[key]['label']}: {why}")
+    flips = r.get("verdict_flips") or []
+    if flips:
+        lines.append("would flip it: " + "; ".join(
+            f"{f['parameter']} at its {f['end']} -> {f['cheapest_label']} "
+            f"({f['monthly_usd']:,.0f} vs {f['verdict_monthly_usd']:,.0f})" for f in flips))
+    else:
+        lines.append("robust: no single uncertain input at its low or high end changes it")
+    if "p_cheapest" in r:
+        ranked = sorted(r["p_cheapest"].items(), key=lambda kv: -kv[1])
+        lines.append(f"Monte Carlo ({r['draws']:,} draws, seed {r['seed']}): P(cheapest) "
+                     + ", ".join(f"{by_key[k]['label']} {p:.1%}" for k, p in ranked if p > 0))
+    return lines
 
 
 def _price_date(as_of: str, note: str) -> str:
@@ -333,6 +371,7 @@ def render(r: dict[str, Any]) -> str:
     basis = r.get("throughput_basis", "measured")
     est = " (given with --throughput)" if basis == "given" else f" ({basis})"
     lines = [
+        verdict_line(r),
         f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
         f"{r['gpu']} ({r['acquisition']})",
         f"workload: {r['requests_per_day']:,.0f} requests/day, {r['input_tokens']:,.0f} in / "
@@ -343,21 +382,22 @@ def render(r: dict[str, Any]) -> str:
         + (f"latency target {r['replica_capacity']['slo']}" if r["replica_capacity"]["slo"]
            else "no latency target") + ")",
         "",
-        f"{'every option':<58}{'USD/month':>11}{'USD/1M tok':>11}  quality    fleet",
+        f"{'every option':<58}{'USD/month':>11}{'USD/1M tok':>11}  quality   q/latency  fleet",
         *[f"{o['label'][:57]:<58}{_usd11(o['monthly_usd'])}{_per(o['usd_per_mtok'])}  "
-          f"{o['quality'].split(' ')[0]:<9}  {o['fleet']}" for o in r["options"]],
+          f"{o['quality'].split(' ')[0]:<9} {_checks(o):<10} {o['fleet']}" for o in r["options"]],
         "",
-        f"cheapest: {r['cheapest']} (API {r['api_model']} vs self-hosting {r['open_model']} "
-        f"({r['acquisition']}) and their hybrid); cheapest of every option: "
-        f"{_cheapest_option(r['options'])}",
+        *_verdict_lines(r),
         "",
     ]
-    if r["breakeven_reached"]:
-        lines.append(f"break-even: {r['breakeven_requests_per_day']:,.0f} requests/day = "
-                     f"{r['breakeven_tokens_per_day'] / 1e6:,.1f}M tokens/day = "
-                     f"{r['breakeven_tokens_per_month'] / 1e9:,.2f}B tokens/month")
-    else:
-        lines.append(f"break-even: {r['breakeven_message']}")
+    v = r["verdict"]
+    if v["breakeven_against"] is not None:
+        be = v["breakeven_requests_per_day"]
+        against = next(o["label"] for o in r["options"] if o["key"] == v["breakeven_against"])
+        lines.append(f"break-even of self-hosting ({r['acquisition']}) against the cheapest "
+                     f"per-token option, {against}: " + (
+                         "not reached within 1,000x this volume" if be is None else
+                         f"{be:,.0f} requests/day = {v['breakeven_tokens_per_day'] / 1e6:,.1f}M "
+                         "tokens/day"))
     lines.append(f"break-even of self-hosting ({r['acquisition']}) against each API option:")
     for o in r["options"]:
         if o["key"] in ("api", "api_match", "hosted") and o["monthly_usd"] is not None:
@@ -371,12 +411,6 @@ def render(r: dict[str, Any]) -> str:
         if o.get("price_source"):
             lines.append(f"  {o['label']}: {_price_date(o['price_as_of'], o['price_note'])}")
     lines += [f"warning: {w}" for w in r.get("warnings", [])]
-    if "p_selfhost_cheaper" in r:
-        sp = r["savings_percentiles_usd"]
-        lines.append(f"Monte Carlo ({r['draws']:,} draws, seed {r['seed']}): P(self-host "
-                     f"cheaper) = {r['p_selfhost_cheaper']:.1%}; monthly saving of "
-                     f"self-hosting p5 / p50 / p95 = {sp['p5']:,.0f} / {sp['p50']:,.0f} / "
-                     f"{sp['p95']:,.0f} USD")
     return "\n".join(lines)
 
 

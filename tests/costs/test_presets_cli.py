@@ -52,9 +52,11 @@ def test_cli_json(capsys):
     assert rc == 0
     for key in ("breakeven_requests_per_day", "breakeven_tokens_per_day", "api_monthly_usd",
                 "selfhost_monthly_usd", "replicas", "hybrid_replicas", "hybrid_monthly_usd",
-                "cheapest", "p_selfhost_cheaper"):
+                "cheapest", "verdict", "p_cheapest", "named_api_split"):
         assert key in out
-    assert out["cheapest"] in ("selfhost", "hybrid")
+    assert out["named_api_split"] in ("selfhost", "hybrid")
+    assert out["cheapest"] == out["verdict"]["key"]
+    assert sum(out["p_cheapest"].values()) == pytest.approx(1.0)
     assert out["hybrid_monthly_usd"] <= min(out["api_monthly_usd"], out["selfhost_monthly_usd"])
 
 
@@ -75,7 +77,7 @@ def test_cli_overrides_and_table(capsys):
     assert out["replicas"] == 1 and out["selfhost_monthly_usd"] == pytest.approx(730.0)
     main(["breakeven", "--preset", "startup"])
     text = capsys.readouterr().out
-    assert "break-even" in text and "cheapest: api" in text
+    assert "break-even" in text and text.startswith("verdict: ")
 
 
 @pytest.mark.parametrize("flag,value", [

@@ -103,7 +103,7 @@ def test_redundancy_never_lowers_cost(volume, r1, r2):
 def test_every_option_side_by_side():
     mid = scenario_from_preset("midmarket")
     opts = {o.key: o for o in compare_all(mid)}
-    assert set(opts) == {"api", "api_match", "hosted", "rent", "buy", "hybrid"}
+    assert set(opts) == {"api", "api_match", "hosted", "rent", "buy", "hybrid", "hybrid_match"}
     # the hosted option is the cheapest provider of the same weights for this shape
     table = hosted_options("llama-3.3-70b", input_tokens=1500, output_tokens=400,
                            cached_share=0.2)

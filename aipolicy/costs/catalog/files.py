@@ -43,6 +43,7 @@ CATALOG_FILES: dict[str, str] = {
     "cost_defaults": "cost_defaults.csv",
     "quality": "quality.csv",
     "latency_sweeps": "latency_sweeps.csv",
+    "api_latency": "api_latency.csv",
 }
 
 _NUMERIC: dict[str, tuple[str, ...]] = {
@@ -58,6 +59,7 @@ _NUMERIC: dict[str, tuple[str, ...]] = {
                 "style_ci_high"),
     "latency_sweeps": ("tp", "input_tokens", "output_tokens", "concurrency", "qps", "req_s",
                        "output_tok_s", "itl_ms", "tok_s_per_user", "ttft_ms"),
+    "api_latency": ("output_tokens_per_s", "ttft_s"),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "hosted_models": ("model", "provider", "model_ref"),
@@ -71,6 +73,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "quality": ("model", "kind", "arena_key"),
     "latency_sweeps": ("model", "gpu", "tp", "input_tokens", "output_tokens", "sweep",
                        "tok_s_per_user"),
+    "api_latency": ("model", "provider"),
 }
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -27,7 +27,7 @@ from aipolicy.costs.compare.selfhost import selfhost_components
 from aipolicy.costs.compare.workload import DAYS_PER_MONTH, effective_profile
 from aipolicy.errors import InvalidInputError
 
-__all__ = ["HybridResult", "hybrid_split", "hybrid_table", "hybrid_totals", "optimise_hybrid"]
+__all__ = ["HybridResult", "best_split_draws", "hybrid_split", "hybrid_table", "hybrid_totals", "optimise_hybrid"]
 
 ArrayLike = float | np.ndarray
 
@@ -192,3 +192,47 @@ def optimise_hybrid(scenario: Scenario, *, tables: bool = True) -> HybridResult:
         selfhost_share_of_requests=float(best["selfhost_share_of_requests"]),
         cheapest=cheapest, table=t if tables else None,
         hourly=hybrid_split(scenario, k) if tables else None)
+
+
+def best_split_draws(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
+                     profile: Sequence[float]) -> dict[str, np.ndarray]:
+    """The best hybrid split for each of n parameter draws (1-D arrays or scalars in ``p``).
+
+    For every ``k`` from 0 to the largest full fleet among the draws, the monthly cost with at
+    most ``k`` replicas self-hosted and the overflow on the API (as :func:`hybrid_totals`, but
+    with the batch share, capacity and prices varying by draw); the minimum over ``k`` is kept
+    draw by draw (the first ``k`` on ties).
+
+    Returns
+    -------
+    dict
+        ``total_usd`` (USD per month at the best ``k``), ``k`` (best self-hosted replicas),
+        ``full_replicas`` (the all-self-host fleet), arrays of shape ``(n,)``.
+    """
+    full = selfhost_components(p, acquisition, rent_mode, profile)
+    big = np.atleast_1d(np.asarray(full["replicas"], dtype=float))
+    k_max = int(np.max(big))
+    if k_max > _MAX_K:
+        raise InvalidInputError(f"the all-self-host fleet needs {k_max} replicas; the hybrid "
+                                f"search stops at {_MAX_K}")
+    avg, _ = growth_of(p)
+    prof = effective_profile(profile, p.get("batch_share", 0.0))  # (24,) or (24, n)
+    prof = prof if prof.ndim == 2 else prof[:, None]
+    demand = np.asarray(p["requests_per_day"] * avg, dtype=float) * prof / 24.0  # (24, n)
+    floor = 1e-9 * np.maximum(demand.sum(axis=0), 1.0)
+    cap_hour = np.asarray(full["capacity_rps"], dtype=float) * 3600.0
+    api = api_monthly_components(p)
+    overhead = np.asarray(api["staff_usd"] + api["implementation_usd"], dtype=float)
+    best = np.full(big.shape, np.inf)
+    best_k = np.zeros(big.shape)
+    for k in range(k_max + 1):
+        served = np.minimum(demand, k * cap_hour)
+        over = (demand - served).sum(axis=0)
+        over = np.where(over <= floor, 0.0, over) * DAYS_PER_MONTH
+        sh = selfhost_components(p, acquisition, rent_mode, profile, replicas_cap=float(k))
+        total = (np.asarray(sh["total_usd"], dtype=float) + api["per_request_usd"] * over
+                 + np.where((over > 0) | (k == 0), overhead, 0.0))
+        better = total < best
+        best = np.where(better, total, best)
+        best_k = np.where(better, float(k), best_k)
+    return {"total_usd": best, "k": best_k, "full_replicas": big}

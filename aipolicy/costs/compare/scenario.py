@@ -290,7 +290,7 @@ def build_scenario(
     _check_field_names(given)
     if acquisition not in ("rent", "buy"):
         raise _bad("acquisition", acquisition, f"must be 'rent' or 'buy', got {acquisition!r}")
-    catalog.open_model(open_model)
+    spec = catalog.open_model(open_model)
     catalog.gpu_spec(gpu)
     in_tok = float(given.get("input_tokens", input_tokens))
     out_tok = float(given.get("output_tokens", output_tokens))
@@ -299,6 +299,7 @@ def build_scenario(
         if not (math.isfinite(v) and 0 <= v <= UPPER_BOUNDS[key]):
             raise _bad(key, v, f"must be between 0 and {UPPER_BOUNDS[key]:g} "
                                f"({FIELD_UNITS[key]}), got {v:g}")
+    check_context(open_model, spec.context_tokens, in_tok, out_tok)
 
     entries: Entries = workload_entries(requests_per_day, input_tokens, output_tokens,
                                         load_profile)
@@ -321,6 +322,22 @@ def build_scenario(
     return Scenario(name=name, api_model=api_model, open_model=open_model, gpu=gpu,
                     acquisition=acquisition, as_of=day.isoformat(),
                     provenance={k: p for k, (_, p) in entries.items()}, **values)
+
+
+def check_context(open_model: str, context: Any, in_tok: float, out_tok: float) -> None:
+    """Refuse a request longer than the model's context window (input + output tokens).
+
+    ``context`` is the catalog's ``context_tokens`` figure (None: the catalog has none, and
+    nothing is checked). The error names ``input_tokens`` and the window with its source.
+    """
+    if context is None:
+        return
+    window = float(context.value)
+    if in_tok + out_tok > window:
+        raise _bad("input_tokens", in_tok,
+                   f"{in_tok:,.0f} + {out_tok:,.0f} output tokens exceed {open_model}'s context "
+                   f"window of {window:,.0f} tokens ({context.source}); no engine can serve "
+                   "such a request: shorten it or pick a model with a longer window")
 
 
 def _slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,

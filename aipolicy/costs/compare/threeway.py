@@ -34,7 +34,8 @@ from aipolicy.costs.compare.scenario import Scenario
 from aipolicy.costs.compare.selfhost import planned_share, selfhost_monthly, with_acquisition
 from aipolicy.errors import AipolicyError
 
-__all__ = ["Option", "best_proprietary_match", "compare_all", "late_price_warnings",
+__all__ = ["Option", "best_proprietary_match", "cheapest_equal_quality", "compare_all",
+           "late_price_warnings",
            "options_frame",
            "replica_capacity", "with_api_model"]
 
@@ -65,6 +66,18 @@ class Option:
     price_source: str = ""
     price_as_of: str = ""
     price_note: str = ""
+    #: ``per_token``, ``selfhost`` or ``hybrid``.
+    kind: str = ""
+    #: Meets the quality floor (rated at least as good as the open model)? None: not rated.
+    quality_ok: bool | None = None
+    quality_note: str = ""
+    #: Meets the latency target? None: not checked (no public figure) or no target.
+    latency_ok: bool | None = None
+    latency_note: str = ""
+    #: A hybrid whose best split self-hosts 100% (``rent``/``buy``) or 0% (``per_token``).
+    same_as: str = ""
+    #: A hybrid's per-token partner (model slug).
+    partner: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN as None)."""
@@ -174,68 +187,131 @@ def _server_name(scenario: Scenario) -> str:
 
 
 def compare_all(scenario: Scenario) -> list[Option]:
-    """Every option for the scenario (see the module docstring), in a fixed order."""
+    """Every option for the scenario (see the module docstring), in a fixed order.
+
+    Each option says whether it meets the quality floor (``quality_ok``) and the latency
+    target (``latency_ok``); :func:`aipolicy.costs.compare.verdict.verdict` picks from them.
+    """
+    tokens = scenario.workload.tokens_per_month
+    per_mtok = (lambda usd: usd / tokens * 1e6) if tokens > 0 else (lambda usd: math.nan)
+    out = _per_token_options(scenario, per_mtok)
+    cap = replica_capacity(scenario)
+    for mode, label in (("rent", "self-host, rented GPUs"), ("buy", "self-host, bought GPUs")):
+        out.append(_selfhost_option(scenario, mode, label, cap, per_mtok))
+    out.append(_hybrid_option(scenario, "hybrid", scenario, cap, per_mtok))
+    partner = cheapest_equal_quality(out)
+    if partner is not None and partner.model != scenario.api_model:
+        out.append(_hybrid_option(scenario, "hybrid_match",
+                                  with_api_model(scenario, partner.model), cap, per_mtok))
+    return out
+
+
+def _per_token_options(scenario: Scenario, per_mtok: Any) -> list[Option]:
+    """The named API, the cheapest proprietary API at least as good, the hosted open weights."""
     from aipolicy.costs.catalog.hosted import cheapest_hosted
     from aipolicy.costs.catalog.quality import quality
 
-    tokens = scenario.workload.tokens_per_month
-    per_mtok = (lambda usd: usd / tokens * 1e6) if tokens > 0 else (lambda usd: math.nan)
-    out: list[Option] = []
-
-    def api_option(key: str, label: str, s: Scenario, quality_of: str, note: str) -> None:
-        cost = api_monthly(s).monthly_usd
-        be = breakeven(s)
-        price = s.provenance.get("api_input_per_mtok_usd")
-        out.append(Option(key, label, s.api_model, cost, per_mtok(cost),
-                          quality(quality_of).label, breakeven_requests_per_day=be.requests_per_day,
-                          breakeven_tokens_per_day=be.tokens_per_day, note=note,
-                          price_source=price.source if price else "",
-                          price_as_of=price.as_of if price else "",
-                          price_note=price.note if price else ""))
-
     named = scenario.api_model
-    api_option("api", f"API: {named}", scenario, named.split("@", 1)[0],
-               "the API model the scenario names")
+    out = [_api_option("api", f"API: {named}", scenario, per_mtok,
+                       "the API model the scenario names")]
     match = best_proprietary_match(scenario)
     if match is not None and match != named:
-        gap = _gap_text(match, scenario.open_model)
-        api_option("api_match", f"API: {match} (cheapest at least as good)",
-                   with_api_model(scenario, match), match,
-                   f"cheapest proprietary model rated at least as good as "
-                   f"{scenario.open_model}{gap}")
+        out.append(_api_option(
+            "api_match", f"API: {match} (cheapest at least as good)",
+            with_api_model(scenario, match), per_mtok,
+            f"cheapest proprietary model rated at least as good as {scenario.open_model}"
+            f"{_gap_text(match, scenario.open_model)}"))
     try:
         hosted = cheapest_hosted(scenario.open_model, input_tokens=scenario.input_tokens,
                                  output_tokens=scenario.output_tokens,
                                  cached_share=scenario.cached_input_share,
                                  as_of=scenario_day(scenario))
-        api_option("hosted", f"hosted open weights: {hosted.model}",
-                   with_api_model(scenario, hosted.model), scenario.open_model,
-                   f"the same weights per token; cheapest of the catalog's providers "
-                   f"({hosted.source}, {hosted.as_of})")
+        out.append(_api_option(
+            "hosted", f"hosted open weights: {hosted.model}", with_api_model(scenario, hosted.model),
+            per_mtok, f"the same weights per token; cheapest of the catalog's providers "
+                      f"({hosted.source}, {hosted.as_of})"))
     except AipolicyError as exc:
         out.append(Option("hosted", "hosted open weights", scenario.open_model, math.nan,
                           math.nan, quality(scenario.open_model).label, note=str(exc)))
-    cap = replica_capacity(scenario)
-    for mode, label in (("rent", "self-host, rented GPUs"), ("buy", "self-host, bought GPUs")):
-        try:
-            s = with_acquisition(scenario, mode)
-            r = selfhost_monthly(s)
-        except AipolicyError as exc:
-            out.append(Option(mode, label, scenario.open_model, math.nan, math.nan,
-                              quality(scenario.open_model).label, note=str(exc)))
-            continue
-        out.append(Option(mode, label, scenario.open_model, r.monthly_usd,
-                          per_mtok(r.monthly_usd), quality(scenario.open_model).label,
-                          fleet=_fleet(r, s), capacity_basis=cap["basis"]))
-    hyb = optimise_hybrid(scenario, tables=False)
-    out.append(Option("hybrid", f"hybrid ({scenario.acquisition}) with {named}",
-                      scenario.open_model, hyb.hybrid_monthly_usd,
-                      per_mtok(hyb.hybrid_monthly_usd), quality(scenario.open_model).label,
-                      fleet=f"{hyb.hybrid_replicas} replica(s) self-hosted, "
-                            f"{hyb.selfhost_share_of_requests:.0%} of requests",
-                      capacity_basis=cap["basis"],
-                      note="the API takes the overflow and covers failures"))
     return out
+
+
+def _api_option(key: str, label: str, s: Scenario, per_mtok: Any, note: str) -> Option:
+    """A per-token option priced with ``s``'s API prices, with its break-even and checks."""
+    from aipolicy.costs.catalog.quality import quality
+    from aipolicy.costs.compare.eligibility import latency_check, quality_check
+
+    cost = api_monthly(s).monthly_usd
+    be = breakeven(s)
+    price = s.provenance.get("api_input_per_mtok_usd")
+    q_ok, q_note = quality_check(s.api_model, s.open_model)
+    l_ok, l_note = latency_check(s.api_model, s)
+    return Option(key, label, s.api_model, cost, per_mtok(cost),
+                  quality(s.api_model.split("@", 1)[0] if key != "hosted" else s.open_model).label,
+                  breakeven_requests_per_day=be.requests_per_day,
+                  breakeven_tokens_per_day=be.tokens_per_day, note=note,
+                  price_source=price.source if price else "",
+                  price_as_of=price.as_of if price else "",
+                  price_note=price.note if price else "", kind="per_token",
+                  quality_ok=q_ok, quality_note=q_note, latency_ok=l_ok, latency_note=l_note)
+
+
+def _selfhost_option(scenario: Scenario, mode: str, label: str, cap: dict[str, Any],
+                     per_mtok: Any) -> Option:
+    """Self-hosting the open weights on rented or bought GPUs (NaN with the reason if unpriced)."""
+    from aipolicy.costs.catalog.quality import quality
+    from aipolicy.costs.compare.eligibility import selfhost_latency
+
+    q = quality(scenario.open_model).label
+    l_ok, l_note = selfhost_latency(cap)
+    try:
+        s = with_acquisition(scenario, mode)
+        r = selfhost_monthly(s)
+    except AipolicyError as exc:
+        return Option(mode, label, scenario.open_model, math.nan, math.nan, q, note=str(exc),
+                      kind="selfhost", quality_ok=True, quality_note="the open weights")
+    return Option(mode, label, scenario.open_model, r.monthly_usd, per_mtok(r.monthly_usd), q,
+                  fleet=_fleet(r, s), capacity_basis=cap["basis"], kind="selfhost",
+                  quality_ok=True, quality_note="the open weights", latency_ok=l_ok,
+                  latency_note=l_note)
+
+
+def _hybrid_option(scenario: Scenario, key: str, partner: Scenario, cap: dict[str, Any],
+                   per_mtok: Any) -> Option:
+    """Self-host the base load in the scenario's mode, send the overflow to ``partner``'s API.
+
+    A best split that self-hosts nothing or everything is not a hybrid: the option says which
+    pure option it is (``same_as``) and the verdict leaves it out.
+    """
+    from aipolicy.costs.catalog.quality import quality
+    from aipolicy.costs.compare.eligibility import latency_check, quality_check, selfhost_latency
+
+    hyb = optimise_hybrid(partner, tables=False)
+    share = hyb.selfhost_share_of_requests
+    same = ("" if hyb.cheapest == "hybrid" else
+            scenario.acquisition if hyb.cheapest == "selfhost" else "per_token")
+    q_ok, q_note = quality_check(partner.api_model, scenario.open_model)
+    checks = [selfhost_latency(cap), latency_check(partner.api_model, partner)]
+    l_ok = (False if any(ok is False for ok, _ in checks)
+            else None if any(ok is None for ok, _ in checks) else True)
+    pct = f"{share:.0%}" if 0.01 <= share <= 0.99 else f"{share:.1%}"
+    what = {"": f"{hyb.hybrid_replicas} replica(s) self-hosted, {pct} of requests",
+            scenario.acquisition: f"self-hosts 100%: the same as self-hosting ({scenario.acquisition})",
+            "per_token": f"self-hosts 0%: the same as {partner.api_model} alone"}[same]
+    return Option(key, f"hybrid ({scenario.acquisition}) with {partner.api_model}",
+                  scenario.open_model, hyb.hybrid_monthly_usd, per_mtok(hyb.hybrid_monthly_usd),
+                  quality(scenario.open_model).label, fleet=what, capacity_basis=cap["basis"],
+                  note=f"{partner.api_model} takes the overflow and covers failures",
+                  kind="hybrid", quality_ok=q_ok, quality_note=q_note, latency_ok=l_ok,
+                  latency_note="; ".join(n for _, n in checks if n), same_as=same,
+                  partner=partner.api_model)
+
+
+def cheapest_equal_quality(options: list[Option]) -> Option | None:
+    """The cheapest priced per-token option that meets the quality floor (None: none does)."""
+    ok = [o for o in options if o.kind == "per_token" and o.quality_ok
+          and math.isfinite(o.monthly_usd)]
+    return min(ok, key=lambda o: o.monthly_usd) if ok else None
 
 
 def late_price_warnings(options: list[Option], as_of: str | dt.date) -> list[str]:
