@@ -310,12 +310,7 @@ def _json_ready(value: Any) -> Any:
 
 def verdict_line(r: dict[str, Any]) -> str:
     """The first result line: the cheapest option meeting quality and latency, and its margin."""
-    v = r["verdict"]
-    text = f"verdict: {v['label']} at {v['monthly_usd']:,.0f} USD/month"
-    if v["runner_up_label"] is not None:
-        text += (f", {v['margin_usd']:,.0f} USD/month ({v['margin_pct']:.0%}) less than the "
-                 f"runner-up, {v['runner_up_label']} at {v['runner_up_monthly_usd']:,.0f}")
-    return text + f" (decided by {v['decided_by']})"
+    return f"verdict: {r['verdict']['sentence']}"
 
 
 def _checks(o: dict[str, Any]) -> str:

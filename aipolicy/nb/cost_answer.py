@@ -72,20 +72,6 @@ def breakeven_sentence(option: Any, scenario: Any) -> str:
             f"({option.breakeven_requests_per_day:,.0f} requests/day), {where}.")
 
 
-def cheapest_sentence(options: Sequence[Any]) -> str:
-    """Which option is cheapest, and by how much it beats the next one."""
-    ranked = priced(options)
-    best = ranked[0]
-    text = f"Cheapest: {option_name(best)}, {fmt_usd(best.monthly_usd)}/month"
-    others = [o for o in ranked[1:] if o.monthly_usd > best.monthly_usd]
-    if others:
-        nxt = others[0]
-        gap = nxt.monthly_usd - best.monthly_usd
-        text += (f", {fmt_usd(gap)}/month ({gap / nxt.monthly_usd:.0%}) less than the next, "
-                 f"{option_name(nxt)} ({fmt_usd(nxt.monthly_usd)}/month)")
-    return text + "."
-
-
 def selfhost_sentence(options: Sequence[Any]) -> str:
     """Where self-hosting stands against the cheapest per-token option."""
     by_key = {o.key: o for o in options}
@@ -105,30 +91,54 @@ def selfhost_sentence(options: Sequence[Any]) -> str:
             f"cheapest per-token option, {option_name(best_token)}.")
 
 
-def probability_sentence(p: float | None, draws: int, scenario: Any) -> str:
-    """P(self-hosting cheaper than the preset's API) from the Monte Carlo, in words."""
-    if p is None:
+def verdict_headline(verdict: Any) -> str:
+    """The headline notebooks 01 and 02 open with: the one verdict, as the command line says it."""
+    return f"Cheapest at the quality floor and the latency target: {verdict.sentence()}."
+
+
+def probability_sentence(choice: Any | None, options: Sequence[Any]) -> str:
+    """P(each option is the cheapest) from the Monte Carlo over every option, in words."""
+    if choice is None:
         return "Monte Carlo skipped (draws = 0): no probability."
-    return (f"Self-hosting ({scenario.acquisition}) is cheaper than the API "
-            f"{scenario.api_model} in {share_text(p)} of {draws:,} Monte Carlo draws of the uncertain "
-            "inputs (the ranges are assumptions, listed below).")
+    labels = {o.key: option_name(o) for o in options}
+    ranked = sorted(((p, k) for k, p in choice.p_cheapest.items() if p > 0), reverse=True)
+    parts = [f"{labels.get(k, k)} in {share_text(p)}" for p, k in ranked]
+    return (f"Cheapest in {choice.draws:,} Monte Carlo draws of every option's uncertain inputs "
+            f"(ranges are assumptions, listed below): {'; '.join(parts)}.")
+
+
+def flips_sentence(flips: Any) -> str:
+    """Which single input, at its low or high end, would change the verdict."""
+    if flips is None or len(flips) == 0:
+        return "No single uncertain input at its low or high end changes the verdict."
+    parts = [f"{r.parameter} at its {r.end} end ({r.cheapest_label} would cost "
+             f"{fmt_usd(r.monthly_usd)}/month against {fmt_usd(r.verdict_monthly_usd)})"
+             for r in flips.itertuples()]
+    return "The verdict would change with " + "; ".join(parts) + "."
 
 
 def build_vs_buy_answer(scenario: Any, preset: str, preset_title: str, options: Sequence[Any],
-                        p_selfhost: float | None, draws: int) -> Answer:
-    """Notebook 01's answer: the cheapest way to serve the workload and every break-even."""
+                        choice: Any | None, flips: Any = None) -> Answer:
+    """Notebook 01's answer: the one verdict, how sure it is, and every break-even.
+
+    ``choice`` is :func:`aipolicy.costs.uncertainty.choice.choice_monte_carlo`'s result (None:
+    no draws); ``flips`` :func:`~aipolicy.costs.uncertainty.choice.verdict_flips`'s table.
+    """
+    from aipolicy.costs.compare.verdict import verdict
+
+    v = verdict(options)
     points = [selfhost_sentence(options)]
     points += [breakeven_sentence(o, scenario) for o in options if o.key in API_KEYS
                and math.isfinite(o.monthly_usd)]
-    points.append(probability_sentence(p_selfhost, draws, scenario))
+    points += [probability_sentence(choice, options), flips_sentence(flips)]
     return Answer(
         question="Self-host an open-weight model, or pay per token, for this workload?",
         context=workload_context(scenario, preset, preset_title),
-        headline=cheapest_sentence(options),
+        headline=verdict_headline(v),
         points=[p for p in points if p],
-        caveat=("quality differs between options (LMArena ratings in the table below); "
-                "API prices are list prices from the genai-prices snapshot, each with its "
-                "date in the price table."),
+        caveat=(f"{v.reason}. Quality is the LMArena rating (table below); API prices are "
+                "list prices from the genai-prices snapshot, each with its date in the price "
+                "table."),
     )
 
 
@@ -141,22 +151,28 @@ def hybrid_investment_answer(scenario: Any, preset: str, preset_title: str, hybr
     (None: not within the horizon), ``capex_usd`` and ``p_buy_cheaper`` (or None), or is None
     when buying cannot be priced.
     """
+    from aipolicy.costs.compare.verdict import verdict
+
     k, n = hybrid.hybrid_replicas, hybrid.selfhost_replicas
     if hybrid.cheapest == "hybrid":
-        headline = (f"Best split: self-host {k} of {n} replicas "
-                    f"({share_text(hybrid.selfhost_share_of_requests)} of requests) and send the rest "
-                    f"to {scenario.api_model}: {fmt_usd(hybrid.hybrid_monthly_usd)}/month, "
-                    f"against {fmt_usd(hybrid.api_monthly_usd)} all-API and "
-                    f"{fmt_usd(hybrid.selfhost_monthly_usd)} all self-hosted.")
+        split = (f"Best split with {scenario.api_model}: self-host {k} of {n} replicas "
+                 f"({share_text(hybrid.selfhost_share_of_requests)} of requests) and send the "
+                 f"rest to it: {fmt_usd(hybrid.hybrid_monthly_usd)}/month, against "
+                 f"{fmt_usd(hybrid.api_monthly_usd)} all-API and "
+                 f"{fmt_usd(hybrid.selfhost_monthly_usd)} all self-hosted.")
     elif k == 0:
-        headline = (f"No split pays: all-API ({scenario.api_model}) at "
-                    f"{fmt_usd(hybrid.api_monthly_usd)}/month is cheapest; self-hosting the "
-                    f"whole load would cost {fmt_usd(hybrid.selfhost_monthly_usd)}/month.")
+        split = (f"No split with {scenario.api_model} pays: all-API at "
+                 f"{fmt_usd(hybrid.api_monthly_usd)}/month beats self-hosting any part "
+                 f"(the whole load: {fmt_usd(hybrid.selfhost_monthly_usd)}/month).")
     else:
-        headline = (f"Self-host everything: all {n} replicas at "
-                    f"{fmt_usd(hybrid.selfhost_monthly_usd)}/month, against "
-                    f"{fmt_usd(hybrid.api_monthly_usd)}/month all-API.")
-    points = []
+        split = (f"Against {scenario.api_model}, self-host everything: all {n} replicas at "
+                 f"{fmt_usd(hybrid.selfhost_monthly_usd)}/month, against "
+                 f"{fmt_usd(hybrid.api_monthly_usd)}/month all-API.")
+    match = next((o for o in options if o.key == "hybrid_match"), None)
+    points = [split]
+    if match is not None:
+        points.append(f"Split with the cheapest per-token option of equal quality, "
+                      f"{match.partner}: {match.fleet} ({fmt_usd(match.monthly_usd)}/month).")
     if investment is None:
         points.append("Buying the servers cannot be priced for this choice of GPU.")
     else:
@@ -178,16 +194,13 @@ def hybrid_investment_answer(scenario: Any, preset: str, preset_title: str, hybr
         if investment.get("p_buy_cheaper") is not None:
             points.append(f"Owning is cheaper per month than the API in "
                           f"{share_text(investment['p_buy_cheaper'])} of the Monte Carlo draws.")
-    if options:
-        points.append(cheapest_sentence(options).replace("Cheapest:", "Cheapest of every "
-                                                         "option:", 1))
     return Answer(
         question=("Which share of the workload should run on owned or rented GPUs, and is "
                   "buying the servers a good capital investment?"),
         context=workload_context(scenario, preset, preset_title),
-        headline=headline,
+        headline=verdict_headline(verdict(options)),
         points=points,
         caveat=("this is capital budgeting for the buyer of the servers, not a view of the "
-                "chip stocks (notebooks 03-06); the compared API is one list price "
-                f"({scenario.api_model}), while the every-option table shows cheaper ones."),
+                "chip stocks (notebooks 03-06); the split and the capital project are priced "
+                f"against the API the preset names ({scenario.api_model})."),
     )

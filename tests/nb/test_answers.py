@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
+from aipolicy.costs.compare.threeway import Option
+from aipolicy.costs.uncertainty.choice import ChoiceResult
 from aipolicy.nb import cost_answer as ca
 from aipolicy.nb import market_answer as ma
 
 
 def _opt(key, label, model, usd, be_tok=None, be_req=None, fleet=""):
-    return SimpleNamespace(key=key, label=label, model=model, monthly_usd=usd,
-                           breakeven_tokens_per_day=be_tok, breakeven_requests_per_day=be_req,
-                           fleet=fleet)
+    kind = "selfhost" if key in ("rent", "buy") else "per_token"
+    return Option(key, label, model, usd, math.nan, "", fleet=fleet,
+                  breakeven_requests_per_day=be_req, breakeven_tokens_per_day=be_tok,
+                  kind=kind, quality_ok=True)
 
 
 SCEN = SimpleNamespace(acquisition="rent", api_model="gpt-4o", open_model="llama-3.3-70b",
@@ -28,11 +31,13 @@ OPTIONS = [
 ]
 
 
-def test_cheapest_sentence_names_the_gap_to_the_next_option():
-    text = ca.cheapest_sentence(OPTIONS)
-    assert text == ("Cheapest: llama-3.3-70b hosted by novita (per token), $1,758/month, $97/month "
-                    "(5%) less than the next, gpt-4o-mini (cheapest proprietary API rated at "
-                    "least as good) ($1,855/month).")
+def test_verdict_headline_names_the_gap_to_the_runner_up():
+    from aipolicy.costs.compare.verdict import verdict
+
+    text = ca.verdict_headline(verdict(OPTIONS))
+    assert text == ("Cheapest at the quality floor and the latency target: hosted at 1,758 "
+                    "USD/month, 97 USD/month (5%) less than the runner-up, API: gpt-4o-mini at "
+                    "1,855 (decided by price).")
 
 
 def test_breakeven_sentences_above_below_and_never():
@@ -55,13 +60,20 @@ def test_share_text_never_rounds_a_small_probability_to_zero():
 
 
 def test_build_vs_buy_answer_lists_every_api_break_even_and_the_probability():
-    a = ca.build_vs_buy_answer(SCEN, "midmarket", "Mid-market", OPTIONS, 0.001, 20_000)
+    choice = ChoiceResult(p_cheapest={"hosted": 0.999, "api_match": 0.001}, percentiles=None,
+                          samples=None, inputs=None, draws=20_000, seed=0)
+    a = ca.build_vs_buy_answer(SCEN, "midmarket", "Mid-market", OPTIONS, choice)
     assert a.context.startswith("Preset midmarket (Mid-market): 40,000 requests/day of 1,500 "
                                 "input + 400 output tokens (76.0 M tokens/day)")
+    assert a.headline.startswith("Cheapest at the quality floor and the latency target: hosted")
     assert sum(p.startswith("Against ") for p in a.points) == 3
-    assert "in 0.1% of 20,000 Monte Carlo draws" in a.points[-1]
-    none = ca.build_vs_buy_answer(SCEN, "midmarket", "Mid-market", OPTIONS, None, 0)
-    assert "Monte Carlo skipped" in none.points[-1]
+    assert ("Cheapest in 20,000 Monte Carlo draws of every option's uncertain inputs (ranges "
+            "are assumptions, listed below): llama-3.3-70b hosted by novita (per token) in "
+            "99.9%; gpt-4o-mini (cheapest proprietary API rated at least as good) in 0.1%."
+            ) in a.points
+    assert a.points[-1] == "No single uncertain input at its low or high end changes the verdict."
+    none = ca.build_vs_buy_answer(SCEN, "midmarket", "Mid-market", OPTIONS, None)
+    assert "Monte Carlo skipped (draws = 0): no probability." in none.points
 
 
 def test_hybrid_answer_caveats_a_huge_irr_and_says_capital_budgeting():
@@ -71,11 +83,12 @@ def test_hybrid_answer_caveats_a_huge_irr_and_says_capital_budgeting():
     inv = {"npv_usd": 2.3e6, "irr": 3.27, "payback_month": 7, "capex_usd": 921_900,
            "p_buy_cheaper": 1.0}
     a = ca.hybrid_investment_answer(SCEN, "financial", "Financial", hyb, inv, OPTIONS)
-    assert "self-host 8 of 10 replicas (99.7% of requests)" in a.headline
+    assert "self-host 8 of 10 replicas (99.7% of requests)" in a.points[0]
+    assert a.headline.startswith("Cheapest at the quality floor and the latency target: hosted")
     assert any("judge the project by its NPV" in p for p in a.points)
     assert "capital budgeting" in a.caveat
-    no_buy = ca.hybrid_investment_answer(SCEN, "financial", "Financial", hyb, None, [])
-    assert no_buy.points == ["Buying the servers cannot be priced for this choice of GPU."]
+    no_buy = ca.hybrid_investment_answer(SCEN, "financial", "Financial", hyb, None, OPTIONS)
+    assert no_buy.points[1:] == ["Buying the servers cannot be priced for this choice of GPU."]
 
 
 def test_market_headlines():

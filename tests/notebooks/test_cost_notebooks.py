@@ -22,6 +22,9 @@ from aipolicy.costs import (
     scenario_from_preset,
     selfhost_monthly,
 )
+from aipolicy.costs.compare.threeway import compare_all
+from aipolicy.costs.compare.verdict import verdict
+from aipolicy.costs.uncertainty.choice import choice_monte_carlo
 from aipolicy.record import read_records
 from tests.notebooks.conftest import LOCKED_KERNEL
 
@@ -75,9 +78,13 @@ def test_01_financial_buy_matches_package(nb01_financial_buy):
     assert close(rec["selfhost_monthly_usd"], own.monthly_usd)
     assert close(rec["hybrid_monthly_usd"], hyb.hybrid_monthly_usd)
     assert rec["cheapest"] == hyb.cheapest
-    mc = monte_carlo(s, draws=params["draws"], seed=params["seed"])
-    assert 0.0 <= rec["p_selfhost_cheaper"] <= 1.0
-    assert close(rec["p_selfhost_cheaper"], mc.p_selfhost_cheaper)
+    options = compare_all(s)
+    best = verdict(options)  # the answer box, the CLI and the index state the same verdict
+    assert rec["cheapest_option"] == best.label
+    assert close(rec["cheapest_option_monthly_usd"], best.monthly_usd)
+    assert best.sentence() in rec["answer"]["headline"]
+    mc = choice_monte_carlo(s, options, draws=params["draws"], seed=params["seed"])
+    assert close(rec["p_verdict_cheapest"], mc.p_cheapest[best.key])
 
 
 def test_01_cheapest_is_consistent_with_monthly_costs(nb01_financial_buy,
@@ -107,7 +114,7 @@ def test_01_startup_preset_choices_and_overrides(nb01_startup_own_models):
     assert close(rec["api_monthly_usd"], api_monthly(s).monthly_usd)
     assert close(rec["selfhost_monthly_usd"], selfhost_monthly(s).monthly_usd)
     assert rec["cheapest"] == optimise_hybrid(s, tables=False).cheapest
-    assert rec["p_selfhost_cheaper"] is None  # draws = 0 skips the Monte Carlo
+    assert rec["p_verdict_cheapest"] is None  # draws = 0 skips the Monte Carlo
 
 
 # ------------------------------------------------------------------------------------ 02
@@ -137,6 +144,9 @@ def test_02_matches_package(nb02_midmarket):
         assert close(rec["irr"], inv.irr_annual, rel=1e-5)
     assert rec["payback_month"] == inv.payback_month
     assert rec["p_buy_cheaper"] is None  # draws = 0
+    best = verdict(compare_all(s))  # notebook 02 opens with the same verdict as notebook 01
+    assert rec["cheapest_option"] == best.label
+    assert best.sentence() in rec["answer"]["headline"]
 
 
 def test_02_payback_is_consistent_with_cash_flows(nb02_midmarket):

@@ -91,7 +91,7 @@ def test_index_and_every_page_read_as_results(sample_report, tmp_path):
     assert re.search(r"IRR of buying the servers \(a year\) [\d,.]+ %", index)
     assert re.search(r"CPI inflation, latest \d+\.\d %", index)
     assert re.search(r"Highest in \d+ months?", index)
-    assert re.search(r"Cheapest option, per month \$[\d,]+", index)
+    assert re.search(r"Verdict, per month \$[\d,]+", index)
     assert "e+0" not in index and "NaN" not in index and "recorded:" not in index
     assert "prices: sample (synthetic), 2019-01-02 to" in index
     _no_local_paths(index, tmp_path)

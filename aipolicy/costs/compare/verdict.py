@@ -69,9 +69,22 @@ class Verdict:
     breakeven_requests_per_day: float | None = None
     breakeven_tokens_per_day: float | None = None
 
+    def sentence(self) -> str:
+        """The verdict in one line (the command line's first line and the notebooks' headline).
+
+        E.g. ``hosted open weights: llama-3.3-70b@novita at 23,369 USD/month, 4,867 USD/month
+        (17%) less than the runner-up, API: gpt-4o-mini (...) at 28,235 (decided by price)``.
+        """
+        text = f"{self.label} at {self.monthly_usd:,.0f} USD/month"
+        if self.runner_up_label is not None:
+            pct = "" if self.margin_pct is None else f" ({self.margin_pct:.0%})"
+            text += (f", {self.margin_usd:,.0f} USD/month{pct} less than the runner-up, "
+                     f"{self.runner_up_label} at {self.runner_up_monthly_usd:,.0f}")
+        return text + f" (decided by {self.decided_by})"
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return asdict(self)
+        """JSON-ready dict, with :meth:`sentence` under ``sentence``."""
+        return {**asdict(self), "sentence": self.sentence()}
 
 
 def verdict(options: Sequence[Option]) -> Verdict:

@@ -17,6 +17,8 @@ Views
 ``tornado_view(tor)``                        one-at-a-time sensitivity (``aipolicy.costs.tornado``)
 ``percentiles_view(pct)``                    Monte Carlo percentiles
 ``hybrid_view(table)``                       cost per number of self-hosted replicas
+``choice_view(table)``                       Monte Carlo over every option: P(cheapest)
+``drawn_inputs_view(inputs)``                its drawn ranges
 
 The investor's tables (cash flows per year, NPV/IRR/payback per scenario) are in
 :mod:`aipolicy.nb.views.investor_tables`.
@@ -49,6 +51,8 @@ __all__ = [
     "scorecard_view",
     "summary_view",
     "tornado_view",
+    "choice_view",
+    "drawn_inputs_view",
 ]
 
 #: Footnote of every table with an ``as of`` column.
@@ -386,3 +390,39 @@ def hybrid_view(table: pd.DataFrame, *, max_rows: int = 30) -> Table:
     return people_table(df, cols, index="replicas", footnote=notes)
 
 
+
+
+def choice_view(table: pd.DataFrame) -> Table:
+    """The Monte Carlo over every option: P(cheapest) and the monthly cost's percentiles.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by option label; ``P(cheapest)`` (share of draws, 0-1) and ``p5`` ... ``p95``
+        (USD per month; NaN for a hybrid that is never a real split).
+    """
+    cols: dict[str, Col] = {"P(cheapest)": Col("pct", header="P(cheapest)")}
+    for q in [c for c in table.columns if c.startswith("p") and c[1:].isdigit()]:
+        cols[q] = Col("usd", header=q, unit="USD/month", missing="never a split")
+    return people_table(table[list(cols)], cols, index="option",
+                        footnote="P(cheapest) sums to 100% over the options; a hybrid counts "
+                                 "only in draws where its best split is a real split.")
+
+
+def drawn_inputs_view(inputs: pd.DataFrame) -> Table:
+    """The ranges the Monte Carlo over every option draws, one row per input and range.
+
+    ``inputs`` is ``ChoiceResult.inputs`` (``parameter``, ``option``, ``low``, ``base``,
+    ``high``, ``unit``, ``source``).
+    """
+    df = inputs.set_index("parameter")
+    out = pd.DataFrame(index=df.index)
+    out["option"] = df["option"]
+    out["unit"] = [display_unit(u) for u in df["unit"]]
+    for c in ("low", "base", "high"):
+        out[c] = [format_by_unit(v, u) for v, u in zip(df[c], df["unit"], strict=True)]
+    out["source"] = df["source"]
+    cols = {"option": Col("text", header="options it drives"), "unit": Col("text"),
+            "low": Col("text", align="right"), "base": Col("text", align="right"),
+            "high": Col("text", align="right"), "source": Col("source", header="range and its source")}
+    return people_table(out, cols, index="parameter")
