@@ -281,7 +281,13 @@ def _warnings(s: Any, options: list[Any]) -> list[str]:
 
     found = retirement_warning(s.api_model, horizon_months=s.horizon_months,
                                today=dt.date.fromisoformat(s.as_of))
-    return ([found] if found else []) + late_price_warnings(options, s.as_of)
+    out = ([found] if found else []) + late_price_warnings(options, s.as_of)
+    if s.throughput_basis == "extrapolated":
+        far = s.provenance["throughput_tok_s"].note.rsplit("outside the measured shapes: ", 1)
+        out.append(f"throughput of {s.open_model} on {s.gpu} is extrapolated beyond the "
+                   f"measured request shapes ({far[-1]}); treat the self-hosting cost as a "
+                   "rough estimate")
+    return out
 
 
 def _non_finite(value: Any, path: str = "") -> list[str]:

@@ -156,3 +156,18 @@ def test_latency_of_per_token_options_from_dated_public_figures():
     assert ok is None and "time to first token not checked" in note
     assert latency_check("gpt-4o", s.replace(slo_tokens_per_user=math.nan,
                                              slo_ttft_s=math.nan)) == (None, "no latency target")
+
+
+def test_a_shape_outside_the_measured_rows_is_extrapolated_with_a_warning(capsys):
+    inside = scenario_from_preset("midmarket")
+    assert inside.throughput_basis == "interpolated"
+    far = scenario_from_preset("midmarket", input_tokens=60_000)
+    assert far.throughput_basis == "extrapolated"
+    assert "input 60,000 tokens is 3.0x the largest measured (20,000)" in (
+        far.provenance["throughput_tok_s"].note)
+    assert main(["breakeven", "--input-tokens", "60000"]) == 0
+    out = capsys.readouterr().out
+    assert "(extrapolated)" in out
+    assert ("warning: throughput of llama-3.3-70b on h100-sxm is extrapolated beyond the "
+            "measured request shapes (input 60,000 tokens is 3.0x the largest measured "
+            "(20,000))") in out

@@ -134,6 +134,22 @@ class ServiceTimeFit:
         return (self.input_range[0] <= input_tokens <= self.input_range[1]
                 and self.output_range[0] <= output_tokens <= self.output_range[1])
 
+    def outside(self, input_tokens: float, output_tokens: float) -> str:
+        """How far the shape lies outside the measured ranges, in words ('' when inside).
+
+        E.g. ``input 60,000 tokens is 3.0x the largest measured (20,000)``.
+        """
+        parts = []
+        for name, v, (lo, hi) in (("input", input_tokens, self.input_range),
+                                  ("output", output_tokens, self.output_range)):
+            if v > hi:
+                parts.append(f"{name} {v:,.0f} tokens is {v / hi:,.1f}x the largest measured "
+                             f"({hi:,.0f})")
+            elif v < lo:
+                parts.append(f"{name} {v:,.0f} tokens is below the smallest measured "
+                             f"({lo:,.0f})")
+        return "; ".join(parts)
+
 
 def fit_service_time(input_tokens: np.ndarray, output_tokens: np.ndarray,
                      output_tok_s: np.ndarray) -> ServiceTimeFit:

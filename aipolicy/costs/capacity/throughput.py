@@ -79,7 +79,9 @@ class ThroughputEstimate:
         Lengths of the measured row used (measured, or the row a scaled estimate starts from).
     basis : str
         ``measured`` (the workload's shape is a measured row), ``interpolated`` (the fitted
-        service-time model) or ``estimated``.
+        service-time model, the shape within the measured input and output ranges),
+        ``extrapolated`` (the fit, the shape outside them; the note says how far) or
+        ``estimated``.
     n_rows : int
         Measured rows behind the figure (0 for a pure roofline estimate).
     fit_max_error : float or None
@@ -186,20 +188,19 @@ def lookup_throughput(model: str, gpu: str, input_tokens: float, output_tokens: 
     if fit is not None:
         tok_s = fit.output_tok_s(i_in, i_out)
         source, as_of = _sources(rows)
-        where = "" if fit.covers(i_in, i_out) else (
-            "; the shape lies outside the measured range "
-            f"({fit.input_range[0]:g}-{fit.input_range[1]:g} in, "
-            f"{fit.output_range[0]:g}-{fit.output_range[1]:g} out): extrapolated")
+        far = fit.outside(i_in, i_out)
+        basis = "extrapolated" if far else "interpolated"
+        where = f"; outside the measured shapes: {far}" if far else ""
         a, b, c = fit.coef
         return ThroughputEstimate(
             model=model, gpu=gpu, gpus_per_replica=tp, precision=precision, output_tok_s=tok_s,
-            estimated=False, source=f"interpolated from {fit.n_rows} measured rows: {source}",
+            estimated=False, source=f"{basis} from {fit.n_rows} measured rows: {source}",
             as_of=as_of,
-            note=(f"interpolated from {fit.n_rows} measured rows (max fit error "
+            note=(f"{basis} from {fit.n_rows} measured rows (max fit error "
                   f"{fit.max_error:.1%}); per-request time t(i,o) = {a:.3g}*i + {b:.3g}*o + "
                   f"{c:.3g}*(i*o + o^2/2) s fitted to max-throughput rows; table versions "
                   f"{_versions_note(rows)}, newest version per cell{where}"),
-            basis="interpolated", n_rows=fit.n_rows, fit_max_error=fit.max_error,
+            basis=basis, n_rows=fit.n_rows, fit_max_error=fit.max_error,
             requests_per_s=1.0 / fit.seconds_per_request(i_in, i_out))
     return _scaled_from_row(model, gpu, i_in, i_out, precision, tp, rows)
 
