@@ -102,6 +102,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--implementation", type=_number("nonneg"),
                    help="one-off implementation cost, USD (spread over the horizon)")
     o.add_argument("--horizon-months", type=_whole(1), help="analysis horizon, months")
+    _topology_and_output(parser)
+
+
+def _topology_and_output(parser: argparse.ArgumentParser) -> None:
+    """The latency target, spares and on-call flags, and the output flags."""
     t = parser.add_argument_group("production topology and latency target")
     t.add_argument("--slo-tokens-per-user", type=_number("positive"),
                    help="minimum output tokens/s each user sees (interactive presets: "

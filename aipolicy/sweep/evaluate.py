@@ -335,22 +335,33 @@ def evaluate_cells(prep: Prepared, tokens_per_day: Sequence[float], *, first_cel
         for key in API_OPTIONS:
             cols[f"breakeven_{mode}_vs_{key}"] = np.full(
                 n, prep.breakeven.get(f"{mode}_vs_{key}", np.nan))
+    cols.update(_ranking(cols, n))
+    if draws:
+        cols.update(_monte_carlo(prep, rpd, draws, seed))
+    for key in ("api_match", "hosted", "rent", "buy"):
+        cols[f"{key}_note"] = prep.notes.get(key, "")
+    return pd.DataFrame(cols)
+
+
+def _ranking(cols: dict[str, Any], n: int) -> dict[str, np.ndarray]:
+    """The cheapest option and the runner-up of each volume, and the margin between them.
+
+    ``cols`` holds ``<option>_usd`` arrays of shape ``(n,)`` (NaN: not priced). Returns
+    ``cheapest``, ``cheapest_usd`` (USD per month), ``runner_up`` (``none`` where missing) and
+    ``margin_share`` (the margin as a share of the runner-up's cost).
+    """
     costs = np.column_stack([cols[f"{o}_usd"] for o in OPTIONS])
     costs = np.where(np.isnan(costs), np.inf, costs)
     order = np.argsort(costs, axis=1, kind="stable")
     first = costs[np.arange(n), order[:, 0]]
     second = costs[np.arange(n), order[:, 1]]
     names = np.asarray(OPTIONS, dtype=object)
-    cols["cheapest"] = np.where(np.isfinite(first), names[order[:, 0]], "none")
-    cols["cheapest_usd"] = np.where(np.isfinite(first), first, np.nan)
-    cols["runner_up"] = np.where(np.isfinite(second), names[order[:, 1]], "none")
     with np.errstate(divide="ignore", invalid="ignore"):
-        cols["margin_share"] = np.where(np.isfinite(second), (second - first) / second, np.nan)
-    if draws:
-        cols.update(_monte_carlo(prep, rpd, draws, seed))
-    for key in ("api_match", "hosted", "rent", "buy"):
-        cols[f"{key}_note"] = prep.notes.get(key, "")
-    return pd.DataFrame(cols)
+        margin = np.where(np.isfinite(second), (second - first) / second, np.nan)
+    return {"cheapest": np.where(np.isfinite(first), names[order[:, 0]], "none"),
+            "cheapest_usd": np.where(np.isfinite(first), first, np.nan),
+            "runner_up": np.where(np.isfinite(second), names[order[:, 1]], "none"),
+            "margin_share": margin}
 
 
 def evaluate_chunk(grid: Grid, chunk: Chunk) -> pd.DataFrame:
