@@ -115,6 +115,9 @@ def test_01_startup_preset_choices_and_overrides(nb01_startup_own_models):
     assert close(rec["selfhost_monthly_usd"], selfhost_monthly(s).monthly_usd)
     assert rec["cheapest"] == optimise_hybrid(s, tables=False).cheapest
     assert rec["p_verdict_cheapest"] is None  # draws = 0 skips the Monte Carlo
+    best = verdict(compare_all(s))
+    assert rec["cheapest_option"] == best.label
+    assert best.sentence() in rec["answer"]["headline"]
 
 
 # ------------------------------------------------------------------------------------ 02
