@@ -27,7 +27,8 @@ from aipolicy.costs.compare.selfhost import selfhost_components
 from aipolicy.costs.compare.workload import DAYS_PER_MONTH, effective_profile
 from aipolicy.errors import InvalidInputError
 
-__all__ = ["HybridResult", "best_split_draws", "hybrid_split", "hybrid_table", "hybrid_totals", "optimise_hybrid"]
+__all__ = ["HybridResult", "best_split_draws", "hybrid_split", "hybrid_table", "hybrid_totals",
+           "optimise_hybrid"]
 
 ArrayLike = float | np.ndarray
 
@@ -79,8 +80,9 @@ def hybrid_totals(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
     """Monthly cost with at most ``ks`` replicas self-hosted and the overflow on the API.
 
     ``p`` holds scalars, or ``requests_per_day`` of shape ``(J, 1)`` (J volumes) that
-    broadcasts against ``ks`` of shape ``(K,)``: results are ``(K,)`` or ``(J, K)``. ``batch_share`` must be a scalar. Each element is computed alone, so a volume's
-    row is the same whatever other volumes share the call.
+    broadcasts against ``ks`` of shape ``(K,)``: results are ``(K,)`` or ``(J, K)``.
+    ``batch_share`` must be a scalar. Each element is computed alone, so a volume's row is the
+    same whatever other volumes share the call.
 
     Returns
     -------
@@ -99,15 +101,10 @@ def hybrid_totals(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
     if cap_hour.ndim:  # (J, 1) -> (J, 1, 1)
         cap_hour = cap_hour[..., None]
     served = np.minimum(demand[..., None, :], ks[:, None] * cap_hour)
-    overflow = demand[..., None, :] - served
     total_demand = demand.sum(axis=-1)
-    floor = 1e-9 * np.maximum(total_demand, 1.0)
-    overflow[overflow <= np.asarray(floor)[..., None, None]] = 0.0
-    over_month = overflow.sum(axis=-1) * DAYS_PER_MONTH
-    api = api_monthly_components(p)
-    overhead = np.asarray(api["staff_usd"] + api["implementation_usd"], dtype=float)
-    api_part = np.asarray(api["per_request_usd"], dtype=float) * over_month + np.where(
-        (over_month > 0) | (ks == 0), overhead, 0.0)
+    floor = np.asarray(1e-9 * np.maximum(total_demand, 1.0))[..., None, None]
+    api_part, over_month = _overflow_cost(demand[..., None, :] - served, floor,
+                                          api_monthly_components(p), ks == 0, axis=-1)
     sh_part = np.broadcast_to(np.asarray(sh["total_usd"], dtype=float), api_part.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(np.asarray(total_demand)[..., None] > 0,
@@ -115,6 +112,22 @@ def hybrid_totals(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
                                              * DAYS_PER_MONTH), 0.0)
     return {"selfhost_usd": sh_part, "api_usd": api_part, "total_usd": sh_part + api_part,
             "selfhost_share": share}
+
+
+def _overflow_cost(overflow: np.ndarray, floor: np.ndarray, api: Mapping[str, ArrayLike],
+                   none_self_hosted: ArrayLike, *, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """The API side of a split: overflow requests at the API's price, plus its overhead.
+
+    ``overflow`` is requests per hour the self-hosted replicas cannot serve (hours along
+    ``axis``); an hour's overflow at or below ``floor`` (rounding noise) counts as none. The
+    API's overhead (staff, implementation) is paid whenever anything overflows or nothing is
+    self-hosted (``none_self_hosted``). Returns (USD per month, overflow requests per month).
+    """
+    over_month = np.where(overflow <= floor, 0.0, overflow).sum(axis=axis) * DAYS_PER_MONTH
+    overhead = np.asarray(api["staff_usd"] + api["implementation_usd"], dtype=float)
+    part = np.asarray(api["per_request_usd"], dtype=float) * over_month + np.where(
+        (over_month > 0) | none_self_hosted, overhead, 0.0)
+    return part, over_month
 
 
 def hybrid_table(scenario: Scenario) -> pd.DataFrame:
@@ -222,16 +235,13 @@ def best_split_draws(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: st
     floor = 1e-9 * np.maximum(demand.sum(axis=0), 1.0)
     cap_hour = np.asarray(full["capacity_rps"], dtype=float) * 3600.0
     api = api_monthly_components(p)
-    overhead = np.asarray(api["staff_usd"] + api["implementation_usd"], dtype=float)
     best = np.full(big.shape, np.inf)
     best_k = np.zeros(big.shape)
     for k in range(k_max + 1):
-        served = np.minimum(demand, k * cap_hour)
-        over = (demand - served).sum(axis=0)
-        over = np.where(over <= floor, 0.0, over) * DAYS_PER_MONTH
+        api_part, _ = _overflow_cost(demand - np.minimum(demand, k * cap_hour), floor, api,
+                                     k == 0, axis=0)
         sh = selfhost_components(p, acquisition, rent_mode, profile, replicas_cap=float(k))
-        total = (np.asarray(sh["total_usd"], dtype=float) + api["per_request_usd"] * over
-                 + np.where((over > 0) | (k == 0), overhead, 0.0))
+        total = np.asarray(sh["total_usd"], dtype=float) + api_part
         better = total < best
         best = np.where(better, total, best)
         best_k = np.where(better, float(k), best_k)
