@@ -62,6 +62,11 @@ def _count_word(n: float, one: str, many: str) -> str:
     return f"{n:,.0f} {one if round(n) == 1 else many}"
 
 
+def share_text(p: float) -> str:
+    """A share in percent, with one decimal near 0 and 100 % so 0.1 % never reads 0 %."""
+    return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
+
+
 def format_figure(value: Any, fmt: str | None = None, unit: str | None = None) -> str:
     """Text of a recorded figure for people, e.g. ``format_figure(4.189, "pct") == "418.9 %"``.
 

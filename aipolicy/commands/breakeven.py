@@ -281,6 +281,7 @@ def _warnings(s: Any, options: list[Any]) -> list[str]:
     per-token prices dated after it."""
     import datetime as dt
 
+    from aipolicy.costs.capacity.throughput import how_far_outside
     from aipolicy.costs.catalog.lifecycle import retirement_warning
     from aipolicy.costs.compare.threeway import late_price_warnings
 
@@ -288,9 +289,9 @@ def _warnings(s: Any, options: list[Any]) -> list[str]:
                                today=dt.date.fromisoformat(s.as_of))
     out = ([found] if found else []) + late_price_warnings(options, s.as_of)
     if s.throughput_basis == "extrapolated":
-        far = s.provenance["throughput_tok_s"].note.rsplit("outside the measured shapes: ", 1)
+        far = how_far_outside(s.provenance["throughput_tok_s"].note)
         out.append(f"throughput of {s.open_model} on {s.gpu} is extrapolated beyond the "
-                   f"measured request shapes ({far[-1]}); treat the self-hosting cost as a "
+                   f"measured request shapes ({far}); treat the self-hosting cost as a "
                    "rough estimate")
     return out
 

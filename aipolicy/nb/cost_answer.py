@@ -14,7 +14,7 @@ from typing import Any
 
 from aipolicy.nb.answer import Answer
 from aipolicy.nb.format import fmt_usd
-from aipolicy.record import format_figure
+from aipolicy.record import format_figure, share_text
 
 API_KEYS = ("api", "api_match", "hosted")
 
@@ -30,11 +30,6 @@ def workload_context(scenario: Any, preset: str, preset_title: str) -> str:
         f"({scenario.acquisition}); API model {scenario.api_model}; costs averaged over "
         f"{scenario.horizon_months:,.0f} months."
     )
-
-
-def share_text(p: float) -> str:
-    """A share in percent, with one decimal near 0 and 100 % so 0.1 % never reads 0 %."""
-    return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
 
 
 def option_name(option: Any) -> str:

@@ -62,7 +62,8 @@ from aipolicy.costs.capacity.rows import (
 from aipolicy.errors import CatalogError, InvalidInputError
 
 __all__ = ["BYTES_PER_PARAM", "MIN_FIT_ROWS", "ServiceTimeFit", "ThroughputEstimate",
-           "default_precision", "estimate_throughput", "fit_service_time", "lookup_throughput",
+           "OUTSIDE", "default_precision", "estimate_throughput", "fit_service_time",
+           "how_far_outside", "lookup_throughput",
            "measured_rows", "per_replica_tok_s", "replica_throughput"]
 
 @dataclass(frozen=True)
@@ -105,6 +106,16 @@ class ThroughputEstimate:
     n_rows: int = 0
     fit_max_error: float | None = None
     requests_per_s: float | None = None
+
+
+#: Marks, in an extrapolated figure's note, how far the shape lies outside the measured rows.
+OUTSIDE = "outside the measured shapes: "
+
+
+def how_far_outside(note: str) -> str:
+    """The part of a throughput note that says how far the shape lies outside the measured
+    rows (e.g. ``input 60,000 tokens is 3.0x the largest measured (20,000)``); '' if none."""
+    return note.rsplit(OUTSIDE, 1)[1] if OUTSIDE in note else ""
 
 
 def default_precision(gpu: str) -> str:
@@ -190,7 +201,7 @@ def lookup_throughput(model: str, gpu: str, input_tokens: float, output_tokens: 
         source, as_of = _sources(rows)
         far = fit.outside(i_in, i_out)
         basis = "extrapolated" if far else "interpolated"
-        where = f"; outside the measured shapes: {far}" if far else ""
+        where = f"; {OUTSIDE}{far}" if far else ""
         a, b, c = fit.coef
         return ThroughputEstimate(
             model=model, gpu=gpu, gpus_per_replica=tp, precision=precision, output_tok_s=tok_s,

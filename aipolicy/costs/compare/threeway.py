@@ -33,6 +33,7 @@ from aipolicy.costs.compare.inputs import api_price_entries
 from aipolicy.costs.compare.scenario import Scenario
 from aipolicy.costs.compare.selfhost import planned_share, selfhost_monthly, with_acquisition
 from aipolicy.errors import AipolicyError
+from aipolicy.record import share_text
 
 __all__ = ["Option", "best_proprietary_match", "cheapest_equal_quality", "compare_all",
            "late_price_warnings",
@@ -247,7 +248,7 @@ def _api_option(key: str, label: str, s: Scenario, per_mtok: Any, note: str) -> 
     q_ok, q_note = quality_check(s.api_model, s.open_model)
     l_ok, l_note = latency_check(s.api_model, s)
     return Option(key, label, s.api_model, cost, per_mtok(cost),
-                  quality(s.api_model.split("@", 1)[0] if key != "hosted" else s.open_model).label,
+                  quality(s.api_model.split("@", 1)[0]).label,
                   breakeven_requests_per_day=be.requests_per_day,
                   breakeven_tokens_per_day=be.tokens_per_day, note=note,
                   price_source=price.source if price else "",
@@ -294,8 +295,7 @@ def _hybrid_option(scenario: Scenario, key: str, partner: Scenario, cap: dict[st
     checks = [selfhost_latency(cap), latency_check(partner.api_model, partner)]
     l_ok = (False if any(ok is False for ok, _ in checks)
             else None if any(ok is None for ok, _ in checks) else True)
-    pct = f"{share:.0%}" if 0.01 <= share <= 0.99 else f"{share:.1%}"
-    what = {"": f"{hyb.hybrid_replicas} replica(s) self-hosted, {pct} of requests",
+    what = {"": f"{hyb.hybrid_replicas} replica(s) self-hosted, {share_text(share)} of requests",
             scenario.acquisition: f"self-hosts 100%: the same as self-hosting ({scenario.acquisition})",
             "per_token": f"self-hosts 0%: the same as {partner.api_model} alone"}[same]
     return Option(key, f"hybrid ({scenario.acquisition}) with {partner.api_model}",

@@ -18,20 +18,25 @@ from typing import Any
 
 from aipolicy.costs.compare.threeway import Option
 
-__all__ = ["Verdict", "candidates", "verdict"]
+__all__ = ["Verdict", "candidates", "known_to_fail", "verdict"]
 
 
-def _excluded_because(o: Option) -> str:
-    """Why an option cannot win ('' when it can)."""
+def known_to_fail(o: Option) -> str:
+    """Why an option cannot be chosen at all ('' when it can): unpriced, or known to fail the
+    quality floor or the latency target."""
     if not math.isfinite(o.monthly_usd):
         return "not priced: " + (o.note or "no price")
     if o.quality_ok is False:
         return o.quality_note
     if o.latency_ok is False:
         return o.latency_note
-    if o.kind == "hybrid" and o.same_as:
-        return o.fleet
     return ""
+
+
+def _excluded_because(o: Option) -> str:
+    """Why an option cannot win ('' when it can): :func:`known_to_fail`, or a hybrid whose best
+    split is the pure option."""
+    return known_to_fail(o) or (o.fleet if o.kind == "hybrid" and o.same_as else "")
 
 
 def candidates(options: Sequence[Option]) -> list[Option]:
@@ -105,7 +110,7 @@ def verdict(options: Sequence[Option]) -> Verdict:
                    and o.monthly_usd < best.monthly_usd and not o.same_as]
     decided = ("quality floor" if any(o.quality_ok is False for o in cheaper_out)
                else "latency target" if cheaper_out else "price")
-    runner = next((o for o in ranked[1:]), None)
+    runner = ranked[1] if len(ranked) > 1 else None
     margin = None if runner is None else runner.monthly_usd - best.monthly_usd
     not_checked = [o.key for o in ranked if o.latency_ok is None and o.latency_note
                    and o.latency_note != "no latency target"]

@@ -31,13 +31,13 @@ from aipolicy.costs.compare.scenario import Scenario, scenario_params
 from aipolicy.costs.compare.selfhost import selfhost_components, with_acquisition
 from aipolicy.costs.compare.threeway import Option, with_api_model
 from aipolicy.costs.uncertainty.draws import (
-    MAX_DRAWS,
     WHOLE_INPUTS,
     UncertainInput,
+    check_draws,
     default_uncertainties,
     triangular_ppf,
 )
-from aipolicy.errors import InvalidInputError
+from aipolicy.costs.uncertainty.monte_carlo import percentile_series
 
 __all__ = ["ChoiceResult", "choice_monte_carlo", "priced_options", "verdict_flips"]
 
@@ -57,29 +57,28 @@ class PricedOption:
 
 
 def priced_options(scenario: Scenario, options: Sequence[Option]) -> list[PricedOption]:
-    """The options to draw (the verdict's candidates and the hybrids), each with its scenario."""
-    from aipolicy.costs.compare.verdict import candidates
+    """The options to draw, each with its scenario: every option not known to fail a check
+    (:func:`~aipolicy.costs.compare.verdict.known_to_fail`), hybrids included even where their
+    base split is the pure option (in some draws it is a real split)."""
+    from aipolicy.costs.compare.verdict import known_to_fail
 
-    keys = {o.key for o in candidates(options)}
     by_model = {o.model: o.key for o in options if o.kind == "per_token"}
     out = []
     for o in options:
-        if o.kind == "hybrid" and _eligible_hybrid(o):
+        if known_to_fail(o):
+            continue
+        if o.kind == "hybrid":
             s = with_api_model(scenario, o.partner)
             out.append(PricedOption(o.key, o.label, "hybrid", s, default_uncertainties(s),
                                     by_model.get(o.partner, o.key)))
-        elif o.key in keys and o.kind == "per_token":
+        elif o.kind == "per_token":
             s = with_api_model(scenario, o.model)
             out.append(PricedOption(o.key, o.label, "per_token", s, default_uncertainties(s),
                                     o.key))
-        elif o.key in keys and o.kind == "selfhost":
+        else:
             s = with_acquisition(scenario, o.key)
             out.append(PricedOption(o.key, o.label, o.key, s, default_uncertainties(s), o.key))
     return out
-
-
-def _eligible_hybrid(o: Option) -> bool:
-    return np.isfinite(o.monthly_usd) and o.quality_ok is not False and o.latency_ok is not False
 
 
 Pick = Callable[[str, UncertainInput], "float | np.ndarray"]
@@ -151,13 +150,7 @@ def choice_monte_carlo(scenario: Scenario, options: Sequence[Option], draws: int
     ``options`` are :func:`~aipolicy.costs.compare.threeway.compare_all`'s. Ties go to the
     option listed first (a pure option before a hybrid equal to it).
     """
-    if int(draws) != draws or not 1 <= draws <= MAX_DRAWS:
-        raise InvalidInputError(f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got "
-                                f"{draws!r}", field="draws", value=draws)
-    if int(seed) != seed or seed < 0:
-        raise InvalidInputError(f"seed {seed!r} must be a whole number >= 0", field="seed",
-                                value=seed)
-    draws, priced = int(draws), priced_options(scenario, options)
+    draws, priced = check_draws(draws, seed), priced_options(scenario, options)
     rng = np.random.default_rng(seed)
     uniforms = {key: rng.random(draws) for key in _uniform_keys(priced)}
     costs = np.empty((draws, len(priced)))
@@ -172,18 +165,10 @@ def choice_monte_carlo(scenario: Scenario, options: Sequence[Option], draws: int
     keys = [po.key for po in priced]
     winner = np.argmin(costs, axis=1)
     p = {k: float(np.mean(winner == i)) for i, k in enumerate(keys)}
-    pct = {k: _percentiles(costs[:, i]) for i, k in enumerate(keys)}
+    pct = {k: percentile_series(costs[np.isfinite(costs[:, i]), i]) for i, k in enumerate(keys)}
     return ChoiceResult(p_cheapest=p, percentiles=pd.DataFrame(pct).T,
                         samples=pd.DataFrame(costs, columns=keys), inputs=_inputs(priced),
                         draws=draws, seed=int(seed))
-
-
-def _percentiles(values: np.ndarray) -> dict[str, float]:
-    from aipolicy.costs.uncertainty.monte_carlo import PERCENTILES
-
-    v = values[np.isfinite(values)]
-    return {f"p{q}": (float(np.percentile(v, q)) if v.size else float("nan"))
-            for q in PERCENTILES}
 
 
 def _inputs(priced: Sequence[PricedOption]) -> pd.DataFrame:

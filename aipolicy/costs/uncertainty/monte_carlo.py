@@ -20,9 +20,13 @@ from aipolicy.costs.compare.api import growth_factors
 from aipolicy.costs.compare.curve import breakeven_vectorised
 from aipolicy.costs.compare.scenario import Scenario, scenario_params
 from aipolicy.costs.compare.selfhost import unit_costs
-from aipolicy.costs.uncertainty.draws import MAX_DRAWS, UncertainInput, coerce_inputs, draw_inputs
+from aipolicy.costs.uncertainty.draws import (
+    UncertainInput,
+    check_draws,
+    coerce_inputs,
+    draw_inputs,
+)
 from aipolicy.costs.uncertainty.tornado import savings_for
-from aipolicy.errors import InvalidInputError
 
 __all__ = ["PERCENTILES", "MonteCarloResult", "monte_carlo"]
 
@@ -63,7 +67,8 @@ class MonteCarloResult:
     inputs: pd.DataFrame
 
 
-def _pct(values: np.ndarray) -> pd.Series:
+def percentile_series(values: np.ndarray) -> pd.Series:
+    """``values`` at :data:`PERCENTILES` (index ``p5`` ... ``p95``; NaN when empty)."""
     idx = [f"p{q}" for q in PERCENTILES]
     if values.size == 0:
         return pd.Series(np.nan, index=idx, dtype=float)
@@ -86,18 +91,7 @@ def monte_carlo(scenario: Scenario, draws: int = 10_000, seed: int | None = 0,
     with_breakeven : bool
         Also compute each draw's break-even volume (closed form; NaN in autoscale mode).
     """
-    if int(draws) != draws or draws < 1:
-        raise InvalidInputError(f"draws must be a whole number >= 1, got {draws!r}",
-                                field="draws", value=draws)
-    if draws > MAX_DRAWS:
-        raise InvalidInputError(
-            f"{int(draws):,} draws is above the limit of {MAX_DRAWS:,} (a million draws take "
-            f"about 0.25 GB of memory; P(self-host cheaper) is within +-0.1 points at 1,000,000)",
-            field="draws", value=draws)
-    if seed is not None and (int(seed) != seed or seed < 0):
-        raise InvalidInputError(f"seed {seed!r} must be a whole number >= 0", field="seed",
-                                value=seed)
-    draws = int(draws)
+    draws = check_draws(draws, seed)
     items = coerce_inputs(scenario, inputs)
     rng = np.random.default_rng(seed)
     # every input's uniforms first, in input order (the stream the seed fixes); then the model
@@ -130,7 +124,7 @@ def monte_carlo(scenario: Scenario, draws: int = 10_000, seed: int | None = 0,
     reached = reached[np.isfinite(reached)]
     return MonteCarloResult(
         samples=samples, p_selfhost_cheaper=float(np.mean(sav > 0)),
-        savings_percentiles=_pct(sav), breakeven_percentiles=_pct(reached),
+        savings_percentiles=percentile_series(sav), breakeven_percentiles=percentile_series(reached),
         breakeven_reached_share=reached.size / draws if with_breakeven and not autoscale
         else float("nan"),
         draws=draws, seed=seed,

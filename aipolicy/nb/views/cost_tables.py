@@ -266,6 +266,19 @@ def breakdown_view(table: pd.DataFrame) -> Table:
 
 
 # --------------------------------------------------------------------------- 01: tornado
+def _ranges_in_units(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``unit`` (for display) and the ``columns`` present, each value written in its row's
+    unit (shares in percent); same index as ``df``."""
+    out = pd.DataFrame(index=df.index)
+    units = df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
+    if "unit" in df.columns:
+        out["unit"] = [display_unit(u) for u in units]
+    for c in columns:
+        if c in df.columns:
+            out[c] = [format_by_unit(v, u) for v, u in zip(df[c], units, strict=True)]
+    return out
+
+
 def tornado_view(tor: pd.DataFrame) -> Table:
     """One-at-a-time sensitivity of the monthly saving, from :func:`aipolicy.costs.tornado`.
 
@@ -284,13 +297,7 @@ def tornado_view(tor: pd.DataFrame) -> Table:
         dearer) at the low and high value, the swing, and the range's source.
     """
     df = tor.set_index("parameter") if "parameter" in tor.columns else tor.copy()
-    out = pd.DataFrame(index=df.index)
-    units = df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
-    if "unit" in df.columns:
-        out["unit"] = [display_unit(u) for u in units]
-    for c in ("low_value", "base_value", "high_value"):
-        if c in df.columns:
-            out[c] = [format_by_unit(v, u) for v, u in zip(df[c], units, strict=True)]
+    out = _ranges_in_units(df, ("low_value", "base_value", "high_value"))
     for c in ("savings_at_low_usd", "savings_at_high_usd", "swing_usd", "source"):
         if c in df.columns:
             out[c] = df[c]
@@ -416,11 +423,8 @@ def drawn_inputs_view(inputs: pd.DataFrame) -> Table:
     ``high``, ``unit``, ``source``).
     """
     df = inputs.set_index("parameter")
-    out = pd.DataFrame(index=df.index)
-    out["option"] = df["option"]
-    out["unit"] = [display_unit(u) for u in df["unit"]]
-    for c in ("low", "base", "high"):
-        out[c] = [format_by_unit(v, u) for v, u in zip(df[c], df["unit"], strict=True)]
+    out = _ranges_in_units(df, ("low", "base", "high"))
+    out.insert(0, "option", df["option"])
     out["source"] = df["source"]
     cols = {"option": Col("text", header="options it drives"), "unit": Col("text"),
             "low": Col("text", align="right"), "base": Col("text", align="right"),
