@@ -171,3 +171,12 @@ def test_a_shape_outside_the_measured_rows_is_extrapolated_with_a_warning(capsys
     assert ("warning: throughput of llama-3.3-70b on h100-sxm is extrapolated beyond the "
             "measured request shapes (input 60,000 tokens is 3.0x the largest measured "
             "(20,000))") in out
+
+
+def test_without_a_latency_target_nothing_counts_as_not_checked():
+    opts = compare_all(scenario_from_preset("financial", slo_tokens_per_user=math.nan,
+                                            slo_ttft_s=math.nan))
+    hyb = {o.key: o for o in opts}["hybrid"]
+    assert (hyb.latency_ok, hyb.latency_note) == (None, "no latency target")
+    v = verdict(opts)
+    assert v.not_checked == [] and "not checked" not in v.reason

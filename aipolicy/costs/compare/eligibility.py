@@ -18,9 +18,30 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["latency_check", "quality_check", "selfhost_latency"]
+__all__ = ["NO_TARGET", "both", "latency_check", "not_checked", "quality_check",
+           "selfhost_latency"]
 
 Check = tuple[bool | None, str]
+
+#: The note of a latency check when the scenario sets no latency target.
+NO_TARGET = "no latency target"
+
+
+def both(checks: list[Check]) -> Check:
+    """Two or more checks of one option (a hybrid's own fleet and its per-token partner).
+
+    Known to fail if any fails, not checked if any is, else passes; the notes joined, each
+    once.
+    """
+    oks = [ok for ok, _ in checks]
+    ok = False if False in oks else None if None in oks else True
+    return ok, "; ".join(dict.fromkeys(note for _, note in checks if note))
+
+
+def not_checked(ok: bool | None, note: str) -> bool:
+    """Whether a check could not be made (no figure), as opposed to passed, failed or moot
+    (no target)."""
+    return ok is None and bool(note) and note != NO_TARGET
 
 
 def quality_check(model: str, open_model: str) -> Check:
@@ -57,7 +78,7 @@ def latency_check(model: str, scenario: Any) -> Check:
 
     tps, ttft = _target(scenario)
     if tps is None and ttft is None:
-        return None, "no latency target"
+        return None, NO_TARGET
     fig = api_latency(model)
     if fig is None:
         return None, f"latency not checked: no public speed figure for {model} in the catalog"
@@ -86,5 +107,5 @@ def latency_check(model: str, scenario: Any) -> Check:
 def selfhost_latency(capacity: dict[str, Any]) -> Check:
     """Self-hosting is sized under the latency target (``capacity`` of ``replica_capacity``)."""
     if not capacity.get("slo"):
-        return None, "no latency target"
+        return None, NO_TARGET
     return True, f"fleet sized to meet {capacity['slo']}"

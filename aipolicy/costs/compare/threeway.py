@@ -285,16 +285,19 @@ def _hybrid_option(scenario: Scenario, key: str, partner: Scenario, cap: dict[st
     pure option it is (``same_as``) and the verdict leaves it out.
     """
     from aipolicy.costs.catalog.quality import quality
-    from aipolicy.costs.compare.eligibility import latency_check, quality_check, selfhost_latency
+    from aipolicy.costs.compare.eligibility import (
+        both,
+        latency_check,
+        quality_check,
+        selfhost_latency,
+    )
 
     hyb = optimise_hybrid(partner, tables=False)
     share = hyb.selfhost_share_of_requests
     same = ("" if hyb.cheapest == "hybrid" else
             scenario.acquisition if hyb.cheapest == "selfhost" else "per_token")
     q_ok, q_note = quality_check(partner.api_model, scenario.open_model)
-    checks = [selfhost_latency(cap), latency_check(partner.api_model, partner)]
-    l_ok = (False if any(ok is False for ok, _ in checks)
-            else None if any(ok is None for ok, _ in checks) else True)
+    l_ok, l_note = both([selfhost_latency(cap), latency_check(partner.api_model, partner)])
     what = {"": f"{hyb.hybrid_replicas} replica(s) self-hosted, {share_text(share)} of requests",
             scenario.acquisition: f"self-hosts 100%: the same as self-hosting ({scenario.acquisition})",
             "per_token": f"self-hosts 0%: the same as {partner.api_model} alone"}[same]
@@ -303,7 +306,7 @@ def _hybrid_option(scenario: Scenario, key: str, partner: Scenario, cap: dict[st
                   quality(scenario.open_model).label, fleet=what, capacity_basis=cap["basis"],
                   note=f"{partner.api_model} takes the overflow and covers failures",
                   kind="hybrid", quality_ok=q_ok, quality_note=q_note, latency_ok=l_ok,
-                  latency_note="; ".join(n for _, n in checks if n), same_as=same,
+                  latency_note=l_note, same_as=same,
                   partner=partner.api_model)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from aipolicy.costs.compare.eligibility import not_checked
 from aipolicy.costs.compare.threeway import Option
 
 __all__ = ["Verdict", "candidates", "known_to_fail", "verdict"]
@@ -112,8 +113,7 @@ def verdict(options: Sequence[Option]) -> Verdict:
                else "latency target" if cheaper_out else "price")
     runner = ranked[1] if len(ranked) > 1 else None
     margin = None if runner is None else runner.monthly_usd - best.monthly_usd
-    not_checked = [o.key for o in ranked if o.latency_ok is None and o.latency_note
-                   and o.latency_note != "no latency target"]
+    unchecked = [o.key for o in ranked if not_checked(o.latency_ok, o.latency_note)]
     token = next((o for o in ranked if o.kind == "per_token"), None)
     return Verdict(
         key=best.key, label=best.label, model=best.model, monthly_usd=best.monthly_usd,
@@ -122,8 +122,8 @@ def verdict(options: Sequence[Option]) -> Verdict:
         runner_up_monthly_usd=runner.monthly_usd if runner else None,
         margin_usd=margin,
         margin_pct=(margin / runner.monthly_usd if runner and runner.monthly_usd > 0 else None),
-        decided_by=decided, reason=_reason(best, ranked, cheaper_out, not_checked),
-        candidates=len(ranked), excluded=excluded, not_checked=not_checked,
+        decided_by=decided, reason=_reason(best, ranked, cheaper_out, unchecked),
+        candidates=len(ranked), excluded=excluded, not_checked=unchecked,
         breakeven_against=token.key if token else None,
         breakeven_requests_per_day=token.breakeven_requests_per_day if token else None,
         breakeven_tokens_per_day=token.breakeven_tokens_per_day if token else None)
