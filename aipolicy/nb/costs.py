@@ -193,7 +193,9 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
     -------
     (DataFrame, list of Option)
         Indexed by option; columns ``USD/month``, ``USD per 1M tokens``, ``quality (LMArena)``,
-        ``fleet``, ``break-even vs self-host (requests/day)`` ("not reached" when none); and
+        ``fleet``, ``checks`` (meets the quality floor / the latency target: ``yes``, ``no``,
+        ``not rated``, ``not checked``, ``no target``),
+        ``break-even vs self-host (requests/day)`` ("not reached" when none); and
         the raw options.
     """
     from aipolicy.costs.compare.threeway import compare_all
@@ -209,11 +211,22 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
             else f"{o.usd_per_mtok:,.3f}",
             "quality (LMArena)": o.quality,
             "fleet": o.fleet or "—",
+            "checks": _checks_text(o),
             "break-even vs self-host (requests/day)": (
                 "—" if o.key not in ("api", "api_match", "hosted")
                 else "not reached" if be is None else f"{be:,.0f}"),
         })
     return pd.DataFrame(rows).set_index("option"), opts
+
+
+def _checks_text(option: Any) -> str:
+    """Whether an option meets the quality floor and the latency target, in words."""
+    from aipolicy.costs.compare.eligibility import NO_TARGET
+
+    quality = {True: "yes", False: "no", None: "not rated"}[option.quality_ok]
+    latency = ({True: "yes", False: "no"}.get(option.latency_ok) if option.latency_ok is not None
+               else "no target" if option.latency_note == NO_TARGET else "not checked")
+    return f"{quality} / {latency}"
 
 
 def capacity_text(scenario: Any) -> str:

@@ -185,6 +185,15 @@ def _inputs(priced: Sequence[PricedOption]) -> pd.DataFrame:
     return pd.DataFrame([{**r, "option": ", ".join(r["option"])} for r in rows.values()])
 
 
+def _swing_name(key: str, priced: Sequence[PricedOption]) -> str:
+    """A swung input in words: a per-token option's list price by the option's label."""
+    if key.startswith("price:"):
+        owner = key[len("price:"):]
+        label = next((po.label for po in priced if po.key == owner), owner)
+        return f"the list price of {label}"
+    return key
+
+
 def verdict_flips(scenario: Scenario, options: Sequence[Option]) -> pd.DataFrame:
     """Each uncertain input at its low and its high value (others at base): does the verdict hold?
 
@@ -192,7 +201,7 @@ def verdict_flips(scenario: Scenario, options: Sequence[Option]) -> pd.DataFrame
     -------
     DataFrame
         One row per input key and end (``low``/``high``) that changes the cheapest option:
-        ``parameter``, ``end``, ``cheapest`` (option key), ``cheapest_label``,
+        ``parameter`` (a scenario field, or ``the list price of <option>``), ``end``, ``cheapest`` (option key), ``cheapest_label``,
         ``monthly_usd`` (its cost there, USD per month), ``verdict_monthly_usd`` (the base
         verdict's cost there). Empty when no single input flips it.
     """
@@ -211,7 +220,7 @@ def verdict_flips(scenario: Scenario, options: Sequence[Option]) -> pd.DataFrame
             c = _costs(priced, pick, 1)[0]
             i = int(np.argmin(c))
             if i != first:
-                rows.append({"parameter": swing.replace("price:", "api_price_factor of "),
+                rows.append({"parameter": _swing_name(swing, priced),
                              "end": end, "cheapest": priced[i].key,
                              "cheapest_label": priced[i].label, "monthly_usd": float(c[i]),
                              "verdict_monthly_usd": float(c[first])})

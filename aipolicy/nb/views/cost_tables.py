@@ -119,10 +119,15 @@ def options_view(options: pd.DataFrame) -> Table:
         "quality (LMArena)": Col("text", header="quality (LMArena rating, 95% interval)",
                                  align="right"),
         "fleet": Col("text"),
+        "checks": Col("text", header="meets quality floor / latency target"),
         be: Col("number", header="break-even vs self-host", unit="requests/day", decimals=0),
     }
     frame = options[present_columns(options, list(cols))]
-    notes = ["break-even “—”: not applicable (the option is self-hosted); “not reached”: "
+    notes = ["quality floor: rated at least as good as the open model (LMArena 95% intervals); "
+             "latency target: self-hosting is sized under it, a per-token API is checked "
+             "against public, dated speed figures (“not checked” where none exist). Only an "
+             "option known to miss one cannot be the verdict."] if "checks" in frame else []
+    notes += ["break-even “—”: not applicable (the option is self-hosted); “not reached”: "
              "self-hosting stays dearer over the volumes searched."] if be in frame else []
     if any_missing(frame, ["USD/month"], blank_text=True) or (frame.astype(str) == "n/a").to_numpy().any():
         notes.append("n/a: the option cannot be priced for this choice.")
