@@ -1,21 +1,19 @@
 """The calendar never changes a result: the sample notebooks run a year ahead give the same pages.
 
-Every notebook is executed with its default parameters (the embedded sample, its own valuation
-date) under libfaketime with the system clock moved a year ahead, the way ``make notebooks``
-stores them, into a copy of the collection. Its recorded figures and its plain-text outputs
-must equal the stored ones. Without ``faketime`` on the machine (Debian package ``faketime``;
-``.ci/run`` installs it) the test skips.
+Every notebook is executed as ``aipolicy report --source sample`` runs it (the embedded
+sample, its own valuation date) under libfaketime with the system clock moved a year ahead: the
+shared ``sample_report`` run of ``tests/conftest.py``, which the reader's-view and Dask tests
+read too. Its recorded figures and its plain-text outputs must equal the ones ``make notebooks``
+stored (the cell the report injects with the parameters, and the explorer cells a report does
+not run, are left out of the text). Without ``faketime`` on the machine (Debian package
+``faketime``; ``.ci/run`` installs it) the test skips.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,11 +23,12 @@ from aipolicy.record import read_records
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-#: A year after the day this test was written, and past every dated price the bundled
-#: genai-prices data announces (its last change is dated 2027-01-01).
-LATER = "2027-12-06 12:00:00"
 #: Wall-clock timestamps (nbval sanitizes them too): the only text allowed to differ.
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)?( UTC)?")
+
+
+#: Cells a report run adds (the parameters it passes) or leaves unrun (explorer widgets).
+NOT_COMPARED = {"injected-parameters", "hide-in-report"}
 
 
 def _texts(path: Path) -> list[str]:
@@ -38,7 +37,7 @@ def _texts(path: Path) -> list[str]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
+        if cell["cell_type"] != "code" or NOT_COMPARED & set(cell["metadata"].get("tags", [])):
             continue
         parts = []
         for o in cell.get("outputs", []):
@@ -60,30 +59,11 @@ def _same(a, b) -> bool:
 
 
 @pytest.fixture(scope="module")
-def run_a_year_ahead(tmp_path_factory):
+def run_a_year_ahead(sample_report):
     """The collection executed a year ahead: {notebook stem: path of the executed copy}."""
-    faketime = shutil.which("faketime")
-    if faketime is None:
+    if not sample_report.a_year_ahead:
         pytest.skip("faketime is not installed (Debian package 'faketime')")
-    root = tmp_path_factory.mktemp("later")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "examples", root / "examples")
-    # a clean slate when the suite itself runs under faketime (its settings, such as
-    # FAKETIME_DONT_FAKE_MONOTONIC, stall the kernels, and a second libfaketime is no good)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
-    preload = [x for x in env.pop("LD_PRELOAD", "").split() if "faketime" not in x]
-    if preload:
-        env["LD_PRELOAD"] = " ".join(preload)
-    env.update({"AIPOLICY_NOTEBOOKS_DIR": str(root / "notebooks"), "MPLBACKEND": "agg"})
-    probe = subprocess.run([faketime, "-f", f"@{LATER}", sys.executable, "-c",
-                            "import datetime; print(datetime.date.today())"],
-                           capture_output=True, text=True, env=env, timeout=60)
-    assert probe.stdout.strip() == LATER[:10], probe.stderr  # the clock really moved
-    done = subprocess.run([faketime, "-f", f"@{LATER}", sys.executable, "-m",
-                           "aipolicy.report.store_outputs"],
-                          capture_output=True, text=True, env=env, timeout=900)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return {p.stem: p for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    return {p.stem: p for p in sample_report.folder.glob("[0-9][0-9]_*.ipynb")}
 
 
 NAMES = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -1,7 +1,7 @@
 """The real notebooks' report as a reader sees it, and the market notebooks on too little data.
 
-Runs ``aipolicy report`` on the project's six notebooks (sample data), opens the index and every
-page in headless Chromium and asserts on the rendered DOM's text: the answer box comes first,
+Reads the shared ``aipolicy report`` run of every notebook on the sample data (``sample_report``
+in ``tests/conftest.py``), opens the index and every page in headless Chromium and asserts on the rendered DOM's text: the answer box comes first,
 headline figures carry units, no code or ``recorded:`` plumbing shows, synthetic data is marked,
 no local path appears. Then runs 03-06 on a short CSV data set and checks each is ``partial``
 with its reasons. Starts kernels: marked slow.
@@ -49,14 +49,6 @@ def _report(tmp: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     return proc, summary
 
 
-@pytest.fixture(scope="module")
-def sample_report(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("reader")
-    proc, summary = _report(tmp, "--source", "sample")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return tmp / "report", summary
-
-
 def _dom(url: str, profile: Path) -> str:
     cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
            "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -78,7 +70,7 @@ def _no_local_paths(text: str, *roots: Path) -> None:
 
 @pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
 def test_index_and_every_page_read_as_results(sample_report, tmp_path):
-    folder, summary = sample_report
+    folder, summary = sample_report.folder, sample_report.summary
     assert {n: e["status"] for n, e in summary["notebooks"].items()} == dict.fromkeys(
         NOTEBOOKS, "ok")
     index = _text(_dom((folder / "index.html").as_uri(), tmp_path / "p0"))
@@ -94,7 +86,7 @@ def test_index_and_every_page_read_as_results(sample_report, tmp_path):
     assert re.search(r"Verdict, per month \$[\d,]+", index)
     assert "e+0" not in index and "NaN" not in index and "recorded:" not in index
     assert "prices: sample (synthetic), 2019-01-02 to" in index
-    _no_local_paths(index, tmp_path)
+    _no_local_paths(index, tmp_path, sample_report.home)
     for i, name in enumerate(NOTEBOOKS, start=1):
         dom = _dom((folder / f"{name}.html").as_uri(), tmp_path / f"p{i}")
         text = _text(dom)
@@ -111,7 +103,7 @@ def test_index_and_every_page_read_as_results(sample_report, tmp_path):
         assert "NaN" not in text and "e+0" not in text, name
         if name in MARKET:
             assert "SAMPLE DATA" in text
-        _no_local_paths(text, tmp_path)
+        _no_local_paths(text, tmp_path, sample_report.home)
 
 
 @pytest.fixture(scope="module")
