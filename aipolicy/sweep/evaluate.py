@@ -116,15 +116,8 @@ def prepare_config(config: Config) -> Prepared:
     A config that cannot be built (e.g. a latency target the GPU cannot meet, a GPU without
     the figures its throughput needs) is kept with ``status`` saying why and no costs.
     """
-    from aipolicy.costs.catalog.hosted import cheapest_hosted
-    from aipolicy.costs.compare.curve import breakeven
     from aipolicy.costs.compare.presets import scenario_from_preset
     from aipolicy.costs.compare.selfhost import with_acquisition
-    from aipolicy.costs.compare.threeway import (
-        best_proprietary_match,
-        replica_capacity,
-        scenario_day,
-    )
 
     prep = Prepared(config)
     try:
@@ -134,9 +127,26 @@ def prepare_config(config: Config) -> Prepared:
         return prep
     prep.base = s
     prep.api["api"] = s
+    _add_api_sides(prep, s)
+    for mode in SELFHOST_OPTIONS:
+        try:
+            prep.modes[mode] = with_acquisition(s, mode)
+        except AipolicyError as exc:
+            prep.notes[mode] = str(exc)
+    _add_breakevens(prep)
+    prep.text = _config_text(prep, s)
+    return prep
+
+
+def _add_api_sides(prep: Prepared, s: Any) -> None:
+    """The proprietary match and the cheapest hosted provider of the open model, when found
+    (``prep.api``), or why not (``prep.notes``)."""
+    from aipolicy.costs.catalog.hosted import cheapest_hosted
+    from aipolicy.costs.compare.threeway import best_proprietary_match, scenario_day
+
     # the match and the hosted provider depend on the preset, the open model and the request
     # shape, not on the GPU or the latency target: found once per process for each
-    shape_key = (config.preset, s.open_model, s.input_tokens, s.output_tokens)
+    shape_key = (prep.config.preset, s.open_model, s.input_tokens, s.output_tokens)
     match = _memo(("match", *shape_key), lambda: best_proprietary_match(s))
     if match is not None and match != s.api_model:
         prep.api["api_match"] = _with_api(s, match)
@@ -144,6 +154,7 @@ def prepare_config(config: Config) -> Prepared:
         prep.notes["api_match"] = ("the named API model is the cheapest at least as good"
                                    if match is not None else "no proprietary model rated at "
                                    "least as good")
+
     def find_hosted() -> str | AipolicyError:
         try:
             return cheapest_hosted(s.open_model, input_tokens=s.input_tokens,
@@ -158,11 +169,13 @@ def prepare_config(config: Config) -> Prepared:
         prep.notes["hosted"] = str(hosted)
     else:
         prep.api["hosted"] = _with_api(s, hosted)
-    for mode in SELFHOST_OPTIONS:
-        try:
-            prep.modes[mode] = with_acquisition(s, mode)
-        except AipolicyError as exc:
-            prep.notes[mode] = str(exc)
+
+
+def _add_breakevens(prep: Prepared) -> None:
+    """Break-even tokens/day of each self-hosting mode against each API side (NaN: none)."""
+    from aipolicy.costs.compare.curve import breakeven
+
+    s = prep.base
     tokens_per_request = s.input_tokens + s.output_tokens
     for mode, ms in prep.modes.items():
         for key, api_s in prep.api.items():
@@ -170,23 +183,28 @@ def prepare_config(config: Config) -> Prepared:
             prep.breakeven[f"{mode}_vs_{key}"] = (
                 math.nan if be.requests_per_day is None
                 else be.requests_per_day * tokens_per_request)
+
+
+def _config_text(prep: Prepared, s: Any) -> dict[str, Any]:
+    """The config's descriptive columns: models, GPU, shape, qualities and capacity."""
+    from aipolicy.costs.compare.threeway import replica_capacity
+
     cap = replica_capacity(s)
-    prep.text = {
+    match = prep.api["api_match"].api_model if "api_match" in prep.api else ""
+    return {
         "api_model": s.api_model, "open_model": s.open_model, "gpu": s.gpu,
         "input_tokens": float(s.input_tokens), "output_tokens": float(s.output_tokens),
         "acquisition": s.acquisition,
-        "match_model": prep.api["api_match"].api_model if "api_match" in prep.api else "",
+        "match_model": match,
         "hosted_model": prep.api["hosted"].api_model if "hosted" in prep.api else "",
         "open_quality": _quality(s.open_model), "api_quality": _quality(s.api_model),
-        "match_quality": (_quality(prep.api["api_match"].api_model)
-                          if "api_match" in prep.api else math.nan),
+        "match_quality": _quality(match) if match else math.nan,
         "throughput_basis": s.throughput_basis,
         "saturation_req_s": float(cap["saturation_req_s"]),
         "planned_req_s": float(cap["planned_req_s"]),
         "slo": cap["slo"] or "none",
         "gpus_per_replica": float(s.gpus_per_replica),
     }
-    return prep
 
 
 def _params(scenario: Any, requests_per_day: np.ndarray) -> dict[str, Any]:

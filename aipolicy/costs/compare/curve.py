@@ -182,9 +182,7 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     found from the lower bound ``F + r (c + c_s / k)`` (``k`` replicas per server) and at most
     ``k - 1`` further checks; then ``v = (S(r) - a0) / a1``.
     """
-    a0, a1 = _api_affine(p)
-    a0 = np.asarray(a0, dtype=float)
-    a1 = np.asarray(a1, dtype=float)
+    a0, a1 = (np.asarray(x, dtype=float) for x in _api_affine(p))
     _, end = growth_of(p)
     peak = peak_of(profile, p.get("batch_share", 0.0))
     q = np.asarray(replica_capacity_rps(p) * 86400.0 / (peak * end), dtype=float)
@@ -195,89 +193,112 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     spare = np.asarray(p.get("redundancy_replicas", 0.0), dtype=float)
     least = np.asarray(p.get("min_replicas", 1.0), dtype=float)
     gpr_all = np.asarray(p["gpus_per_replica"], dtype=float)
-    staff_keys = ("staff_fte", "staff_cost_usd_per_fte_month", "oncall_fte", "oncall_share",
-                  "gpus_per_oncall_rotation")
     staff_p = {k: np.asarray(p.get(k, 0.0 if k != "gpus_per_oncall_rotation" else np.inf),
-                             dtype=float) for k in staff_keys}
-    c = np.asarray(u["per_replica"], dtype=float)
-    cs = np.asarray(u["per_server"], dtype=float)
-    shape = np.broadcast(a0, a1, q, f, c, cs, spare, least, gpr_all,
-                         *staff_p.values()).shape
+                             dtype=float) for k in _STAFF_KEYS}
+    k, c, cs = _server_packing(p, acquisition, gpr_all, np.asarray(u["per_replica"], dtype=float),
+                               np.asarray(u["per_server"], dtype=float))
+    shape = np.broadcast(a0, a1, q, f, c, cs, spare, least, gpr_all, *staff_p.values()).shape
+    slope = a1 * q - c - cs / k
+    r_lo, extra = _search_window(slope, a0, f_nostaff + spare * c, c, cs, gpr_all, staff_p)
+    limit = k + extra
+    # with slope <= 0 the cost gap only grows block by block, so the first block decides;
+    # otherwise the answer lies within `limit` replicas of the lower bound r_lo
+    open_ = np.broadcast_to(np.isfinite(r_lo) & (a1 > 0), shape)
     # Inputs keep their own shapes (a scalar stays a scalar): every element is computed by
     # the same arithmetic as on arrays broadcast to `shape`, without the full-size passes.
-    if acquisition == "buy":
-        gpr = gpr_all
-        gps = np.asarray(p["gpus_per_server"], dtype=float)
-        if gpr.ndim == 0 and gps.ndim == 0:
-            fits = bool(gpr <= gps)
-            k = np.floor(gps / np.minimum(gpr, gps)) if fits else np.asarray(1.0)
-            if not fits:
-                c = c + np.ceil(gpr / gps) * cs
-                cs = np.zeros_like(cs)
-        else:
-            k = np.where(gpr <= gps, np.floor(gps / np.minimum(gpr, gps)), 1.0)
-            c = np.where(gpr <= gps, c, c + np.ceil(gpr / gps) * cs)
-            cs = np.where(gpr <= gps, cs, 0.0)
-    else:
-        k = np.asarray(1.0)
-    out = np.full(shape, np.nan)
-    slope = a1 * q - c - cs / k
+    flat = [_flat(r_lo, shape, True), *(_flat(np.asarray(x), shape) for x in (
+        k, a0, a1, q, f_nostaff, c, cs, spare, least, gpr_all, *staff_p.values())),
+        _flat(np.asarray(limit), shape, True)]
+    out = _scan(flat, open_, shape)
+    out[out > max_requests_per_day] = np.nan
+    return out
+
+
+_STAFF_KEYS = ("staff_fte", "staff_cost_usd_per_fte_month", "oncall_fte", "oncall_share",
+               "gpus_per_oncall_rotation")
+
+
+def _server_packing(p: Mapping[str, ArrayLike], acquisition: str, gpr: np.ndarray,
+                    c: np.ndarray, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Replicas per server ``k`` and the per-replica and per-server monthly costs (USD).
+
+    Bought replicas share a server when they fit in one (``k`` of them a server); a replica
+    wider than a server takes whole servers, priced into its own cost. Rented GPUs have no
+    servers (``k`` = 1).
+    """
+    if acquisition != "buy":
+        return np.asarray(1.0), c, cs
+    gps = np.asarray(p["gpus_per_server"], dtype=float)
+    if gpr.ndim == 0 and gps.ndim == 0:
+        if bool(gpr <= gps):
+            return np.floor(gps / np.minimum(gpr, gps)), c, cs
+        return np.asarray(1.0), c + np.ceil(gpr / gps) * cs, np.zeros_like(cs)
+    fits = gpr <= gps
+    return (np.where(fits, np.floor(gps / np.minimum(gpr, gps)), 1.0),
+            np.where(fits, c, c + np.ceil(gpr / gps) * cs), np.where(fits, cs, 0.0))
+
+
+def _search_window(slope: np.ndarray, a0: np.ndarray, fixed: np.ndarray, c: np.ndarray,
+                   cs: np.ndarray, gpr: np.ndarray,
+                   staff_p: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest replica count worth checking, and how many past one server's worth after
+    it to check. ``fixed`` is the fleet's fixed cost without staff, spares included (USD/month).
+    """
     # the cheapest staff any fleet can have, and what one more on-call rotation adds
     cost_fte = staff_p["staff_cost_usd_per_fte_month"]
     rotation = staff_p["oncall_fte"] * staff_p["oncall_share"] * cost_fte
-    staff_min = np.maximum(staff_p["staff_fte"] * cost_fte, rotation)
-    fixed_min = f_nostaff + staff_min + spare * c
+    fixed_min = fixed + np.maximum(staff_p["staff_fte"] * cost_fte, rotation)
     with np.errstate(divide="ignore", invalid="ignore"):
         r_lo = np.where(slope > 0, np.maximum(1.0, ceil_safe((fixed_min - a0) / slope)), 1.0)
         # past r_lo the gap closes by `slope` a replica and each on-call rotation (one per
         # `cycle` replicas) reopens it by `rotation`: net `slope2` a replica on average. Check
         # enough replicas to cover a rotation step and the server/replica rounding, or, when
         # rotations outpace the saving, the first rotation cycle (later ones only lose more).
-        gpr_b = np.maximum(gpr_all, 1.0)
+        gpr_b = np.maximum(gpr, 1.0)
         cycle = ceil_safe(staff_p["gpus_per_oncall_rotation"] / gpr_b)
         slope2 = slope - rotation * gpr_b / staff_p["gpus_per_oncall_rotation"]
         extra = np.where(slope > 0, ceil_safe(rotation / slope), 0.0)
         extra2 = np.where(slope2 > 0, ceil_safe((rotation + cs + c) / slope2) + cycle, cycle)
         extra = np.minimum(np.maximum(extra, np.where(np.isfinite(extra2), extra2, 0.0)),
                            100_000.0)
-    limit = k + extra
-    # with slope <= 0 the cost gap only grows block by block, so the first block decides;
-    # otherwise the answer lies within `limit` replicas of the lower bound r_lo
-    idx = np.flatnonzero(np.broadcast_to(np.isfinite(r_lo) & (a1 > 0), shape))
+    return r_lo, extra
+
+
+def _flat(x: np.ndarray, shape: tuple[int, ...], full: bool = False) -> np.ndarray | float:
+    """Draw-indexed 1-D view of ``x`` (a copy only if it must be broadcast), or a scalar that
+    every draw shares."""
+    if x.ndim == 0 and not full:
+        return float(x)
+    return np.ravel(np.broadcast_to(x, shape))
+
+
+def _take(x: np.ndarray | float, sel: np.ndarray) -> np.ndarray | float:
+    return x[sel] if isinstance(x, np.ndarray) else x
+
+
+def _scan(flat: list, open_: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Walk each open draw up from its lower bound to the first replica count where
+    self-hosting costs no more than the API; the break-even volume there (NaN: none)."""
+    out = np.full(shape, np.nan)
+    idx = np.flatnonzero(open_)
     j = 0
-
-    def flat_of(x: np.ndarray, full: bool = False) -> np.ndarray | float:
-        """Draw-indexed 1-D view of ``x`` (a copy only if it must be broadcast), or a
-        scalar that every draw shares."""
-        if x.ndim == 0 and not full:
-            return float(x)
-        return np.ravel(np.broadcast_to(x, shape))
-
-    flat = [flat_of(r_lo, True), *(flat_of(np.asarray(x)) for x in (
-        k, a0, a1, q, f_nostaff, c, cs, spare, least, gpr_all, *staff_p.values())),
-        flat_of(np.asarray(limit), True)]
-
-    def take(x: np.ndarray | float, sel: np.ndarray) -> np.ndarray | float:
-        return x[sel] if isinstance(x, np.ndarray) else x
-
     while idx.size:
         if idx.size == out.size:  # every draw still open: no gather needed
             r0, kk, a0i, a1i, qi, fi, ci, csi, sp, lo, gi, *st, lim = flat
         else:
             r0, kk, a0i, a1i, qi, fi, ci, csi, sp, lo, gi, *st, lim = (
-                take(x, idx) for x in flat)
+                _take(x, idx) for x in flat)
         r = r0 + j  # replicas the peak needs; the fleet adds the spares
         fleet = np.maximum(r + sp, lo)
-        staff = staff_fte_effective(dict(zip(staff_keys, st, strict=True)), fleet * gi)
+        staff = staff_fte_effective(dict(zip(_STAFF_KEYS, st, strict=True)), fleet * gi)
         s = fi + staff * st[1] + fleet * ci + ceil_safe(fleet / kk) * csi
         hit = s <= (a0i + a1i * r * qi) * (1 + 1e-12)
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.maximum((r[hit] - 1.0) * take(qi, hit),
-                           (s[hit] - take(a0i, hit)) / take(a1i, hit))
+            v = np.maximum((r[hit] - 1.0) * _take(qi, hit),
+                           (s[hit] - _take(a0i, hit)) / _take(a1i, hit))
         out.ravel()[idx[hit]] = v
         j += 1
         idx = idx[~hit & (j < lim)]
-    out[out > max_requests_per_day] = np.nan
     return out
 
 
