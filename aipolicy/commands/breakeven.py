@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
+from aipolicy.commands.reserve import acquisition_label, gpu_hour, reserved_overrides
 from aipolicy.costs.capacity.targets import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.compare.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
@@ -69,7 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--api-model", help="API model slug, e.g. gpt-4o, or llama-3.3-70b@groq")
     g.add_argument("--open-model", help="open-weight model slug, e.g. llama-3.3-70b")
     g.add_argument("--gpu", help="GPU slug, e.g. h100-sxm, a100-80gb, h200")
-    g.add_argument("--acquisition", choices=("rent", "buy"), help="rent GPU-hours or buy servers")
+    g.add_argument("--acquisition", choices=("rent", "reserve", "buy"),
+                   help="rent GPU-hours on demand, reserve them (a committed rate, billed "
+                        "24 h a day whether used or not) or buy servers")
     g.add_argument("--rental-provider", help="rental price row, e.g. runpod (default: catalog's)")
     g.add_argument("--as-of", type=as_of_flag, metavar="YYYY-MM-DD",
                    help=f"{AS_OF_HELP}, retirements counted from it (default today)")
@@ -194,6 +197,8 @@ def build_from_args(args: argparse.Namespace):  # -> Scenario
                                     "or --slo-ttft-s; give one or the other",
                                     field="slo_tokens_per_user")
         kw.update(slo_tokens_per_user=math.nan, slo_ttft_s=math.nan)
+    if kw.get("acquisition") == "reserve":
+        kw.update(reserved_overrides(kw, args.preset))
     try:
         return scenario_from_preset(args.preset, **kw)
     except (CatalogError, InvalidInputError) as exc:
@@ -216,11 +221,12 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     options = compare_all(s)
     out: dict[str, Any] = {
         "preset": s.name, "api_model": s.api_model, "open_model": s.open_model, "gpu": s.gpu,
-        "acquisition": s.acquisition, "requests_per_day": s.requests_per_day,
+        "acquisition": acquisition_label(args, s), "requests_per_day": s.requests_per_day,
         "input_tokens": s.input_tokens, "output_tokens": s.output_tokens,
         "peak_factor": s.peak_factor, "throughput_tok_s": s.throughput_tok_s,
         "throughput_estimated": s.throughput_estimated,
         "throughput_basis": s.throughput_basis,
+        "gpu_hour": gpu_hour(s),
         "gpus_per_replica": s.gpus_per_replica,
         "api_monthly_usd": api.monthly_usd, "api_per_request_usd": api.per_request_usd,
         "selfhost_monthly_usd": sh.monthly_usd, "selfhost_breakdown_usd": dict(sh.breakdown),
@@ -281,6 +287,7 @@ def _warnings(s: Any, options: list[Any]) -> list[str]:
     per-token prices dated after it."""
     import datetime as dt
 
+    from aipolicy.costs.capacity.estimator import LIBRARY
     from aipolicy.costs.capacity.throughput import how_far_outside
     from aipolicy.costs.catalog.lifecycle import retirement_warning
     from aipolicy.costs.compare.threeway import late_price_warnings
@@ -289,10 +296,12 @@ def _warnings(s: Any, options: list[Any]) -> list[str]:
                                today=dt.date.fromisoformat(s.as_of))
     out = ([found] if found else []) + late_price_warnings(options, s.as_of)
     if s.throughput_basis == "extrapolated":
-        far = how_far_outside(s.provenance["throughput_tok_s"].note)
+        note = s.provenance["throughput_tok_s"].note
+        other = note.split(f"; {LIBRARY} ", 1)  # the estimator's own figure, when it differs
+        also = f"; {LIBRARY} {other[1]}" if len(other) == 2 else ""
         out.append(f"throughput of {s.open_model} on {s.gpu} is extrapolated beyond the "
-                   f"measured request shapes ({far}); treat the self-hosting cost as a "
-                   "rough estimate")
+                   f"measured request shapes ({how_far_outside(note)}){also}; treat the "
+                   "self-hosting cost as a rough estimate")
     return out
 
 
@@ -381,6 +390,10 @@ def render(r: dict[str, Any]) -> str:
         verdict_line(r),
         f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
         f"{r['gpu']} ({r['acquisition']})",
+        *([f"reserved GPUs: {r['gpu_hour']['usd']:.2f} USD/GPU-hour, a committed rate billed 24 h "
+           f"a day whether used or not ({r['gpu_hour']['source']}, {r['gpu_hour']['as_of']}); "
+           "the 'rented GPUs' rows below are priced at it"] if r["acquisition"] == "reserve"
+          else []),
         f"workload: {r['requests_per_day']:,.0f} requests/day, {r['input_tokens']:,.0f} in / "
         f"{r['output_tokens']:,.0f} out tokens, peak hour x{r['peak_factor']:.2f}",
         f"replica: {r['gpus_per_replica']} GPU(s), {r['throughput_tok_s']:,.0f} output tok/s"

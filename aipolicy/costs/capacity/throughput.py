@@ -115,7 +115,7 @@ OUTSIDE = "outside the measured shapes: "
 def how_far_outside(note: str) -> str:
     """The part of a throughput note that says how far the shape lies outside the measured
     rows (e.g. ``input 60,000 tokens is 3.0x the largest measured (20,000)``); '' if none."""
-    return note.rsplit(OUTSIDE, 1)[1] if OUTSIDE in note else ""
+    return note.rsplit(OUTSIDE, 1)[1].split("; ", 1)[0] if OUTSIDE in note else ""
 
 
 def default_precision(gpu: str) -> str:

@@ -117,13 +117,35 @@ def throughput_entries(open_model: str, gpu: str, input_tokens: float, output_to
             raise CatalogError(f"{exc} (or give throughput_tok_s)",
                                field="throughput_tok_s") from None
         gpr = est.gpus_per_replica
-        tp = Provenance(est.source, est.as_of, est.note)
-        fit_err = est.fit_max_error if est.fit_max_error is not None else math.nan
-        out.update(throughput_tok_s=(est.output_tok_s, tp),
-                   throughput_estimated=(est.estimated, tp), precision=(est.precision, tp),
-                   throughput_basis=(est.basis, tp), throughput_fit_max_error=(fit_err, tp))
+        out.update(_replica_entries(est, open_model, gpu, input_tokens, output_tokens))
     out["gpus_per_replica"] = (int(gpr), Provenance("throughput catalog (tensor-parallel size)"))
     return out
+
+
+def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
+                     output_tokens: float) -> Entries:
+    """Throughput entries from the package's estimate ``est``, or from aiconfigurator-core's
+    curve where ``est`` is only a roofline estimate and the library covers the case; a
+    measured figure keeps its place and notes the library's when they disagree by > 15%."""
+    from aipolicy.costs.capacity import estimator
+
+    c = estimator.curve(open_model, gpu, est.gpus_per_replica, est.precision, input_tokens,
+                        output_tokens)
+    if c is not None and c.fits and est.basis == "estimated":
+        tp = Provenance(estimator.SOURCE, estimator.released(c.version),
+                        estimator.saturation_note(c))
+        return {"throughput_tok_s": (c.saturation.output_tok_s, tp),
+                "throughput_estimated": (True, tp), "precision": (est.precision, tp),
+                "throughput_basis": (c.basis, tp), "throughput_fit_max_error": (math.nan, tp)}
+    note = est.note
+    if c is not None and c.fits:
+        note += estimator.disagreement(est.output_tok_s, c.saturation.output_tok_s,
+                                       "output tokens/s at saturation", c, est.basis)
+    tp = Provenance(est.source, est.as_of, note)
+    fit_err = est.fit_max_error if est.fit_max_error is not None else math.nan
+    return {"throughput_tok_s": (est.output_tok_s, tp), "throughput_estimated": (est.estimated, tp),
+            "precision": (est.precision, tp), "throughput_basis": (est.basis, tp),
+            "throughput_fit_max_error": (fit_err, tp)}
 
 
 def hardware_entries(gpu: str, acquisition: str, rental_provider: str | None,

@@ -352,15 +352,51 @@ def _slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,
     slo = Slo(tokens_per_user_s=given("slo_tokens_per_user"), ttft_s=given("slo_ttft_s"))
     if slo.tokens_per_user_s is None and slo.ttft_s is None:
         return {}
-    cap = slo_capacity(open_model, gpu, int(values["gpus_per_replica"]), in_tok, out_tok, slo,
-                       precision=str(values.get("precision", "fp8")))
+    tp, precision = int(values["gpus_per_replica"]), str(values.get("precision", "fp8"))
     what = " and ".join(x for x in (
         f">= {slo.tokens_per_user_s:g} output tokens/s per user" if slo.tokens_per_user_s
         else "", f"time to first token <= {slo.ttft_s:g} s" if slo.ttft_s else "") if x)
+    from_curve = _estimator_fraction(open_model, gpu, tp, precision, in_tok, out_tok, slo, what)
+    if from_curve is not None:
+        return from_curve
+    cap = slo_capacity(open_model, gpu, tp, in_tok, out_tok, slo, precision=precision)
     return {"slo_capacity_fraction": (cap.fraction, Provenance(
         cap.source or "aipolicy capacity model", "undated",
         f"{cap.basis}: {what} ({slo.percentile}) keeps {cap.fraction:.0%} of saturation "
         f"throughput; {cap.note}".rstrip("; ")))}
+
+
+def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_tok: float,
+                        out_tok: float, slo: Any, what: str) -> Entries | None:
+    """The share of saturation that aiconfigurator-core's curve keeps under ``slo``, where no
+    latency sweep of this model, GPU, TP and precision is measured (None: a measured sweep
+    exists, or the library does not cover the case). Refuses a target no point meets."""
+    from aipolicy.config import CATALOG_DIR
+    from aipolicy.costs.capacity import estimator
+    from aipolicy.costs.capacity.sweeps import families
+
+    measured = any((f.model, f.gpu, f.tp, f.precision) == (open_model, gpu, tp, precision)
+                   for f in families(str(CATALOG_DIR)))
+    c = None if measured else estimator.curve(open_model, gpu, tp, precision, in_tok, out_tok)
+    if c is None or not c.fits:
+        return None
+    sat, point = c.saturation, c.under(slo.tokens_per_user_s, slo.ttft_s)
+    if point is None:
+        best = max(c.points, key=lambda p: p.tokens_per_user_s)
+        field = "slo_tokens_per_user" if slo.tokens_per_user_s else "slo_ttft_s"
+        value = slo.tokens_per_user_s or slo.ttft_s
+        raise _bad(field, value, f"= {value:g}: the SLO {slo.describe()} cannot be met by {open_model} on {tp}x "
+                   f"{gpu} at {in_tok:g}/{out_tok:g} tokens ({c.basis}): its fastest point is "
+                   f"{best.tokens_per_user_s:.1f} tokens/s per user with the first token in "
+                   f"{best.ttft_ms / 1000:.2f} s; relax the target or use more GPUs per replica")
+    fraction = min(1.0, point.output_tok_s / sat.output_tok_s)
+    return {"slo_capacity_fraction": (fraction, Provenance(
+        estimator.SOURCE, estimator.released(c.version),
+        f"{c.basis}: {what} ({slo.percentile}) keeps {fraction:.0%} of saturation throughput: "
+        f"at {point.concurrency} concurrent requests {point.tokens_per_user_s:.1f} tokens/s per "
+        f"user and the first token in {point.ttft_ms / 1000:.2f} s, against "
+        f"{sat.output_tok_s:,.0f} output tokens/s at {sat.concurrency} (its saturation); the "
+        "library's latencies are estimates of typical (not p95) figures"))}
 
 
 def load_profile_values(name: str) -> tuple[float, ...]:

@@ -1,0 +1,314 @@
+"""Capacity curves from NVIDIA's aiconfigurator-core: every open model it knows on every GPU.
+
+aiconfigurator-core (Apache-2.0, https://github.com/ai-dynamo/aiconfigurator, PyPI
+``aiconfigurator-core``) estimates, for a model, a serving engine (TensorRT-LLM, vLLM, SGLang), a
+precision and a tensor-parallel size, the time to first token (TTFT) and the time per output
+token (TPOT) of aggregated serving (in-flight batching) at a given concurrency, from
+per-operation performance databases measured on each GPU system (``op-level``). For the systems
+it has no measured database for (L4, H100 PCIe) it offers only a speed-of-light bound from the
+specifications (seen here: 48 requests/s for Llama 3.1 8B at 800/250 tokens on one H100 PCIe,
+seven times its op-level figure on an L40S), which is no planning figure: those GPUs are not
+covered here and keep the package's own estimate.
+
+A :class:`Curve` is that estimate at concurrencies 1, 2, 4, ... up to the largest batch whose KV
+cache fits the GPUs' memory: for each point the requests/s of one replica
+(the library's ``seq/s``, about ``concurrency / (TTFT + TPOT x (output tokens - 1))``), its
+output tokens/s (requests/s x output tokens) and the speed each
+user sees (1000 / TPOT). The saturation throughput is the curve's highest output rate; a latency
+target picks the fastest point whose TPOT and TTFT meet it.
+
+Curves are kept on disk (``<cache dir>/capacity/``, one JSON file each), keyed by every input and
+the library version, so a sweep or a report pays for each curve once; a cold curve costs well
+under a second, a warm one a file read. The library is imported only when a curve is computed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import os
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from aipolicy.config import cache_dir
+
+__all__ = ["LIBRARY", "SYSTEMS", "MODELS", "Curve", "CurvePoint", "backends_for", "curve",
+           "library_version", "system_for"]
+
+LIBRARY = "aiconfigurator-core"
+
+#: Our GPU slug -> aiconfigurator system. A100 80GB is the SXM board (the catalog's rows).
+SYSTEMS: dict[str, str] = {
+    "h100-sxm": "h100_sxm", "h100-pcie": "h100_pcie", "h200": "h200_sxm", "b200": "b200_sxm",
+    "b300": "b300_sxm", "gb200": "gb200", "a100-80gb": "a100_sxm", "l40s": "l40s", "l4": "l4",
+    "rtx-pro-6000": "rtx_pro_6000_server",
+}
+#: Systems the library ships no measured operation database for (speed-of-light only: not used).
+SPEC_ONLY = frozenset({"l4", "h100_pcie"})
+
+#: Our open-model slug -> the library's model (Hugging Face path). Llama 3.3 70B has the
+#: layers and parameter count of Llama 3.1 70B (a post-trained 3.1 70B).
+MODELS: dict[str, str] = {
+    "llama-3.1-8b": "meta-llama/Meta-Llama-3.1-8B",
+    "llama-3.3-70b": "meta-llama/Meta-Llama-3.1-70B",
+    "llama-3.1-405b": "meta-llama/Meta-Llama-3.1-405B",
+    "llama-4-scout": "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+    "llama-4-maverick": "meta-llama/Llama-4-Maverick-17B-128E-Instruct",
+    "gpt-oss-120b": "openai/gpt-oss-120b",
+    "gpt-oss-20b": "openai/gpt-oss-20b",
+    "qwen3-235b-a22b": "Qwen/Qwen3-235B-A22B",
+    "deepseek-v3": "deepseek-ai/DeepSeek-V3",
+    "deepseek-r1": "deepseek-ai/DeepSeek-R1",
+    "mixtral-8x7b": "mistralai/Mixtral-8x7B-v0.1",
+}
+
+#: Engines in the order tried when none is named (the first with a database for the system).
+BACKENDS = ("trtllm", "vllm", "sglang")
+
+#: Weight precision -> (GEMM, KV cache) quantisation modes of the library.
+_QUANT: dict[str, tuple[str, str]] = {
+    "fp8": ("fp8", "fp8"), "bf16": ("bfloat16", "bfloat16"), "fp16": ("bfloat16", "bfloat16"),
+    "nvfp4": ("nvfp4", "fp8"), "fp4": ("nvfp4", "fp8"),
+}
+
+#: Concurrencies tried, up to the first whose KV cache does not fit.
+BATCHES = (1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
+
+_CURVE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """One concurrency of a replica: latencies (ms) and rates."""
+
+    concurrency: int
+    ttft_ms: float
+    tpot_ms: float
+    req_s: float
+    output_tok_s: float
+
+    @property
+    def tokens_per_user_s(self) -> float:
+        return 1000.0 / self.tpot_ms
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Throughput against interactivity of one replica, as the estimator gives it.
+
+    Attributes
+    ----------
+    model, gpu : str
+        Our slugs; ``system`` and ``backend`` (with ``backend_version``) are the library's.
+    precision : str
+        Weight precision (``fp8``, ``bf16``, ``nvfp4``).
+    tp : int
+        GPUs of the replica (tensor-parallel size).
+    input_tokens, output_tokens : int
+        Request shape.
+    points : tuple of CurvePoint
+        In order of concurrency; empty when the weights do not fit the replica's memory.
+    version : str
+        aiconfigurator-core version that computed it.
+    """
+
+    model: str
+    gpu: str
+    system: str
+    backend: str
+    backend_version: str
+    precision: str
+    tp: int
+    input_tokens: int
+    output_tokens: int
+    points: tuple[CurvePoint, ...]
+    version: str
+
+    @property
+    def fits(self) -> bool:
+        return bool(self.points)
+
+    @property
+    def saturation(self) -> CurvePoint:
+        """The point of highest output tokens/s."""
+        return max(self.points, key=lambda p: p.output_tok_s)
+
+    def under(self, tokens_per_user_s: float | None, ttft_s: float | None) -> CurvePoint | None:
+        """The highest-throughput point with TPOT and TTFT within the target (None: none)."""
+        ok = [p for p in self.points
+              if (tokens_per_user_s is None or p.tokens_per_user_s >= tokens_per_user_s)
+              and (ttft_s is None or p.ttft_ms <= 1000.0 * ttft_s)]
+        return max(ok, key=lambda p: p.output_tok_s) if ok else None
+
+    @property
+    def basis(self) -> str:
+        """``estimated by aiconfigurator-core X.Y (op-level, <system> <backend> <version>
+        database)``."""
+        return (f"estimated by {LIBRARY} {self.version} (op-level, {self.system} {self.backend} "
+                f"{self.backend_version} database)")
+
+
+def library_version() -> str | None:
+    """The installed aiconfigurator-core version, or None when it is not installed."""
+    try:
+        return metadata.version(LIBRARY)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def system_for(gpu: str) -> str | None:
+    """The library's system for our GPU slug (None: not covered)."""
+    return SYSTEMS.get(gpu)
+
+
+@lru_cache(maxsize=64)
+def backends_for(gpu: str) -> tuple[str, ...]:
+    """Engines with a database (or a specification-only estimate) for the GPU, in
+    :data:`BACKENDS` order; empty when the GPU or the library is missing."""
+    system = system_for(gpu)
+    if system is None or system in SPEC_ONLY or library_version() is None:
+        return ()
+    from aiconfigurator_core.sdk.perf_database import get_latest_database_version
+
+    with _quiet():
+        return tuple(b for b in BACKENDS
+                     if get_latest_database_version(system=system, backend=b) is not None)
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Silence the library's log lines (it logs through the root logger's handlers)."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def curve(model: str, gpu: str, tp: int, precision: str, input_tokens: float,
+          output_tokens: float, backend: str | None = None) -> Curve | None:
+    """The estimator's curve for one replica, from the disk cache or computed (and stored).
+
+    Returns None when the library is not installed, the model or GPU is not covered, or no
+    engine has a database for the GPU. The shape is rounded to whole tokens.
+    """
+    version = library_version()
+    system = system_for(gpu)
+    hf = MODELS.get(model)
+    if version is None or system is None or hf is None or precision not in _QUANT:
+        return None
+    engines = backends_for(gpu)
+    if backend is not None:
+        engines = tuple(b for b in engines if b == backend)
+    if not engines:
+        return None
+    shape = (int(round(input_tokens)), max(2, int(round(output_tokens))))
+    for engine in engines:  # the first engine whose database holds the model's operations
+        try:
+            return _cached(version, model, gpu, int(tp), precision, *shape, engine)
+        except Exception as exc:  # noqa: BLE001 - the library's own errors (missing op data)
+            if type(exc).__module__.split(".")[0] not in {"aiconfigurator_core", "builtins"}:
+                raise
+    return None
+
+
+@lru_cache(maxsize=512)
+def _cached(version: str, model: str, gpu: str, tp: int, precision: str, isl: int, osl: int,
+            backend: str) -> Curve:
+    path = cache_dir() / "capacity" / f"{_key(_CURVE_FORMAT, version, model, gpu, tp, precision, isl, osl, backend)}.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        data = json.loads(path.read_text())
+        data["points"] = tuple(CurvePoint(**p) for p in data["points"])
+        return Curve(**data)
+    found = _compute(version, model, gpu, tp, precision, isl, osl, backend)
+    with contextlib.suppress(OSError):  # a read-only cache only costs the next run time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(asdict(found)))
+        os.replace(tmp, path)
+    return found
+
+
+def _compute(version: str, model: str, gpu: str, tp: int, precision: str, isl: int, osl: int,
+             backend: str) -> Curve:
+    from aiconfigurator_core.sdk.backends.factory import get_backend
+    from aiconfigurator_core.sdk.config import RuntimeConfig
+    from aiconfigurator_core.sdk.config_builders import build_model_config
+    from aiconfigurator_core.sdk.models import get_model
+    from aiconfigurator_core.sdk.perf_database import (
+        get_database_view,
+        get_latest_database_version,
+    )
+
+    system = SYSTEMS[gpu]
+    gemm, kv = _QUANT[precision]
+    with _quiet():
+        db_version = get_latest_database_version(system=system, backend=backend)
+        db = get_database_view(system, backend, db_version, database_mode="SILICON")
+        config = build_model_config(tp_size=tp, pp_size=1, attention_dp_size=1, moe_tp_size=tp,
+                                    moe_ep_size=1, gemm_quant_mode=gemm, kvcache_quant_mode=kv)
+        hf = MODELS[model]
+        engine = get_backend(backend)
+        llm = get_model(hf, config, backend)
+        points = []
+        for b in BATCHES:
+            summary = engine.run_agg(llm, db, RuntimeConfig(isl=isl, osl=osl, batch_size=b),
+                                     ctx_tokens=isl)
+            if summary.check_oom() or summary.check_kv_cache_oom():
+                break
+            r = summary.get_result_dict()
+            ttft, tpot, req_s = float(r["ttft"]), float(r["tpot"]), float(r["seq/s"])
+            if not all(math.isfinite(x) and x > 0 for x in (ttft, tpot, req_s)):
+                break
+            points.append(CurvePoint(b, ttft, tpot, req_s, req_s * osl))
+    return Curve(model, gpu, system, backend, str(db_version), precision, tp, isl,
+                 osl, tuple(points), version)
+
+
+def cached_file(c: Curve) -> Path:
+    """Where the curve is kept on disk."""
+    return cache_dir() / "capacity" / (
+        f"{_key(_CURVE_FORMAT, c.version, c.model, c.gpu, c.tp, c.precision, c.input_tokens, c.output_tokens, c.backend)}.json")
+
+
+#: Public source and release of the library (as recorded on PyPI).
+SOURCE = ("NVIDIA aiconfigurator-core (Apache-2.0; github.com/ai-dynamo/aiconfigurator, PyPI "
+          "aiconfigurator-core)")
+RELEASED = {"0.12": "2026-09"}
+
+#: Two sources of the same capacity disagree when they differ by more than this share.
+DISAGREE = 0.15
+
+
+def released(version: str) -> str:
+    """Release month of a library version (``undated`` when not recorded)."""
+    return RELEASED.get(".".join(version.split(".")[:2]), "undated")
+
+
+def saturation_note(c: Curve) -> str:
+    """Where the curve's saturation throughput comes from, in words."""
+    s = c.saturation
+    return (f"{c.basis}: {c.model} ({MODELS[c.model]}) on {c.tp}x {c.gpu}, {c.precision}, "
+            f"{c.input_tokens}/{c.output_tokens} tokens: the highest output rate of its "
+            f"curve, {s.output_tok_s:,.0f} tokens/s at {s.concurrency} concurrent requests "
+            f"({s.tokens_per_user_s:.1f} tokens/s per user, first token {s.ttft_ms / 1000:.2f} s)")
+
+
+def disagreement(ours: float, theirs: float, what: str, c: Curve, used: str) -> str:
+    """A note when the estimator's figure differs from ours by more than :data:`DISAGREE`
+    (empty otherwise): both figures and which one the answer uses (``used``: its basis)."""
+    if not (ours > 0 and theirs > 0) or abs(theirs / ours - 1) <= DISAGREE:
+        return ""
+    return (f"; {LIBRARY} {c.version} ({c.system} {c.backend} database) gives {theirs:,.0f} "
+            f"{what} ({theirs / ours - 1:+.0%}): the answer uses the {used} figure")

@@ -1,0 +1,98 @@
+"""Benchmark: capacity curves from aiconfigurator-core, cold and warm, and the agreement table.
+
+Cold: a new cache folder, a fresh process-level memo; warm: the same curve read back from the
+disk cache (a new process pays only the file read) and from the memo. Then the sweep's cells/s
+on a grid of GPUs the estimator covers (RTX PRO 6000 only by it), cold and warm. Last, the agreement
+table: every measured TensorRT-LLM maximum-throughput row that the estimator also covers, with
+the difference, printed in full (the closing note of the capacity issue quotes it).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+
+CASE = ("llama-3.3-70b", "h100-sxm", 2, "fp8", 1500.0, 400.0)
+
+
+def _fresh(folder: str) -> None:
+    from aipolicy.costs.capacity import estimator
+
+    os.environ["AIPOLICY_CACHE_DIR"] = folder
+    estimator._cached.cache_clear()
+
+
+def run() -> list[dict]:
+    """Rows: figure, target, measured, ok."""
+    from aipolicy.costs.capacity import estimator
+    from aipolicy.costs.capacity.agreement import saturation_cases
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        _fresh(tmp)
+        estimator.backends_for("h100-sxm")  # library import and database listing, once
+        t0 = time.perf_counter()
+        c = estimator.curve(*CASE)
+        cold = time.perf_counter() - t0
+        warm_disk = []
+        for _ in range(5):
+            estimator._cached.cache_clear()
+            t0 = time.perf_counter()
+            estimator.curve(*CASE)
+            warm_disk.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        estimator.curve(*CASE)
+        memo = time.perf_counter() - t0
+        rows += [
+            {"figure": f"one curve cold ({len(c.points)} concurrencies; {c.basis})",
+             "target": "-", "measured": f"{cold:.2f} s", "ok": "-"},
+            {"figure": "the same curve warm from the disk cache (median of 5)", "target": "-",
+             "measured": f"{statistics.median(warm_disk) * 1000:.1f} ms", "ok": "-"},
+            {"figure": "the same curve from the process memo", "target": "-",
+             "measured": f"{memo * 1e6:.0f} us", "ok": "-"},
+        ]
+        rows += _sweep_rows(tmp)
+        t0 = time.perf_counter()
+        table = saturation_cases()
+        took = time.perf_counter() - t0
+    n, far = len(table), int(table["differs"].sum())
+    rows.append({"figure": f"agreement table: {n} measured rows the estimator covers, "
+                           f"{far} differ by > 15% (median difference "
+                           f"{table['difference'].median():+.0%})",
+                 "target": "-", "measured": f"{took:.0f} s cold", "ok": "-"})
+    print(table.drop(columns=["estimator", "measured_source"]).to_string(
+        index=False, float_format=lambda v: f"{v:,.2f}"))
+    return rows
+
+
+def _sweep_rows(tmp: str) -> list[dict]:
+    from aipolicy.sweep.grid import grid_from_mapping
+    from aipolicy.sweep.run import evaluate_grid
+
+    grid = grid_from_mapping({"axes": {
+        "preset": ["midmarket"], "gpu": ["rtx-pro-6000", "l40s", "a100-80gb"],
+        "open_model": ["llama-3.3-70b", "llama-3.1-8b"],
+        "shape": ["500/200", "1000/200", "1500/400", "2000/400", "4000/800"],
+        "slo": ["preset", "none"], "tokens_per_day": [1e7, 1e8, 1e9]}})
+    out = []
+    for label in ("cold", "warm"):
+        if label == "cold":
+            _fresh(os.path.join(tmp, "sweep"))
+        else:
+            from aipolicy.costs.capacity import estimator
+
+            estimator._cached.cache_clear()  # a new process: the disk cache only
+        t0 = time.perf_counter()
+        frame = evaluate_grid(grid)
+        took = time.perf_counter() - t0
+        out.append({"figure": f"sweep of {len(frame)} cells (rtx-pro-6000, l40s, a100; "
+                              f"estimator curves), {label}", "target": "-",
+                    "measured": f"{len(frame) / took:,.0f} cells/s ({took:.1f} s)", "ok": "-"})
+    return out
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)

@@ -1,0 +1,137 @@
+"""Capacity from aiconfigurator-core: curves, the disk cache, labels, fallbacks, reserve."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from aipolicy.commands import main
+from aipolicy.costs.capacity import estimator
+from aipolicy.costs.capacity.agreement import COLUMNS, capacity_basis, saturation_cases
+from aipolicy.costs.catalog.listing import gpu_table
+from aipolicy.costs.compare.presets import scenario_from_preset
+
+pytestmark = pytest.mark.skipif(estimator.library_version() is None,
+                                reason="aiconfigurator-core is not installed on this platform")
+
+L40S_8B = ["--open-model", "llama-3.1-8b", "--gpu", "l40s", "--gpus-per-replica", "1",
+           "--input-tokens", "800", "--output-tokens", "250"]
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """Each test starts with an empty disk cache and memo."""
+    monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(tmp_path / "cache"))
+    estimator._cached.cache_clear()
+    yield
+    estimator._cached.cache_clear()
+
+
+def test_curve_reproduces_the_figures_tried_by_hand():
+    # aiconfigurator cli estimate, Llama-3.1-70B FP8 TP2 on H100 SXM, TRT-LLM, 1500/400:
+    # batch 64: TTFT 526 ms, TPOT 40.5 ms, 3.88 requests/s; batch 128: 5.02 requests/s
+    c = estimator.curve("llama-3.3-70b", "h100-sxm", 2, "fp8", 1500, 400)
+    by_batch = {p.concurrency: p for p in c.points}
+    assert by_batch[64].req_s == pytest.approx(3.88, rel=0.01)
+    assert by_batch[64].ttft_ms == pytest.approx(526, rel=0.01)
+    assert by_batch[64].tpot_ms == pytest.approx(40.5, rel=0.01)
+    assert by_batch[128].req_s == pytest.approx(5.02, rel=0.01)
+    assert by_batch[64].output_tok_s == pytest.approx(by_batch[64].req_s * 400)
+    assert c.basis.startswith("estimated by aiconfigurator-core 0.12")
+    assert "op-level, h100_sxm trtllm" in c.basis
+    # the latency target picks the fastest point meeting it; a tighter target never gains
+    loose, tight = c.under(25, 1.0), c.under(40, 1.0)
+    assert loose.tokens_per_user_s >= 25 and loose.ttft_ms <= 1000
+    assert tight.output_tok_s <= loose.output_tok_s <= c.saturation.output_tok_s
+
+
+def test_a_curve_is_kept_on_disk_and_read_back_without_the_library(monkeypatch):
+    first = estimator.curve("llama-3.1-8b", "l40s", 1, "fp8", 800, 250)
+    assert estimator.cached_file(first).is_file()
+    estimator._cached.cache_clear()
+
+    def no_compute(*args):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(estimator, "_compute", no_compute)
+    assert estimator.curve("llama-3.1-8b", "l40s", 1, "fp8", 800, 250) == first
+
+
+def test_an_uncovered_case_or_a_missing_library_gives_no_curve(monkeypatch):
+    assert estimator.curve("mistral-7b", "h100-sxm", 1, "fp8", 800, 250) is None  # no model
+    assert estimator.curve("llama-3.1-8b", "mi300x", 1, "fp8", 800, 250) is None  # AMD
+    assert estimator.curve("llama-3.1-8b", "h100-pcie", 1, "fp8", 800, 250) is None  # SOL only
+    monkeypatch.setattr(estimator, "library_version", lambda: None)
+    assert estimator.curve("llama-3.1-8b", "l40s", 1, "fp8", 800, 250) is None
+    # without the library the answer falls back to the package's own carried latency curve
+    s = scenario_from_preset("startup", gpu="l40s")
+    assert "carried from" in s.provenance["slo_capacity_fraction"].note
+
+
+def test_a_gpu_only_the_estimator_covers_is_priced_with_its_label():
+    s = scenario_from_preset("midmarket", gpu="rtx-pro-6000", gpus_per_replica=2)
+    assert s.throughput_basis.startswith("estimated by aiconfigurator-core")
+    assert s.throughput_estimated
+    note = s.provenance["throughput_tok_s"].note
+    assert "rtx_pro_6000_server" in note and "highest output rate of its curve" in note
+    assert s.provenance["throughput_tok_s"].source.startswith("NVIDIA aiconfigurator-core")
+    assert "aiconfigurator-core" in s.provenance["slo_capacity_fraction"].note
+
+
+def test_the_issue_example_answers_with_a_capacity_basis_naming_the_estimator(capsys):
+    assert main(["breakeven", *L40S_8B, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    basis = out["replica_capacity"]["basis"]
+    assert "latency target: estimated by aiconfigurator-core" in basis
+    assert "l40s" in basis and 0 < out["replica_capacity"]["planned_share"] <= 1
+
+
+def test_a_latency_target_the_curve_cannot_meet_is_one_line_naming_it(capsys):
+    assert main(["breakeven", "--gpu", "l40s"]) == 2  # 70B on 2x L40S: ~19 tokens/s at best
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "--slo-tokens-per-user" in err and "cannot be met" in err
+    assert "aiconfigurator-core" in err and "tokens/s per user" in err
+
+
+def test_agreement_table_compares_the_same_case_from_both_sources():
+    table = saturation_cases(limit=2)
+    assert list(table.columns) == COLUMNS and len(table) == 2
+    for r in table.itertuples():
+        assert r.difference == pytest.approx(r.estimated_tok_s / r.measured_tok_s - 1)
+        assert r.differs == (abs(r.difference) > estimator.DISAGREE)
+
+
+def test_catalog_gpus_lists_the_capacity_basis_and_reserved_rates():
+    assert capacity_basis("rtx-pro-6000") == \
+        "aiconfigurator-core (rtx_pro_6000_server: trtllm, vllm, sglang)"
+    assert capacity_basis("h100-sxm").startswith("measured rows (")
+    assert "speed-of-light" in capacity_basis("h100-pcie")
+    table = gpu_table().set_index("gpu")
+    assert table.loc["h100-sxm", "reserved_usd_per_gpu_hour"] == 1.30
+    assert pd.isna(table.loc["l40s", "reserved_usd_per_gpu_hour"])
+
+
+def test_reserve_prices_always_on_gpus_at_the_committed_rate(capsys):
+    assert main(["breakeven", "--acquisition", "reserve", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["acquisition"] == "reserve"
+    assert out["gpu_hour"]["usd"] == 1.30 and "SemiAnalysis" in out["gpu_hour"]["source"]
+    assert main(["breakeven", "--acquisition", "rent", "--json"]) == 0
+    rent = json.loads(capsys.readouterr().out)
+    assert rent["gpu_hour"]["usd"] > out["gpu_hour"]["usd"]
+    assert out["selfhost_monthly_usd"] < rent["selfhost_monthly_usd"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--gpu", "l40s", "--open-model", "llama-3.1-8b"], "no reserved rate 'reserved-3y' for GPU "
+                                                        "l40s"),
+    (["--rent-mode", "autoscale"], "billed 24 h a day"),
+    (["--rental-provider", "lambda"], "no reserved rate 'lambda'"),
+])
+def test_reserve_without_a_reserved_rate_is_refused_in_one_line(capsys, args, words):
+    assert main(["breakeven", "--acquisition", "reserve", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and words in err
