@@ -50,10 +50,14 @@ def run(args: argparse.Namespace) -> int:
         head = (f"API options (USD per 1M tokens; quality: LMArena text rating, 95% interval); "
                 f"prices: {prices.snapshot().label}")
     elif args.table == "gpus":
+        from aipolicy.costs.capacity.agreement import capacity_basis
+
         frame = listing.gpu_table()
+        frame["capacity_basis"] = frame["gpu"].map(capacity_basis)
         cols = ["gpu", "memory_gb", "bandwidth_gb_s", "board_power_w", "rent_usd_per_gpu_hour",
-                "rent_as_of"]
-        head = "GPUs (memory GB, bandwidth GB/s, board power W, default rental USD/GPU-hour)"
+                "rent_as_of", "reserved_usd_per_gpu_hour", "capacity_basis"]
+        head = ("GPUs (memory GB, bandwidth GB/s, board power W, default rental and lowest "
+                "reserved USD/GPU-hour, where a replica's capacity comes from)")
     else:
         frame = listing.provider_table()
         cols = ["provider", "name", "hosted_open_models", "pricing_page"]

@@ -101,9 +101,9 @@ def test_the_buy_option_names_its_server_and_idle_gpus():
     # HGX H100 for 2 one-GPU replicas (one a spare) and says 6 GPUs sit idle
     s = with_acquisition(scenario_from_preset("startup"), "buy")
     buy = {o.key: o for o in compare_all(s)}["buy"]
-    assert "2 replica(s) = 2 GPUs in 1 hgx-8xh100 server(s) of 8 GPUs (6 GPUs idle)" in buy.fleet
+    assert "2 replica(s) = 2 GPUs in 1 hgx-8xh100 server(s) of 8 GPUs (6 GPUs idle; no smaller server priced)" in buy.fleet
     fin = {o.key: o for o in compare_all(scenario_from_preset("financial"))}["buy"]
     r = selfhost_monthly(scenario_from_preset("financial"))
     idle = r.servers * 8 - r.gpus
-    assert f"({idle} GPUs idle)" in fin.fleet if idle else "idle" not in fin.fleet
+    assert f"({idle} GPUs idle; no smaller server priced)" in fin.fleet if idle else "idle" not in fin.fleet
     assert not math.isnan(r.monthly_usd)

@@ -73,9 +73,18 @@ def gpu_table() -> pd.DataFrame:
         except CatalogError:  # no rental row: shown as a dash
             rent_txt = (None, "—", "—")
         rows.append((gpu, val(spec.memory_gb), val(spec.bandwidth_gb_s), val(spec.board_power_w),
-                     *rent_txt))
+                     *rent_txt, _reserved(gpu)))
     return pd.DataFrame(rows, columns=["gpu", "memory_gb", "bandwidth_gb_s", "board_power_w",
-                                       "rent_usd_per_gpu_hour", "rent_as_of", "rent_source"])
+                                       "rent_usd_per_gpu_hour", "rent_as_of", "rent_source",
+                                       "reserved_usd_per_gpu_hour"])
+
+
+def _reserved(gpu: str) -> float | None:
+    """The lowest committed (reserved) rate listed for the GPU, USD per GPU-hour."""
+    table = catalog.gpu_rental_table(gpu)
+    rates = table.loc[table["provider"].str.contains("reserved"), "gpu_hour_usd"]
+    return float(rates.min()) if len(rates) else None
+
 
 
 def provider_table() -> pd.DataFrame:

@@ -174,7 +174,7 @@ def _fleet(r: Any, scenario: Scenario) -> str:
         idle = int(r.servers) * gps - int(r.gpus)
         text += f" in {r.servers} {_server_name(scenario)} server(s) of {gps} GPUs"
         if idle > 0:
-            text += f" ({idle} GPUs idle)"
+            text += f" ({idle} GPUs idle; no smaller server priced)"
     return text + (f", incl. {spare} spare" if spare else "")
 
 
