@@ -21,7 +21,7 @@ def _fresh(folder: str) -> None:
     from aipolicy.costs.capacity import estimator
 
     os.environ["AIPOLICY_CACHE_DIR"] = folder
-    estimator._cached.cache_clear()
+    estimator.clear_memo()
 
 
 def run() -> list[dict]:
@@ -38,7 +38,7 @@ def run() -> list[dict]:
         cold = time.perf_counter() - t0
         warm_disk = []
         for _ in range(5):
-            estimator._cached.cache_clear()
+            estimator.clear_memo()
             t0 = time.perf_counter()
             estimator.curve(*CASE)
             warm_disk.append(time.perf_counter() - t0)
@@ -83,7 +83,7 @@ def _sweep_rows(tmp: str) -> list[dict]:
         else:
             from aipolicy.costs.capacity import estimator
 
-            estimator._cached.cache_clear()  # a new process: the disk cache only
+            estimator.clear_memo()  # a new process: the disk cache only
         t0 = time.perf_counter()
         frame = evaluate_grid(grid)
         took = time.perf_counter() - t0

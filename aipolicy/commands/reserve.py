@@ -31,10 +31,9 @@ def reserved_overrides(kw: dict[str, Any], preset: str) -> dict[str, Any]:
                                 field="rent_mode")
     gpu = kw.get("gpu") or PRESETS[preset].build["gpu"]
     provider = kw.get("rental_provider", RESERVED_PROVIDER)
-    reserved = sorted(r for r in catalog.gpu_rental_table(gpu)["provider"] if "reserved" in r)
+    reserved = sorted(catalog.reserved_rates(gpu)["provider"])
     if provider not in reserved:
-        having = sorted({g for g, p in catalog.gpu_rental_table()[["gpu", "provider"]]
-                         .itertuples(index=False) if "reserved" in p})
+        having = sorted(set(catalog.reserved_rates()["gpu"]))
         raise InvalidInputError(
             f"--acquisition reserve: no reserved rate '{provider}' for GPU {gpu} in the "
             f"catalog (its reserved rows: {', '.join(reserved) or 'none'}; GPUs with one: "

@@ -20,13 +20,19 @@ L40S_8B = ["--open-model", "llama-3.1-8b", "--gpu", "l40s", "--gpus-per-replica"
            "--input-tokens", "800", "--output-tokens", "250"]
 
 
+@pytest.fixture(scope="module")
+def module_cache(tmp_path_factory):
+    """A disk cache of the module's own (curves computed once, read back by later tests)."""
+    return tmp_path_factory.mktemp("curves")
+
+
 @pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    """Each test starts with an empty disk cache and memo."""
-    monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(tmp_path / "cache"))
-    estimator._cached.cache_clear()
+def own_cache(module_cache, monkeypatch):
+    """Each test starts with an empty memo and the module's disk cache, never the user's."""
+    monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(module_cache))
+    estimator.clear_memo()
     yield
-    estimator._cached.cache_clear()
+    estimator.clear_memo()
 
 
 def test_curve_reproduces_the_figures_tried_by_hand():
@@ -47,10 +53,11 @@ def test_curve_reproduces_the_figures_tried_by_hand():
     assert tight.output_tok_s <= loose.output_tok_s <= c.saturation.output_tok_s
 
 
-def test_a_curve_is_kept_on_disk_and_read_back_without_the_library(monkeypatch):
+def test_a_curve_is_kept_on_disk_and_read_back_without_the_library(monkeypatch, tmp_path):
+    monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(tmp_path))  # an empty cache: computed here
     first = estimator.curve("llama-3.1-8b", "l40s", 1, "fp8", 800, 250)
     assert estimator.cached_file(first).is_file()
-    estimator._cached.cache_clear()
+    estimator.clear_memo()
 
     def no_compute(*args):
         raise AssertionError("computed again")

@@ -213,20 +213,35 @@ def curve(model: str, gpu: str, tp: int, precision: str, input_tokens: float,
         engines = tuple(b for b in engines if b == backend)
     if not engines:
         return None
-    shape = (int(round(input_tokens)), max(2, int(round(output_tokens))))
-    for engine in engines:  # the first engine whose database holds the model's operations
+    return _first_engine(version, model, gpu, int(tp), precision, int(round(input_tokens)),
+                         max(2, int(round(output_tokens))), engines)
+
+
+@lru_cache(maxsize=512)
+def _first_engine(version: str, model: str, gpu: str, tp: int, precision: str, isl: int,
+                  osl: int, engines: tuple[str, ...]) -> Curve | None:
+    """The curve of the first engine whose database holds the model's operations (None: no
+    engine does); remembered, failures included, so a case is tried once per process."""
+    for engine in engines:
         try:
-            return _cached(version, model, gpu, int(tp), precision, *shape, engine)
+            return _cached(version, model, gpu, tp, precision, isl, osl, engine)
         except Exception as exc:  # noqa: BLE001 - the library's own errors (missing op data)
             if type(exc).__module__.split(".")[0] not in {"aiconfigurator_core", "builtins"}:
                 raise
     return None
 
 
+def _path(version: str, model: str, gpu: str, tp: int, precision: str, isl: int, osl: int,
+          backend: str) -> Path:
+    """The cache file of one curve, named by every input and the library version."""
+    key = _key(_CURVE_FORMAT, version, model, gpu, tp, precision, isl, osl, backend)
+    return cache_dir() / "capacity" / f"{key}.json"
+
+
 @lru_cache(maxsize=512)
 def _cached(version: str, model: str, gpu: str, tp: int, precision: str, isl: int, osl: int,
             backend: str) -> Curve:
-    path = cache_dir() / "capacity" / f"{_key(_CURVE_FORMAT, version, model, gpu, tp, precision, isl, osl, backend)}.json"
+    path = _path(version, model, gpu, tp, precision, isl, osl, backend)
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         data = json.loads(path.read_text())
         data["points"] = tuple(CurvePoint(**p) for p in data["points"])
@@ -278,8 +293,8 @@ def _compute(version: str, model: str, gpu: str, tp: int, precision: str, isl: i
 
 def cached_file(c: Curve) -> Path:
     """Where the curve is kept on disk."""
-    return cache_dir() / "capacity" / (
-        f"{_key(_CURVE_FORMAT, c.version, c.model, c.gpu, c.tp, c.precision, c.input_tokens, c.output_tokens, c.backend)}.json")
+    return _path(c.version, c.model, c.gpu, c.tp, c.precision, c.input_tokens, c.output_tokens,
+                 c.backend)
 
 
 #: Public source and release of the library (as recorded on PyPI).
@@ -312,3 +327,9 @@ def disagreement(ours: float, theirs: float, what: str, c: Curve, used: str) -> 
         return ""
     return (f"; {LIBRARY} {c.version} ({c.system} {c.backend} database) gives {theirs:,.0f} "
             f"{what} ({theirs / ours - 1:+.0%}): the answer uses the {used} figure")
+
+
+def clear_memo() -> None:
+    """Forget the curves kept in this process (the disk cache stays)."""
+    _first_engine.cache_clear()
+    _cached.cache_clear()

@@ -80,6 +80,7 @@ __all__ = [
     "Slo",
     "SloCapacity",
     "default_slo",
+    "measured_sweeps",
     "slo_capacity",
 ]
 
@@ -242,6 +243,13 @@ def _prefill_rate(model: str, gpu: str, tp: int, precision: str, directory: str)
     return spec.fp16_tflops.value * speedup * tp / active
 
 
+def measured_sweeps(model: str, gpu: str, tp: int, precision: str,
+                    directory: str | Path | None = None) -> list[Family]:
+    """The latency sweeps measured for exactly this model, GPU, TP and precision."""
+    return [f for f in families(str(directory or CATALOG_DIR))
+            if (f.model, f.gpu, f.tp, f.precision) == (model, gpu, int(tp), precision)]
+
+
 def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_tokens: float,
                  slo: Slo, *, precision: str = "fp8",
                  directory: str | Path | None = None) -> SloCapacity:
@@ -302,8 +310,7 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
     tp = int(tp)
     directory = str(directory or CATALOG_DIR)
     sweeps = families(directory)
-    measured = [f for f in sweeps if (f.model, f.gpu, f.tp, f.precision)
-                == (model, gpu, tp, precision)]
+    measured = measured_sweeps(model, gpu, tp, precision, directory)
     if measured:
         fam = max(measured, key=lambda f: (len(f.shapes), f.n_rows))
         r_decode, r_prefill, basis = 1.0, 1.0, "measured sweep"

@@ -81,8 +81,7 @@ def gpu_table() -> pd.DataFrame:
 
 def _reserved(gpu: str) -> float | None:
     """The lowest committed (reserved) rate listed for the GPU, USD per GPU-hour."""
-    table = catalog.gpu_rental_table(gpu)
-    rates = table.loc[table["provider"].str.contains("reserved"), "gpu_hour_usd"]
+    rates = catalog.reserved_rates(gpu)["gpu_hour_usd"]
     return float(rates.min()) if len(rates) else None
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "OpenModelSpec",
     "KNOWN_UNITS",
     "load_catalog",
+    "reserved_rates",
     "retirement",
     "gpu_spec",
     "gpus",
@@ -173,6 +174,13 @@ def gpu_rental_table(gpu: str | None = None,
         gpu_spec(gpu, directory)  # unknown GPU -> CatalogError
         table = table[table["gpu"] == gpu]
     return table.reset_index(drop=True)
+
+
+def reserved_rates(gpu: str | None = None,
+                   directory: str | Path | None = None) -> pd.DataFrame:
+    """The committed (reserved) rental rows: providers whose name says ``reserved``."""
+    table = gpu_rental_table(gpu, directory)
+    return table[table["provider"].str.contains("reserved")].reset_index(drop=True)
 
 
 def gpu_rental(gpu: str, provider: str | None = None,

@@ -371,12 +371,10 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
     """The share of saturation that aiconfigurator-core's curve keeps under ``slo``, where no
     latency sweep of this model, GPU, TP and precision is measured (None: a measured sweep
     exists, or the library does not cover the case). Refuses a target no point meets."""
-    from aipolicy.config import CATALOG_DIR
     from aipolicy.costs.capacity import estimator
-    from aipolicy.costs.capacity.sweeps import families
+    from aipolicy.costs.capacity.latency import measured_sweeps
 
-    measured = any((f.model, f.gpu, f.tp, f.precision) == (open_model, gpu, tp, precision)
-                   for f in families(str(CATALOG_DIR)))
+    measured = bool(measured_sweeps(open_model, gpu, tp, precision))
     c = None if measured else estimator.curve(open_model, gpu, tp, precision, in_tok, out_tok)
     if c is None or not c.fits:
         return None
