@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export MPLBACKEND := agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: report test lint format lab bench sample notebooks clean help
+.PHONY: report test lint format lab bench sample notebooks curves clean help
 
 help:
 	@echo "make report     run every notebook on the sample data and render reports/ (HTML)"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench      run the benchmarks in benchmarks/ and print figure/target/measured"
 	@echo "make notebooks  re-execute the notebooks in place on the sample data (stored outputs)"
 	@echo "make sample     regenerate data/sample/ (byte-identical unless the generator changed)"
+	@echo "make curves     add the capacity curves a sample report computes to the installed ones"
 
 # (Re)install when .venv is missing or pyproject.toml is newer than the last install.
 # pip's chatter goes to .venv/install.log, shown only when the install fails.
@@ -54,6 +55,14 @@ bench: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m aipolicy.report.store_outputs
+
+# The capacity curves the sample report needs and the package does not ship yet (for example
+# after an aiconfigurator-core upgrade) are computed into a scratch cache and packed.
+curves: $(STAMP)
+	rm -rf .curves
+	AIPOLICY_CACHE_DIR=$(CURDIR)/.curves $(BIN)/aipolicy report --source sample --out .curves/report -q
+	$(BIN)/python -m aipolicy.costs.capacity.curve_snapshot .curves/capacity
+	rm -rf .curves
 
 sample: $(STAMP)
 	$(BIN)/aipolicy sample

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pandas as pd
 import pytest
 
 from aipolicy.commands import main
-from aipolicy.costs.capacity import estimator
+from aipolicy.costs.capacity import curve_snapshot, estimator
 from aipolicy.costs.capacity.agreement import COLUMNS, capacity_basis, saturation_cases
 from aipolicy.costs.catalog.listing import gpu_table
 from aipolicy.costs.compare.presets import scenario_from_preset
@@ -16,6 +17,7 @@ from aipolicy.costs.compare.presets import scenario_from_preset
 pytestmark = pytest.mark.skipif(estimator.library_version() is None,
                                 reason="aiconfigurator-core is not installed on this platform")
 
+_INSTALLED = curve_snapshot.lookup
 L40S_8B = ["--open-model", "llama-3.1-8b", "--gpu", "l40s", "--gpus-per-replica", "1",
            "--input-tokens", "800", "--output-tokens", "250"]
 
@@ -28,8 +30,10 @@ def module_cache(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def own_cache(module_cache, monkeypatch):
-    """Each test starts with an empty memo and the module's disk cache, never the user's."""
+    """Each test starts with an empty memo and the module's disk cache, never the user's, and
+    without the installed curves (the library computes what these tests check)."""
     monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(module_cache))
+    monkeypatch.setattr(curve_snapshot, "lookup", lambda key: None)
     estimator.clear_memo()
     yield
     estimator.clear_memo()
@@ -64,6 +68,39 @@ def test_a_curve_is_kept_on_disk_and_read_back_without_the_library(monkeypatch, 
 
     monkeypatch.setattr(estimator, "_compute", no_compute)
     assert estimator.curve("llama-3.1-8b", "l40s", 1, "fp8", 800, 250) == first
+
+
+def test_the_installed_curves_are_the_library_s_own_and_are_read_without_computing(monkeypatch,
+                                                                                   tmp_path):
+    entries = json.loads(curve_snapshot.SNAPSHOT.read_text())
+    assert len(entries) >= 30
+    for key, data in entries.items():  # each entry sits under the key of its own inputs
+        inputs = (data["version"], data["model"], data["gpu"], data["tp"], data["precision"],
+                  data["input_tokens"], data["output_tokens"], data["backend"])
+        assert estimator._path(*inputs).stem == key
+        batches = [p["concurrency"] for p in data["points"]]
+        assert batches == sorted(batches) and batches[0] == 1
+    # one entry computed afresh by the installed library equals the shipped one exactly
+    key, data = next((k, d) for k, d in entries.items() if d["model"] == "llama-3.3-70b"
+                     and d["gpu"] == "h100-sxm" and d["tp"] == 2 and d["input_tokens"] == 1500)
+    if data["version"] == estimator.library_version():
+        fresh = estimator._compute(data["version"], data["model"], data["gpu"], data["tp"],
+                                   data["precision"], 1500, data["output_tokens"],
+                                   data["backend"])
+        assert json.loads(json.dumps(asdict(fresh))) == data
+    # with the installed curves and an empty disk cache, the curve is read, not computed
+    monkeypatch.setattr(curve_snapshot, "lookup", _INSTALLED)
+    monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(estimator, "_compute", _no_compute)
+    estimator.clear_memo()
+    got = estimator.curve(data["model"], data["gpu"], data["tp"], data["precision"], 1500,
+                          data["output_tokens"])
+    assert got is not None and got.saturation.output_tok_s > 0
+    assert not (tmp_path / "capacity").exists()  # the installed curve is not copied
+
+
+def _no_compute(*args):
+    raise AssertionError("computed, not read")
 
 
 def test_an_uncovered_case_or_a_missing_library_gives_no_curve(monkeypatch):

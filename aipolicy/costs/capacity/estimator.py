@@ -18,8 +18,10 @@ user sees (1000 / TPOT). The saturation throughput is the curve's highest output
 target picks the fastest point whose TPOT and TTFT meet it.
 
 Curves are kept on disk (``<cache dir>/capacity/``, one JSON file each), keyed by every input and
-the library version, so a sweep or a report pays for each curve once; a cold curve costs well
-under a second, a warm one a file read. The library is imported only when a curve is computed.
+the library version, so a sweep or a report pays for each curve once; a cold curve costs about
+a second and a half, a warm one a file read. The curves the presets, sample notebooks and tests
+use are installed with the package (:mod:`aipolicy.costs.capacity.curve_snapshot`). The
+library is imported only when a curve is computed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from aipolicy.config import cache_dir
+from aipolicy.costs.capacity import curve_snapshot
 
 __all__ = ["LIBRARY", "SYSTEMS", "MODELS", "Curve", "CurvePoint", "backends_for", "curve",
            "library_version", "system_for"]
@@ -242,10 +245,11 @@ def _path(version: str, model: str, gpu: str, tp: int, precision: str, isl: int,
 def _cached(version: str, model: str, gpu: str, tp: int, precision: str, isl: int, osl: int,
             backend: str) -> Curve:
     path = _path(version, model, gpu, tp, precision, isl, osl, backend)
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        data = json.loads(path.read_text())
-        data["points"] = tuple(CurvePoint(**p) for p in data["points"])
-        return Curve(**data)
+    for read in (lambda: json.loads(path.read_text()), lambda: curve_snapshot.lookup(path.stem)):
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            data = read()
+            data["points"] = tuple(CurvePoint(**p) for p in data["points"])
+            return Curve(**data)
     found = _compute(version, model, gpu, tp, precision, isl, osl, backend)
     with contextlib.suppress(OSError):  # a read-only cache only costs the next run time
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,70 @@
+"""The capacity curves installed with the package, so a fresh machine does not compute them.
+
+aiconfigurator-core's curves (see :mod:`aipolicy.costs.capacity.estimator`) are a pure function
+of their inputs and the library version; each one costs about a second and a half of CPU the
+first time. The curves the presets, the sample notebooks and the tests ask for are shipped in
+``aipolicy/catalogs/capacity_curves.json`` (``{cache key: curve}``, the same keys as the disk
+cache's file names), so ``make report`` and ``make test`` on a fresh clone read them instead of
+computing them. A curve of another library version has another key and is computed as before;
+the snapshot is only ever read (the disk cache takes what is computed).
+
+After a library upgrade or a change of the curve format, ``make curves`` runs the sample report
+on a scratch cache and packs what it computed; any cache folder can be packed by hand::
+
+    python -m aipolicy.costs.capacity.curve_snapshot data/cache/capacity [more folders]
+
+Entries already in the snapshot are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["SNAPSHOT", "lookup", "pack"]
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "catalogs" / "capacity_curves.json"
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict[str, dict]:
+    try:
+        data = json.loads(SNAPSHOT.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def lookup(key: str) -> dict | None:
+    """The installed curve of one cache key as its JSON mapping (None: not installed)."""
+    found = _entries().get(key)
+    return dict(found) if isinstance(found, dict) else None
+
+
+def pack(folders: list[Path], target: Path = SNAPSHOT) -> int:
+    """Merge every ``<key>.json`` curve of ``folders`` into ``target``; return the entry count.
+
+    A file that is no curve (no ``points``) is skipped; the target is replaced atomically.
+    """
+    entries: dict[str, dict] = {}
+    if target.exists():
+        entries.update(json.loads(target.read_text()))
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.json")):
+            data = json.loads(path.read_text())
+            if isinstance(data, dict) and "points" in data:
+                entries[path.stem] = data
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(dict(sorted(entries.items())), separators=(",", ":")) + "\n")
+    os.replace(tmp, target)
+    _entries.cache_clear()
+    return len(entries)
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's command
+    if len(sys.argv) < 2:
+        sys.exit("usage: python -m aipolicy.costs.capacity.curve_snapshot FOLDER [FOLDER ...]")
+    print(f"{pack([Path(a) for a in sys.argv[1:]])} curves in {SNAPSHOT}")
