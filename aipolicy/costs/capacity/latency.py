@@ -55,6 +55,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -295,78 +296,22 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
     See the module docstring for the interpolation over concurrency and across shapes and
     for the roofline carrying of a sweep to another model, GPU, TP or precision.
     """
-    if isinstance(tp, bool) or int(tp) != tp or tp < 1:
-        raise InvalidInputError(f"tp = {tp!r}: must be a whole number of GPUs >= 1",
-                                field="tp", value=tp)
-    if not (math.isfinite(input_tokens) and input_tokens >= 0):
-        raise InvalidInputError(f"input_tokens = {input_tokens!r}: must be >= 0",
-                                field="input_tokens", value=input_tokens)
-    if not (math.isfinite(output_tokens) and output_tokens > 0):
-        raise InvalidInputError(f"output_tokens = {output_tokens!r}: must be > 0",
-                                field="output_tokens", value=output_tokens)
+    _check_sizes(tp, input_tokens, output_tokens)
     if slo.is_none:
         return SloCapacity(1.0, "no SLO", "", "no latency target: the replica is planned at "
                            "its saturation throughput (times the planning utilisation)", slo)
     tp = int(tp)
-    directory = str(directory or CATALOG_DIR)
-    sweeps = families(directory)
-    measured = measured_sweeps(model, gpu, tp, precision, directory)
-    if measured:
-        fam = max(measured, key=lambda f: (len(f.shapes), f.n_rows))
-        r_decode, r_prefill, basis = 1.0, 1.0, "measured sweep"
-        carry_note = ""
-    else:
-        if not sweeps:
-            raise InvalidInputError("the latency_sweeps catalog holds no sweep to carry",
-                                    field="slo_tokens_per_user")
-        target_decode = _decode_rate(model, gpu, tp, precision, directory)
-        target_prefill = _prefill_rate(model, gpu, tp, precision, directory)
-
-        def rank(f: Family) -> tuple[int, float, int, int]:
-            r = target_decode / _decode_rate(f.model, f.gpu, f.tp, f.precision, directory)
-            same = _canonical(f.model) == _canonical(model)
-            return (0 if same else 1, abs(math.log(r)), -len(f.shapes), -f.n_rows)
-
-        fam = min(sweeps, key=rank)
-        r_decode = target_decode / _decode_rate(fam.model, fam.gpu, fam.tp, fam.precision,
-                                                directory)
-        source_prefill = _prefill_rate(fam.model, fam.gpu, fam.tp, fam.precision, directory)
-        if target_prefill is not None and source_prefill is not None:
-            r_prefill, how = target_prefill / source_prefill, "dense TFLOPS x TP / active params"
-        else:
-            r_prefill, how = r_decode, "the decode ratio (a GPU has no TFLOPS figure)"
-        basis = f"carried from {fam.model} on {fam.gpu}"
-        carry_note = (f"; carried from {fam.model} on {fam.tp}x {fam.gpu} ({fam.precision}, "
-                      f"{fam.engine}): ITL / {r_decode:.3g} and throughput x {r_decode:.3g} "
-                      f"(roofline: bandwidth x TP / (active params x bytes per weight)), TTFT / "
-                      f"{r_prefill:.3g} ({how}), concurrency axis kept")
+    fam, r_decode, r_prefill, basis, carry_note = _source_sweep(
+        model, gpu, tp, precision, str(directory or CATALOG_DIR))
     base, shape_note = shape_curve(fam, float(input_tokens), float(output_tokens))
     curve = Curve(base.concurrency, base.output_tok_s * r_decode, base.itl_ms / r_decode,
-                   base.ttft_ms / r_prefill)
+                  base.ttft_ms / r_prefill)
     itl_max = 1000.0 / slo.tokens_per_user_s if slo.tokens_per_user_s is not None else math.inf
     ttft_max = 1000.0 * slo.ttft_s if slo.ttft_s is not None else math.inf
-    where = (f"{model} on {tp}x {gpu} at {input_tokens:g}/{output_tokens:g} tokens "
-             f"({basis})")
     point = operating_point(curve, itl_max, ttft_max)
     if point is None:
-        fastest_itl = fastest(curve, math.inf, math.inf)
-        lowest_ttft = float(np.min(curve.ttft_ms))
-        if slo.tokens_per_user_s is not None and fastest_itl > itl_max * (1 + _REL_TOL):
-            raise InvalidInputError(
-                f"SLO of {slo.tokens_per_user_s:g} tokens/s per user cannot be met by {where}: "
-                f"the fastest is {1000.0 / fastest_itl:.1f} tokens/s per user; lower "
-                "slo_tokens_per_user or use no SLO", field="slo_tokens_per_user",
-                value=slo.tokens_per_user_s)
-        if slo.ttft_s is not None and lowest_ttft > ttft_max * (1 + _REL_TOL):
-            raise InvalidInputError(
-                f"SLO of TTFT <= {slo.ttft_s:g} s cannot be met by {where}: the lowest TTFT is "
-                f"{lowest_ttft / 1000.0:.3g} s; raise slo_ttft_s or use no SLO",
-                field="slo_ttft_s", value=slo.ttft_s)
-        within = fastest(curve, math.inf, ttft_max)
-        raise InvalidInputError(
-            f"SLO {slo.describe()} cannot be met by {where}: with TTFT <= {slo.ttft_s:g} s the "
-            f"fastest is {1000.0 / within:.1f} tokens/s per user; lower slo_tokens_per_user",
-            field="slo_tokens_per_user", value=slo.tokens_per_user_s)
+        _refuse(curve, slo, f"{model} on {tp}x {gpu} at {input_tokens:g}/{output_tokens:g} "
+                f"tokens ({basis})", itl_max, ttft_max)
     k, t = point
     peak = float(np.max(curve.output_tok_s))
     fraction = min(1.0, value_at(curve, k, t, "output_tok_s") / peak)
@@ -383,3 +328,74 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
         concurrency=value_at(curve, k, t, "concurrency"),
         tokens_per_user_s=1000.0 / value_at(curve, k, t, "itl_ms"),
         ttft_s=value_at(curve, k, t, "ttft_ms") / 1000.0)
+
+
+def _check_sizes(tp: int, input_tokens: float, output_tokens: float) -> None:
+    """Refuse a tensor-parallel size or request shape no replica can have."""
+    if isinstance(tp, bool) or int(tp) != tp or tp < 1:
+        raise InvalidInputError(f"tp = {tp!r}: must be a whole number of GPUs >= 1",
+                                field="tp", value=tp)
+    if not (math.isfinite(input_tokens) and input_tokens >= 0):
+        raise InvalidInputError(f"input_tokens = {input_tokens!r}: must be >= 0",
+                                field="input_tokens", value=input_tokens)
+    if not (math.isfinite(output_tokens) and output_tokens > 0):
+        raise InvalidInputError(f"output_tokens = {output_tokens!r}: must be > 0",
+                                field="output_tokens", value=output_tokens)
+
+
+def _source_sweep(model: str, gpu: str, tp: int, precision: str,
+                  directory: str) -> tuple[Family, float, float, str, str]:
+    """The sweep the curve comes from and how it is carried: (sweep, decode ratio, prefill
+    ratio, basis, carry note). A measured sweep of the case itself has ratios 1 and no note;
+    otherwise the sweep nearest in decode rate (the same model first) is carried."""
+    measured = measured_sweeps(model, gpu, tp, precision, directory)
+    if measured:
+        return max(measured, key=lambda f: (len(f.shapes), f.n_rows)), 1.0, 1.0, \
+            "measured sweep", ""
+    sweeps = families(directory)
+    if not sweeps:
+        raise InvalidInputError("the latency_sweeps catalog holds no sweep to carry",
+                                field="slo_tokens_per_user")
+    target_decode = _decode_rate(model, gpu, tp, precision, directory)
+    target_prefill = _prefill_rate(model, gpu, tp, precision, directory)
+
+    def rank(f: Family) -> tuple[int, float, int, int]:
+        r = target_decode / _decode_rate(f.model, f.gpu, f.tp, f.precision, directory)
+        same = _canonical(f.model) == _canonical(model)
+        return (0 if same else 1, abs(math.log(r)), -len(f.shapes), -f.n_rows)
+
+    fam = min(sweeps, key=rank)
+    r_decode = target_decode / _decode_rate(fam.model, fam.gpu, fam.tp, fam.precision,
+                                            directory)
+    source_prefill = _prefill_rate(fam.model, fam.gpu, fam.tp, fam.precision, directory)
+    if target_prefill is not None and source_prefill is not None:
+        r_prefill, how = target_prefill / source_prefill, "dense TFLOPS x TP / active params"
+    else:
+        r_prefill, how = r_decode, "the decode ratio (a GPU has no TFLOPS figure)"
+    note = (f"; carried from {fam.model} on {fam.tp}x {fam.gpu} ({fam.precision}, "
+            f"{fam.engine}): ITL / {r_decode:.3g} and throughput x {r_decode:.3g} "
+            f"(roofline: bandwidth x TP / (active params x bytes per weight)), TTFT / "
+            f"{r_prefill:.3g} ({how}), concurrency axis kept")
+    return fam, r_decode, r_prefill, f"carried from {fam.model} on {fam.gpu}", note
+
+
+def _refuse(curve: Curve, slo: Slo, where: str, itl_max: float, ttft_max: float) -> NoReturn:
+    """The one-line refusal of a target no point of the curve meets, naming what is reachable."""
+    fastest_itl = fastest(curve, math.inf, math.inf)
+    lowest_ttft = float(np.min(curve.ttft_ms))
+    if slo.tokens_per_user_s is not None and fastest_itl > itl_max * (1 + _REL_TOL):
+        raise InvalidInputError(
+            f"SLO of {slo.tokens_per_user_s:g} tokens/s per user cannot be met by {where}: "
+            f"the fastest is {1000.0 / fastest_itl:.1f} tokens/s per user; lower "
+            "slo_tokens_per_user or use no SLO", field="slo_tokens_per_user",
+            value=slo.tokens_per_user_s)
+    if slo.ttft_s is not None and lowest_ttft > ttft_max * (1 + _REL_TOL):
+        raise InvalidInputError(
+            f"SLO of TTFT <= {slo.ttft_s:g} s cannot be met by {where}: the lowest TTFT is "
+            f"{lowest_ttft / 1000.0:.3g} s; raise slo_ttft_s or use no SLO",
+            field="slo_ttft_s", value=slo.ttft_s)
+    within = fastest(curve, math.inf, ttft_max)
+    raise InvalidInputError(
+        f"SLO {slo.describe()} cannot be met by {where}: with TTFT <= {slo.ttft_s:g} s the "
+        f"fastest is {1000.0 / within:.1f} tokens/s per user; lower slo_tokens_per_user",
+        field="slo_tokens_per_user", value=slo.tokens_per_user_s)
