@@ -4,7 +4,9 @@ Cold: a new cache folder, a fresh process-level memo; warm: the same curve read 
 disk cache (a new process pays only the file read) and from the memo. Then the sweep's cells/s
 on a grid of GPUs the estimator covers (RTX PRO 6000 only by it), cold and warm. Last, the agreement
 table: every measured TensorRT-LLM maximum-throughput row that the estimator also covers, with
-the difference, printed in full (the closing note of the capacity issue quotes it).
+the difference, printed in full (the closing note of the capacity issue quotes it); and the
+estimator against the library's own measured silicon rows (InferenceX and others) per model,
+engine and GPU.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ CASE = ("llama-3.3-70b", "h100-sxm", 2, "fp8", 1500.0, 400.0)
 
 
 def _fresh(folder: str) -> None:
-    from aipolicy.costs.capacity import estimator
+    """An empty disk cache, an empty memo and no installed curves: everything computed."""
+    from aipolicy.costs.capacity import curve_snapshot, estimator
 
     os.environ["AIPOLICY_CACHE_DIR"] = folder
+    curve_snapshot.lookup = lambda key: None
     estimator.clear_memo()
 
 
@@ -53,10 +57,12 @@ def run() -> list[dict]:
             {"figure": "the same curve from the process memo", "target": "-",
              "measured": f"{memo * 1e6:.0f} us", "ok": "-"},
         ]
+        rows.append(_installed_row(tmp))
         rows += _sweep_rows(tmp)
         t0 = time.perf_counter()
         table = saturation_cases()
         took = time.perf_counter() - t0
+        rows += _silicon_rows()
     n, far = len(table), int(table["differs"].sum())
     rows.append({"figure": f"agreement table: {n} measured rows the estimator covers, "
                            f"{far} differ by > 15% (median difference "
@@ -65,6 +71,39 @@ def run() -> list[dict]:
     print(table.drop(columns=["estimator", "measured_source"]).to_string(
         index=False, float_format=lambda v: f"{v:,.2f}"))
     return rows
+
+
+def _installed_row(tmp: str) -> dict:
+    """The same curve read from the curves installed with the package (empty disk cache)."""
+    import importlib
+
+    from aipolicy.costs.capacity import curve_snapshot, estimator
+
+    importlib.reload(curve_snapshot)  # the real lookup again
+    os.environ["AIPOLICY_CACHE_DIR"] = os.path.join(tmp, "empty")
+    estimator.clear_memo()
+    t0 = time.perf_counter()
+    estimator.curve(*CASE)
+    took = time.perf_counter() - t0
+    return {"figure": "the same curve from the installed curves (empty disk cache)",
+            "target": "-", "measured": f"{took * 1000:.1f} ms", "ok": "-"}
+
+
+def _silicon_rows() -> list[dict]:
+    """The estimator against the library's own measured rows, per model, engine and GPU."""
+    from aipolicy.costs.capacity.silicon import accuracy
+
+    t0 = time.perf_counter()
+    table = accuracy()
+    took = time.perf_counter() - t0
+    summary = table.groupby(["model", "backend", "gpu", "precision"]).agg(
+        rows=("difference", "size"), median=("difference", "median"),
+        within_15=("differs", lambda d: 1 - d.mean()))
+    print(summary.to_string(float_format=lambda v: f"{v:+.0%}"))
+    return [{"figure": f"estimator vs {len(table)} measured silicon rows: median difference "
+                       f"{table['difference'].median():+.0%}, "
+                       f"{1 - table['differs'].mean():.0%} within 15%",
+             "target": "-", "measured": f"{took:.0f} s cold", "ok": "-"}]
 
 
 def _sweep_rows(tmp: str) -> list[dict]:

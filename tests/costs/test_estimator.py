@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from aipolicy.commands import main
-from aipolicy.costs.capacity import curve_snapshot, estimator
+from aipolicy.costs.capacity import curve_snapshot, estimator, silicon
 from aipolicy.costs.capacity.agreement import COLUMNS, capacity_basis, saturation_cases
 from aipolicy.costs.catalog.listing import gpu_table
 from aipolicy.costs.compare.presets import scenario_from_preset
@@ -179,3 +179,22 @@ def test_reserve_without_a_reserved_rate_is_refused_in_one_line(capsys, args, wo
     assert main(["breakeven", "--acquisition", "reserve", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and words in err
+
+
+def test_the_library_s_measured_rows_are_read_as_replica_throughput_with_who_measured_them():
+    rows = silicon.silicon_rows()
+    assert set(rows["model"]) >= {"llama-3.3-70b", "gpt-oss-120b", "deepseek-r1"}
+    assert rows["measured_by"].str.contains("InferenceX").any()
+    r = rows[(rows["model"] == "llama-3.3-70b") & (rows["gpu"] == "h200")].iloc[0]
+    # requests/s of a replica at a concurrency: concurrency / (TTFT + TPOT x (output - 1))
+    seconds = (r.ttft_ms + r.tpot_ms * (r.output_tokens - 1)) / 1000
+    assert r.req_s == pytest.approx(r.concurrency / seconds)
+    assert r.output_tok_s == pytest.approx(r.req_s * r.output_tokens)
+    assert r.as_of == "undated" or len(r.as_of) == 10
+
+
+def test_the_estimate_is_set_beside_each_measured_row_at_the_same_concurrency():
+    table = silicon.accuracy(limit=1, models=("llama-3.3-70b",))
+    assert list(table.columns) == silicon.ACCURACY_COLUMNS and len(table) >= 3
+    assert (table["difference"] == table["estimated_tok_s"] / table["output_tok_s"] - 1).all()
+    assert table[["model", "gpu", "backend", "tp"]].drop_duplicates().shape[0] == 1

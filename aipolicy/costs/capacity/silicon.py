@@ -1,0 +1,127 @@
+"""aiconfigurator-core's measured serving rows against its own estimate: how far to trust it.
+
+The library ships ``systems/silicon_sample.csv``: serving runs measured on real GPUs (time to
+first token and time per output token at a given concurrency, request shape, engine, precision
+and parallel layout), most from SemiAnalysis InferenceX's public benchmark dumps (source
+``db-dump/<date>; ... measured=<date>``), some from NVIDIA's gap-analysis runs on NGC images,
+the rest with no measurer named (each row keeps its source and measurement date). :func:`silicon_rows` reads the aggregated-serving rows of the models the
+package knows, in the layout the estimator models (attention data-parallel 1, expert-parallel
+1, pipeline 1), as requests/s and output tokens/s of one replica; :func:`accuracy` sets each
+beside the estimator's figure for the same case and concurrency.
+
+That comparison says where an estimate is planning-grade: the closing notes of the capacity
+issue quote it per model (``benchmarks/bench_capacity.py`` prints it in full).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from aipolicy.costs.capacity import estimator
+
+__all__ = ["ACCURACY_COLUMNS", "ROW_COLUMNS", "accuracy", "silicon_rows"]
+
+#: The library's model path -> our open-model slug (Llama 3.3 70B has Llama 3.1 70B's layers).
+_MODELS = {
+    "meta-llama/Llama-3.1-70B": "llama-3.3-70b",
+    "meta-llama/Llama-3.1-8B-Instruct": "llama-3.1-8b",
+    "nvidia/Llama-3.1-8B-Instruct-FP8": "llama-3.1-8b",
+    "openai/gpt-oss-120b": "gpt-oss-120b",
+    "Qwen/Qwen3-235B-A22B-FP8": "qwen3-235b-a22b",
+    "deepseek-ai/DeepSeek-R1": "deepseek-r1",
+    "nvidia/DeepSeek-R1-NVFP4": "deepseek-r1",
+    "deepseek-ai/DeepSeek-V3": "deepseek-v3",
+}
+#: The library's GEMM quantisation -> our precision name.
+_PRECISION = {"fp8": "fp8", "nvfp4": "fp4", "bfloat16": "bf16"}
+
+ROW_COLUMNS = ["model", "gpu", "backend", "precision", "tp", "input_tokens", "output_tokens",
+               "concurrency", "ttft_ms", "tpot_ms", "req_s", "output_tok_s", "measured_by",
+               "as_of"]
+ACCURACY_COLUMNS = [*ROW_COLUMNS, "estimated_tok_s", "difference", "differs"]
+
+
+def _csv() -> Path | None:
+    if estimator.library_version() is None:
+        return None
+    import aiconfigurator_core
+
+    path = Path(aiconfigurator_core.__file__).parent / "systems" / "silicon_sample.csv"
+    return path if path.is_file() else None
+
+
+def _measured_by(source: str) -> tuple[str, str]:
+    """Who measured a row, as its source field says, and when (YYYY-MM-DD or 'undated')."""
+    parts = dict(p.strip().split("=", 1) for p in source.split(";") if "=" in p)
+    day = parts.get("measured", "")[:10] or "undated"
+    if source.startswith("db-dump/"):
+        return "SemiAnalysis InferenceX public benchmark dump, via aiconfigurator-core", day
+    if "gap-analysis" in parts.get("source_file", ""):
+        return "NVIDIA gap-analysis runs (NGC images), via aiconfigurator-core", day
+    return "aiconfigurator-core silicon sample (measurer not named)", day
+
+
+@lru_cache(maxsize=1)
+def silicon_rows() -> pd.DataFrame:
+    """The measured rows the estimator can be checked against (empty without the library).
+
+    Frame columns: :data:`ROW_COLUMNS`; one row per measured run; ``req_s`` = concurrency /
+    (TTFT + TPOT x (output tokens - 1)), ``output_tok_s`` = ``req_s`` x output tokens.
+    """
+    path = _csv()
+    if path is None:
+        return pd.DataFrame(columns=ROW_COLUMNS)
+    d = pd.read_csv(path)
+    gpu_of = {system: gpu for gpu, system in estimator.SYSTEMS.items()}
+    simple = ((d["mode"] == "agg") & d["model_path"].isin(_MODELS)
+              & d["system"].isin(gpu_of) & d["gemm_quant_mode"].isin(_PRECISION)
+              & (d["attention_dp_size"].fillna(1) == 1) & (d["moe_ep_size"].fillna(1) == 1)
+              & (d["pp_size"].fillna(1) == 1))
+    d = d[simple]
+    seconds = (d["silicon_ttft_ms"] + d["silicon_tpot_ms"] * (d["osl"] - 1)) / 1000.0
+    who = d["silicon_data_source"].map(_measured_by)
+    req_s = d["batch_size"] / seconds
+    out = pd.DataFrame({
+        "model": d["model_path"].map(_MODELS), "gpu": d["system"].map(gpu_of),
+        "backend": d["backend"], "precision": d["gemm_quant_mode"].map(_PRECISION),
+        "tp": d["tp_size"].astype(int), "input_tokens": d["isl"].astype(int),
+        "output_tokens": d["osl"].astype(int), "concurrency": d["batch_size"].astype(int),
+        "ttft_ms": d["silicon_ttft_ms"], "tpot_ms": d["silicon_tpot_ms"], "req_s": req_s,
+        "output_tok_s": req_s * d["osl"], "measured_by": who.str[0], "as_of": who.str[1]})
+    return out.sort_values(ROW_COLUMNS[:8]).reset_index(drop=True)
+
+
+def accuracy(limit: int | None = None, models: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Each measured row beside the estimator's output tokens/s at the same concurrency.
+
+    Only rows whose concurrency is one of the curve's points are compared (the curve is
+    computed at 1, 2, 4, ... concurrent requests). ``limit`` caps the number of distinct
+    cases (curves) computed; ``models`` restricts the models.
+
+    Frame columns: :data:`ACCURACY_COLUMNS`; ``difference`` = estimated / measured - 1;
+    ``differs`` marks a gap over :data:`~aipolicy.costs.capacity.estimator.DISAGREE`.
+    """
+    rows = silicon_rows()
+    if models is not None:
+        rows = rows[rows["model"].isin(models)]
+    case_cols = ROW_COLUMNS[:7]
+    out = []
+    for n, (case, group) in enumerate(rows.groupby(case_cols, sort=True)):
+        if limit is not None and n >= limit:
+            break
+        model, gpu, backend, precision, tp, isl, osl = case
+        c = estimator.curve(model, gpu, tp, precision, isl, osl, backend=backend)
+        if c is None or not c.fits:
+            continue
+        at = {p.concurrency: p.output_tok_s for p in c.points}
+        for r in group.itertuples(index=False):
+            theirs = at.get(int(r.concurrency))
+            if theirs is None:
+                continue
+            diff = theirs / r.output_tok_s - 1 if r.output_tok_s > 0 else math.nan
+            out.append((*r, theirs, diff, abs(diff) > estimator.DISAGREE))
+    return pd.DataFrame(out, columns=ACCURACY_COLUMNS)
