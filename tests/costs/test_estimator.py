@@ -198,3 +198,20 @@ def test_the_estimate_is_set_beside_each_measured_row_at_the_same_concurrency():
     assert list(table.columns) == silicon.ACCURACY_COLUMNS and len(table) >= 3
     assert (table["difference"] == table["estimated_tok_s"] / table["output_tok_s"] - 1).all()
     assert table[["model", "gpu", "backend", "tp"]].drop_duplicates().shape[0] == 1
+
+
+def test_an_answer_on_the_estimate_says_how_it_compares_with_measured_runs():
+    s = scenario_from_preset("midmarket", gpu="rtx-pro-6000", gpus_per_replica=2,
+                             acquisition="rent")
+    note = s.provenance["throughput_tok_s"].note
+    assert "checked against" in note and "measured runs of llama-3.3-70b on trtllm" in note
+    assert "(median)" in note and "within 15%" in note
+    assert silicon.checked_note("llama-3.1-8b", "sglang").startswith("; no measured run")
+
+
+def test_a_gpu_no_priced_server_holds_is_rented_and_the_buy_option_says_why(capsys):
+    args = ["--open-model", "llama-3.3-70b", "--gpu", "rtx-pro-6000", "--gpus-per-replica", "2"]
+    assert main(["breakeven", *args]) == 0
+    out = capsys.readouterr().out
+    assert "no server with rtx-pro-6000 has a public price in the catalog" in out
+    assert "can only be rented here" in out

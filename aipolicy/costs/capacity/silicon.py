@@ -9,8 +9,11 @@ package knows, in the layout the estimator models (attention data-parallel 1, ex
 1, pipeline 1), as requests/s and output tokens/s of one replica; :func:`accuracy` sets each
 beside the estimator's figure for the same case and concurrency.
 
-That comparison says where an estimate is planning-grade: the closing notes of the capacity
-issue quote it per model (``benchmarks/bench_capacity.py`` prints it in full).
+That comparison says where an estimate is planning-grade. Computing it takes minutes (a curve
+per measured case), so its summary per model and engine is installed with the package
+(``catalogs/estimator_checks.csv``, written by :func:`checks` from ``python -m
+aipolicy.costs.capacity.silicon``), and :func:`checked_note` adds it to every answer that uses
+the estimate; ``benchmarks/bench_capacity.py`` prints it per GPU too.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ import pandas as pd
 
 from aipolicy.costs.capacity import estimator
 
-__all__ = ["ACCURACY_COLUMNS", "ROW_COLUMNS", "accuracy", "silicon_rows"]
+__all__ = ["ACCURACY_COLUMNS", "CHECKS", "ROW_COLUMNS", "accuracy", "checked_note", "checks",
+           "silicon_rows"]
+
+#: The comparison per model and engine, installed with the package (``checks`` writes it).
+CHECKS = Path(__file__).resolve().parents[2] / "catalogs" / "estimator_checks.csv"
 
 #: The library's model path -> our open-model slug (Llama 3.3 70B has Llama 3.1 70B's layers).
 _MODELS = {
@@ -125,3 +132,60 @@ def accuracy(limit: int | None = None, models: tuple[str, ...] | None = None) ->
             diff = theirs / r.output_tok_s - 1 if r.output_tok_s > 0 else math.nan
             out.append((*r, theirs, diff, abs(diff) > estimator.DISAGREE))
     return pd.DataFrame(out, columns=ACCURACY_COLUMNS)
+
+
+def checks(table: pd.DataFrame) -> pd.DataFrame:
+    """Summary of :func:`accuracy` per model and engine.
+
+    Frame columns: model, backend, gpus (``;``-joined), rows, median_difference (estimate /
+    measured - 1), within_15 (share of rows within 15%), measured_from, measured_to (dates of
+    the dated rows), library_version, source, as_of (the newest measurement, else the
+    library's release).
+    """
+    out = []
+    for (model, backend), g in table.groupby(["model", "backend"], sort=True):
+        dated = g.loc[g["as_of"] != "undated", "as_of"]
+        out.append({"model": model, "backend": backend,
+                    "gpus": ";".join(sorted(set(g["gpu"]))), "rows": len(g),
+                    "median_difference": round(float(g["difference"].median()), 4),
+                    "within_15": round(float(1 - g["differs"].mean()), 4),
+                    "measured_from": dated.min() if len(dated) else "undated",
+                    "measured_to": dated.max() if len(dated) else "undated",
+                    "library_version": estimator.library_version(),
+                    "source": f"{estimator.SOURCE} systems/silicon_sample.csv (measured "
+                              "serving runs: InferenceX public dumps and others) against the "
+                              "library's op-level estimate of the same case",
+                    "as_of": (dated.max() if len(dated)
+                              else estimator.released(estimator.library_version() or ""))})
+    return pd.DataFrame(out)
+
+
+@lru_cache(maxsize=1)
+def _installed_checks() -> pd.DataFrame:
+    try:
+        return pd.read_csv(CHECKS)
+    except (OSError, ValueError):
+        return pd.DataFrame(columns=["model", "backend"])
+
+
+def checked_note(model: str, backend: str) -> str:
+    """How the estimate of ``model`` on ``backend`` compares with measured runs (empty when
+    there are none): e.g. '; checked against 233 measured runs of this model on trtllm
+    (b200, h200; 2025-10-29 to 2026-04-17): the estimate runs -20% (median), 25% within 15%'."""
+    found = _installed_checks()
+    hit = found[(found["model"] == model) & (found["backend"] == backend)]
+    if hit.empty:
+        return f"; no measured run of {model} on {backend} to check the estimate against"
+    r = hit.iloc[0]
+    span = (r.measured_from if r.measured_from == r.measured_to
+            else f"{r.measured_from} to {r.measured_to}")
+    when = f"; measured {span}" if r.measured_from != "undated" else ""
+    return (f"; checked against {int(r.rows)} measured runs of {model} on {backend} "
+            f"({str(r.gpus).replace(';', ', ')}{when}; aiconfigurator-core silicon sample, "
+            f"InferenceX and others): the estimate runs {r.median_difference:+.0%} (median), "
+            f"{r.within_15:.0%} of runs within 15%")
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's command (minutes)
+    checks(accuracy()).to_csv(CHECKS, index=False)
+    print(f"wrote {CHECKS}")

@@ -127,13 +127,13 @@ def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
     """Throughput entries from the package's estimate ``est``, or from aiconfigurator-core's
     curve where ``est`` is only a roofline estimate and the library covers the case; a
     measured figure keeps its place and notes the library's when they disagree by > 15%."""
-    from aipolicy.costs.capacity import estimator
+    from aipolicy.costs.capacity import estimator, silicon
 
     c = estimator.curve(open_model, gpu, est.gpus_per_replica, est.precision, input_tokens,
                         output_tokens)
     if c is not None and c.fits and est.basis == "estimated":
         tp = Provenance(estimator.SOURCE, estimator.released(c.version),
-                        estimator.saturation_note(c))
+                        estimator.saturation_note(c) + silicon.checked_note(c.model, c.backend))
         return {"throughput_tok_s": (c.saturation.output_tok_s, tp),
                 "throughput_estimated": (True, tp), "precision": (est.precision, tp),
                 "throughput_basis": (c.basis, tp), "throughput_fit_max_error": (math.nan, tp)}

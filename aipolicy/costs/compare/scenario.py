@@ -148,6 +148,10 @@ class Scenario:
             if math.isnan(v) and name not in needed:
                 continue
             if not math.isfinite(v):
+                if math.isnan(v) and name in ("server_price_usd", "gpus_per_server"):
+                    raise _bad(name, v, f"is not known: no server with {self.gpu} has a public price in the "
+                               "catalog, so it can only be rented here (give a server price "
+                               "and its GPU count to price a purchase)")
                 hint = (" (no catalog figure: pass it explicitly)" if math.isnan(v) else "")
                 raise _bad(name, v, f"must be a finite number, got {v!r}{hint}")
             if v < 0 and name != "volume_growth_annual":
@@ -371,7 +375,7 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
     """The share of saturation that aiconfigurator-core's curve keeps under ``slo``, where no
     latency sweep of this model, GPU, TP and precision is measured (None: a measured sweep
     exists, or the library does not cover the case). Refuses a target no point meets."""
-    from aipolicy.costs.capacity import estimator
+    from aipolicy.costs.capacity import estimator, silicon
     from aipolicy.costs.capacity.latency import measured_sweeps
 
     measured = bool(measured_sweeps(open_model, gpu, tp, precision))
@@ -394,7 +398,8 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
         f"at {point.concurrency} concurrent requests {point.tokens_per_user_s:.1f} tokens/s per "
         f"user and the first token in {point.ttft_ms / 1000:.2f} s, against "
         f"{sat.output_tok_s:,.0f} output tokens/s at {sat.concurrency} (its saturation); the "
-        "library's latencies are estimates of typical (not p95) figures"))}
+        "library's latencies are estimates of typical (not p95) figures"
+        f"{silicon.checked_note(c.model, c.backend)}"))}
 
 
 def load_profile_values(name: str) -> tuple[float, ...]:
