@@ -13,6 +13,12 @@ Pages are **results only** by default (``no_input=True``): no code, no prompts, 
 tagged ``notebook-only`` (prose about cells a reader of the page cannot see, such as "change
 the parameters in the next cell"). ``no_input=False`` (``aipolicy report --with-code``) keeps
 all of it, as in the executed ``.ipynb``.
+
+Results-only pages are also **folded**: what comes before the first ``##`` heading (the title
+and the "What this says" box) and every section whose heading cell is tagged ``keep-open`` (the
+page's decisive table or chart) stay open; every other ``##`` section becomes a closed
+``<details>`` whose summary is the section's heading (still an ``<h2>``, so anchors and the
+outline are unchanged), and a click opens it.
 """
 
 from __future__ import annotations
@@ -84,4 +90,61 @@ def render_html(ipynb: Path, html: Path, *, no_input: bool = False, title: str |
         results_only(nb)
     resources = {"metadata": {"name": title or Path(ipynb).stem}}
     body, _ = get_exporter(no_input).from_notebook_node(nb, resources=resources)
+    if no_input:
+        body = fold_sections(body, open_heading_ids(nb))
     Path(html).write_text(body, encoding="utf-8")
+
+
+#: Tag of a markdown cell whose ``##`` section stays open in the report.
+KEEP_OPEN_TAG = "keep-open"
+
+_STYLE = """
+details.aipolicy-fold { margin: 0.6em 0; border-top: 1px solid #d0d7de;
+  font-family: var(--jp-content-font-family, system-ui, -apple-system, "Segoe UI", sans-serif); }
+details.aipolicy-fold > summary { cursor: pointer; list-style-position: outside;
+  margin-left: 1.2em; padding: 0.2em 0; }
+details.aipolicy-fold > summary h2 { display: inline; font-size: 1.25em; font-weight: 500;
+  margin: 0; color: var(--jp-content-font-color1, #1f2328); }
+details.aipolicy-fold > summary::after { content: " (click to open)"; color: #57606a;
+  font-size: 0.85em; }
+details.aipolicy-fold[open] > summary::after { content: ""; }
+"""
+
+
+def open_heading_ids(nb: Any) -> set[str]:
+    """Cell ids of the markdown cells tagged :data:`KEEP_OPEN_TAG` in notebook ``nb``."""
+    return {str(c.get("id")) for c in nb.cells if c.get("cell_type") == "markdown"
+            and KEEP_OPEN_TAG in (c.get("metadata", {}).get("tags") or [])}
+
+
+def fold_sections(body: str, keep_open: set[str]) -> str:
+    """The page ``body`` (nbconvert HTML) with each ``##`` section not in ``keep_open`` (cell
+    ids of heading cells) folded into a closed ``<details>``; unchanged without sections."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    main = soup.find("main")
+    if main is None:
+        return body
+    section = None
+    for cell in [c for c in main.find_all("div", recursive=False)
+                 if "jp-Cell" in (c.get("class") or [])]:
+        h2 = cell.find("h2") if "jp-MarkdownCell" in cell["class"] else None
+        if h2 is None:
+            if section is not None:
+                section.append(cell.extract())
+            continue
+        if cell.get("id", "").removeprefix("cell-id=") in keep_open:
+            section = None
+            continue
+        section = soup.new_tag("details", attrs={"class": "aipolicy-fold"})
+        summary = soup.new_tag("summary")
+        cell.insert_before(section)
+        section.append(summary)
+        summary.append(h2.extract())
+        section.append(cell.extract())
+    if soup.head is not None:
+        style = soup.new_tag("style")
+        style.string = _STYLE
+        soup.head.append(style)
+    return str(soup)
