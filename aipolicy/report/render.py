@@ -18,7 +18,8 @@ Results-only pages are also **folded**: what comes before the first ``##`` headi
 and the "What this says" box) and every section whose heading cell is tagged ``keep-open`` (the
 page's decisive table or chart) stay open; every other ``##`` section becomes a closed
 ``<details>`` whose summary is the section's heading (still an ``<h2>``, so anchors and the
-outline are unchanged), and a click opens it.
+outline are unchanged), and a click opens it. Printed text wraps at spaces, not mid-word (a
+long word or address still breaks rather than overflow).
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ details.aipolicy-fold > summary h2 { display: inline; font-size: 1.25em; font-we
 details.aipolicy-fold > summary::after { content: " (click to open)"; color: #57606a;
   font-size: 0.85em; }
 details.aipolicy-fold[open] > summary::after { content: ""; }
+.jp-OutputArea-output pre { white-space: pre-wrap; word-break: normal;
+  overflow-wrap: break-word; }
 """
 
 
