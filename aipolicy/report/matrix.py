@@ -218,6 +218,7 @@ def run_matrix(matrix_file: Path, base: ReportOptions) -> MatrixResult:
     check_matrix_folder(folder)
     options = [
         replace(base, params=entry.params, params_file=None, out=folder / entry.name,
+                params_base=matrix_file.parent,
                 params_origin=f"{_where(matrix_file, i, entry.name)} params")
         for i, entry in enumerate(entries)
     ]

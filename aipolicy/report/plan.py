@@ -21,6 +21,7 @@ from aipolicy.errors import InvalidInputError, ReportError
 from aipolicy.marketdata.provenance import SOURCES as DATA_SOURCES
 from aipolicy.report import fingerprint, notebooks, params
 from aipolicy.report.folder import LATEST, check_replaceable, read_manifest, run_name
+from aipolicy.report.paths import resolve_paths
 
 DEFAULT_TIMEOUT_S = 1800.0
 DEFAULT_CELL_TIMEOUT_S = 600.0
@@ -51,6 +52,9 @@ class ReportOptions:
     #: Valuation date (YYYY-MM-DD or ``today``) of every notebook; None: ``as_of`` of the
     #: params, else the sample's own date on the sample data and today otherwise.
     as_of: str | None = None
+    #: Folder a relative path in ``params`` is looked for in first (the matrix file's);
+    #: default: the ``params_file``'s folder (see :mod:`aipolicy.report.paths`).
+    params_base: Path | None = None
 
 
 @dataclass
@@ -198,6 +202,8 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
         f"--params {opts.params_file}" if opts.params_file else "--params")
     globals_, sections = params.split_sections(_params_doc(opts), available, origin)
     given_as_of = params.take_as_of(opts.as_of, globals_, sections, origin)
+    base = opts.params_base or (Path(opts.params_file).parent if opts.params_file else None)
+    globals_, sections = resolve_paths(globals_, sections, base=base, origin=origin)
     injected = params.resolve(infos, selected, globals_, sections, source=opts.source,
                               data_dir=opts.data_dir, origin=origin)
     as_of = run_as_of(given_as_of, [
