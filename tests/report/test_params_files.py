@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from aipolicy.errors import ReportError
-from aipolicy.report import params, paths
-from aipolicy.report.plan import ReportOptions, plan_report
+from aipolicy.report import params
+from aipolicy.report.plan import ReportOptions, plan_report, resolve_paths
 from aipolicy.report.runner import _absolute_env_paths
 
 
@@ -39,7 +39,7 @@ def test_unquoted_dates_stay_text_for_the_notebook_to_check(tmp_path):
 def test_relative_data_dir_without_a_file_means_the_working_directory(tmp_path, monkeypatch):
     (tmp_path / "prices").mkdir()
     monkeypatch.chdir(tmp_path)
-    got = paths.resolve_paths({"data_dir": "prices"}, {}, base=None, origin="--params")
+    got = resolve_paths({"data_dir": "prices"}, {}, base=None, origin="--params")
     assert got == ({"data_dir": str(tmp_path / "prices")}, {})
 
 
