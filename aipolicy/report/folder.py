@@ -12,7 +12,7 @@ Layout of the reports folder::
             manifest.json            input hashes and the run's status (for --reuse)
             .aipolicy-report.json    the runner's marker: the files it wrote (written last)
         index.html                   every run, newest first, with its status (rewritten atomically)
-        latest -> 2026-11-30T061502Z-3fa9   the newest run whose notebooks all ran ok (or reused)
+        latest -> 2026-11-30T061502Z-3fa9   the newest run of every notebook, all ok (or reused)
 
 A run is built in a hidden sibling ``.tmp-<name>-<pid>-<random>/`` and renamed into place at the
 end. The runner deletes or replaces a folder only when it carries the marker

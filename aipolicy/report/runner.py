@@ -13,7 +13,8 @@
    ``manifest.json`` and, last, the ownership marker listing the files written, into a hidden
    sibling ``.tmp-<name>-<pid>-<random>/``, renamed into place at the end: a new
    ``reports/<UTC time>-<random>/`` per run, or ``--out DIR`` (replaced only when the runner
-   wrote it). ``latest`` then points at the run only if every notebook ran ok (or was reused);
+   wrote it). ``latest`` then points at the run only if it ran every notebook of the
+   collection (not a ``--notebooks`` subset) and each ran ok (or was reused);
    ``reports/index.html``, the list of runs, is rewritten either way (see
    :mod:`aipolicy.report.folder` for the layout).
 
@@ -99,6 +100,13 @@ class ReportResult:
     statuses: dict[str, str] = field(default_factory=dict)
     latest_moved: bool = False
     runs_index: Path | None = None
+    #: Notebooks in the collection; fewer ran (``--notebooks``): ``latest`` is not moved.
+    collection_size: int = 0
+
+    @property
+    def subset(self) -> bool:
+        """True when only some notebooks of the collection ran."""
+        return len(self.statuses) < self.collection_size
 
 
 class _Terminated(KeyboardInterrupt):
@@ -294,10 +302,12 @@ def _run_planned(plan: ReportPlan, opts: ReportOptions, wall0: float,
         if old_handler is not None:
             signal.signal(signal.SIGTERM, old_handler)
     latest_moved = False
+    subset = len(plan.selected) < len(plan.infos)
     if under_root:
-        if all_ok:
+        if all_ok and not subset:  # latest: the newest complete run of the whole collection
             latest_moved = update_latest(plan.root, final)
         write_runs_index(plan.root)
     return ReportResult(folder=final, summary=summary, exit_code=0 if all_ok else 1,
                         statuses=statuses, latest_moved=latest_moved,
-                        runs_index=plan.root / RUNS_INDEX if under_root else None)
+                        runs_index=plan.root / RUNS_INDEX if under_root else None,
+                        collection_size=len(plan.infos))

@@ -154,3 +154,17 @@ def test_csv_source_without_a_folder_is_refused_before_any_notebook_runs(
     err = capsys.readouterr().err
     assert "data_source 'csv' needs a folder" in err and "--data-dir" in err
     assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+
+
+def test_counts_read_in_the_right_number():
+    # issue 26: the runs page said "1 runs"
+    from aipolicy.report.index import counted
+
+    assert [counted(1, "run"), counted(2, "run"), counted(0, "report")] == [
+        "1 run", "2 runs", "0 reports"]
+    assert counted(1200, "cell") == "1,200 cells"
+    page = index.render_runs([{"name": "a", "statuses": {"01": "ok"}, "ok": True,
+                               "has_index": True}], "a")
+    assert "1 run, newest first" in page and "1 runs" not in page
+    one = index.render_index({"notebooks": {"01": {"status": "ok"}}})
+    assert "1 notebook: 1 ok" in one
