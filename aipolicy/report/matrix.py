@@ -222,8 +222,10 @@ def run_matrix(matrix_file: Path, base: ReportOptions) -> MatrixResult:
                 params_origin=f"{_where(matrix_file, i, entry.name)} params")
         for i, entry in enumerate(entries)
     ]
+    from aipolicy.report.runner import check_reachable
+
     for opts in options:  # every entry checked before any kernel starts or file is written
-        plan_report(opts, started)
+        check_reachable(plan_report(opts, started))
     session = None
     if base.scheduler:
         from aipolicy.report.dask_runner import DaskSession

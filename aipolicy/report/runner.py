@@ -219,6 +219,31 @@ def _absolute_env_paths() -> None:
             os.environ[var] = str(Path(value).expanduser().resolve())
 
 
+def check_reachable(plan: ReportPlan) -> None:
+    """Refuse a plan whose notebooks read live market data when Yahoo Finance cannot be reached.
+
+    Offline is found once, here, in about a second (one probe per service,
+    :func:`aipolicy.marketdata.reach.require`), instead of in every market notebook's kernel.
+
+    Raises
+    ------
+    ReportError
+        One line: which notebooks wanted live data, which services cannot be reached and why,
+        and the sources that work offline.
+    """
+    live = [n for n in plan.selected if plan.data_sources.get(n) == "live"]
+    if not live:
+        return
+    from aipolicy.marketdata import reach
+
+    try:
+        reach.require(reach.YAHOO)  # every market notebook reads prices; FRED named if down too
+    except reach.ServiceUnreachableError as exc:
+        who = ("--source live" if plan.options.get("source") == "live"
+               else f"data_source live ({', '.join(live)})")
+        raise ReportError(f"{who}: {exc}") from None
+
+
 def run_report(opts: ReportOptions, *, session: DaskSession | None = None) -> ReportResult:
     """Run the report described by ``opts``; see the module docstring.
 
@@ -235,13 +260,15 @@ def run_report(opts: ReportOptions, *, session: DaskSession | None = None) -> Re
     ------
     ReportError
         Bad options or params file, unknown notebook, no notebooks, unusable output folder,
-        unreachable Dask scheduler or workers of another aipolicy version.
+        unreachable Dask scheduler or workers of another aipolicy version, live market data
+        asked for while Yahoo Finance cannot be reached (:func:`check_reachable`).
     KeyboardInterrupt
         Interrupted (Ctrl-C or SIGTERM); nothing complete-looking was left behind.
     """
     wall0 = time.monotonic()
     _absolute_env_paths()
     plan = plan_report(opts, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    check_reachable(plan)
     if session is None and opts.scheduler:
         from aipolicy.report.dask_runner import DaskSession
 
