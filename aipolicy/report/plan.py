@@ -62,6 +62,9 @@ class ReportOptions:
     #: Folder a relative path in ``params`` is looked for in first (the matrix file's);
     #: default: the ``params_file``'s folder (see :mod:`aipolicy.report.paths`).
     params_base: Path | None = None
+    #: Notebooks to copy instead of run: name -> (report folder, label for the page); the
+    #: matrix sets it for a notebook an earlier entry ran with the same parameters.
+    copy_from: Mapping[str, tuple[Path, str]] | None = None
 
 
 @dataclass

@@ -32,6 +32,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ from aipolicy.report.folder import (
     RUNS_INDEX,
     SUMMARY,
     clean_stale,
+    copy_outputs,
     files_in,
     make_tmp,
     promote,
@@ -117,16 +119,32 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated(f"signal {signum}")
 
 
+def _copied(name: str, copy_from: Mapping[str, tuple[Path, str]] | None,
+            tmp: Path) -> dict[str, Any] | None:
+    """The notebook's entry copied from the report ``copy_from`` names for it, if it ran ok."""
+    if not copy_from or name not in copy_from:
+        return None
+    folder, label = copy_from[name]
+    old = ((read_manifest(folder) or {}).get("notebooks") or {}).get(name) or {}
+    if old.get("status") not in OK_STATUSES:
+        return None
+    return copy_outputs(name, folder, old, tmp, reused_from=label)
+
+
 def _execute(plan: ReportPlan, tmp: Path, progress: Progress,
-             session: DaskSession | None = None) -> dict[str, dict[str, Any]]:
-    """Reuse or run every selected notebook into ``tmp``; return its summary entry by name.
+             session: DaskSession | None = None,
+             copy_from: Mapping[str, tuple[Path, str]] | None = None
+             ) -> dict[str, dict[str, Any]]:
+    """Reuse, copy (``copy_from``) or run every selected notebook into ``tmp``; return its
+    summary entry by name.
 
     Notebooks run in local worker processes, or on the Dask cluster of ``session``.
     """
     entries: dict[str, dict[str, Any]] = {}
     to_run = []
     for name in plan.selected:
-        reused = try_reuse(name, plan.hashes[name], plan.previous, tmp)
+        reused = (_copied(name, copy_from, tmp)
+                  or try_reuse(name, plan.hashes[name], plan.previous, tmp))
         if reused is not None:
             entries[name] = reused
             progress.done(name, "reused", reused.get("duration_s"))
@@ -300,7 +318,7 @@ def _run_planned(plan: ReportPlan, opts: ReportOptions, wall0: float,
     if threading.current_thread() is threading.main_thread():
         old_handler = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        entries = _execute(plan, tmp, progress, session)
+        entries = _execute(plan, tmp, progress, session, opts.copy_from)
         progress.close()
         summary = build_summary(plan, entries, time.monotonic() - wall0)
         summary["runs_page"] = under_root
