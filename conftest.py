@@ -93,7 +93,7 @@ def pytest_collection_modifyitems(config, items):
         if (SHARED / name).is_dir():
             continue
         skip = pytest.mark.skip(
-            reason=f"../shared/{name} ({what}) is not beside the checkout; see README, Development")
+            reason=f"../shared/{name} ({what}) is not beside the checkout; see docs/development.md")
         for item in items:
             if name in item.keywords:
                 item.add_marker(skip)

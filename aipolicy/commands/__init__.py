@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from aipolicy import __version__, valuation
 from aipolicy.errors import AipolicyError
@@ -35,17 +36,44 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+class Parser(argparse.ArgumentParser):
+    """The parser of ``aipolicy`` and, through ``add_subparsers``, of every sub-command.
+
+    A usage error is one line naming the flag and the problem, with where to find the rest,
+    instead of argparse's usage block (26 lines for ``breakeven``) before that line.
+    """
+
+    #: The sub-commands' parsers by name (set on the top-level parser by :func:`build_parser`).
+    subcommands: dict[str, Parser]
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: MESSAGE; 'PROG --help' lists every flag`` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message}; '{self.prog} --help' lists every flag\n")
+
+    def unrecognized(self, extra: Sequence[str]) -> NoReturn:
+        """Refuse arguments this (sub-)parser does not know, suggesting the closest flag."""
+        import difflib
+
+        flags = [s for a in self._actions for s in a.option_strings]
+        first = next((e.split("=")[0] for e in extra if e.startswith("-")), None)
+        close = difflib.get_close_matches(first, flags, n=1, cutoff=0.75) if first else []
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        self.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+
+
+def build_parser(argv: Sequence[str]) -> Parser:
     """Build the parser; only the chosen sub-command's module is imported."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="aipolicy",
         description="Build-vs-buy economics of LLM serving, tied to AI-infrastructure market signals.",
     )
     parser.add_argument("--version", action="version", version=f"aipolicy {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     chosen = next((a for a in argv if not a.startswith("-")), None)
+    parser.subcommands = {}
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
+        parser.subcommands[name] = p
         if name == chosen:
             importlib.import_module(module).add_arguments(p)
     return parser
@@ -55,7 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``aipolicy`` console script; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list)
-    args = parser.parse_args(args_list)
+    args, extra = parser.parse_known_args(args_list)
+    if extra:  # said by the sub-command's parser, which knows its flags
+        parser.subcommands.get(args.command, parser).unrecognized(extra)
     if not args.command:
         parser.print_help()
         return 2
@@ -70,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"aipolicy {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `aipolicy catalog models | head`: the reader left; no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

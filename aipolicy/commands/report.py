@@ -2,7 +2,8 @@
 
 Each run writes a new ``reports/<UTC time>-<random>/`` (or ``--out DIR``, replaced only when
 it is a report this command wrote), lists it in ``reports/index.html`` and moves
-``reports/latest`` to it only when every notebook ran ok (or was reused).
+``reports/latest`` to it only when it ran the whole collection (a ``--notebooks`` subset says
+where it went and leaves ``latest``) and every notebook ran ok (or was reused).
 
 ``--scheduler ADDR`` runs the notebooks on the workers of a Dask cluster (one task per
 notebook; ``--jobs`` is then ignored): papermill runs on a worker into its own temporary
@@ -97,6 +98,10 @@ def _outcome(result: ReportResult, prefix: str = "") -> None:
     if result.runs_index is not None and result.exit_code != 0:
         print("  not complete: kept in its own folder; reports/latest was not moved "
               f"(all runs: {result.runs_index})", file=sys.stderr)
+    elif result.runs_index is not None and result.subset:
+        ran, size = len(result.statuses), result.collection_size
+        print(f"  {ran} of the {size} notebooks: {result.runs_index.parent / 'latest'} was not "
+              f"moved (it points at the newest complete run of all {size})", file=sys.stderr)
     for name, nb in result.summary["notebooks"].items():
         for item in (nb.get("records") or {}).get("skipped") or []:
             if isinstance(item, dict):
@@ -110,6 +115,7 @@ def _outcome(result: ReportResult, prefix: str = "") -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the report (or the matrix of reports); print where it is and each failure."""
+    from aipolicy.report.index import counted
     from aipolicy.report.runner import ReportOptions, run_report
 
     if args.scheduler and args.jobs is not None and not args.quiet:
@@ -136,8 +142,8 @@ def run(args: argparse.Namespace) -> int:
         matrix = run_matrix(args.matrix, opts)
         for name, result in matrix.results.items():
             _outcome(result, prefix=f"{name}: ")
-        print(f"matrix: {matrix.folder / 'index.html'} ({len(matrix.results)} reports, "
-              f"{sum(r.exit_code == 0 for r in matrix.results.values())} complete)")
+        print(f"matrix: {matrix.folder / 'index.html'} ({counted(len(matrix.results), 'report')}"
+              f", {sum(r.exit_code == 0 for r in matrix.results.values())} complete)")
         return matrix.exit_code
     result = run_report(opts)
     _outcome(result)

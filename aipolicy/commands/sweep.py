@@ -69,6 +69,7 @@ def resumed_as_of(out: Path) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep; print where the dataset is and what was done."""
+    from aipolicy.report.index import counted
     from aipolicy.sweep.grid import load_grid
     from aipolicy.sweep.run import run_sweep
 
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInputError("grid: no cells", field="axes")
     res = run_sweep(grid, args.out, workers=args.workers, scheduler=args.scheduler,
                     quiet=args.quiet)
-    print(f"sweep: {res.out} ({res.cells:,} cells in {res.chunks} chunks: {res.written} "
-          f"written, {res.skipped} already done; priced as of {grid.as_of}; "
+    print(f"sweep: {res.out} ({counted(res.cells, 'cell')} in {counted(res.chunks, 'chunk')}: "
+          f"{res.written} written, {res.skipped} already done; priced as of {grid.as_of}; "
           f"{res.seconds:.1f} s on {res.engine})")
     return 0

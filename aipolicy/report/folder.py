@@ -12,7 +12,7 @@ Layout of the reports folder::
             manifest.json            input hashes and the run's status (for --reuse)
             .aipolicy-report.json    the runner's marker: the files it wrote (written last)
         index.html                   every run, newest first, with its status (rewritten atomically)
-        latest -> 2026-11-30T061502Z-3fa9   the newest run whose notebooks all ran ok (or reused)
+        latest -> 2026-11-30T061502Z-3fa9   the newest run of every notebook, all ok (or reused)
 
 A run is built in a hidden sibling ``.tmp-<name>-<pid>-<random>/`` and renamed into place at the
 end. The runner deletes or replaces a folder only when it carries the marker
@@ -72,9 +72,10 @@ from aipolicy.report.runs import (
 __all__ = [
     "INDEX", "LATEST", "MANIFEST", "MANIFEST_FORMAT", "MARKER", "MARKER_FORMAT", "MARKER_VERSION",
     "OK_STATUSES", "OLD_PREFIX", "RUNS_GENERATOR", "RUNS_INDEX", "STALE_AFTER_S", "SUMMARY",
-    "TMP_PREFIX", "check_replaceable", "clean_stale", "files_in", "list_runs", "make_tmp",
-    "owned_files", "promote", "promote_new", "read_manifest", "read_marker", "remove_owned",
-    "run_name", "try_reuse", "update_latest", "write_json", "write_marker", "write_runs_index",
+    "TMP_PREFIX", "check_replaceable", "clean_stale", "copy_outputs", "files_in", "list_runs",
+    "make_tmp", "owned_files", "promote", "promote_new", "read_manifest", "read_marker",
+    "remove_owned", "run_name", "try_reuse", "update_latest", "write_json", "write_marker",
+    "write_runs_index",
 ]  # fmt: skip
 
 
@@ -102,6 +103,16 @@ def try_reuse(
     old = (manifest.get("notebooks") or {}).get(name) or {}
     if old.get("input_hash") != input_hash or old.get("status") not in OK_STATUSES:
         return None
+    return copy_outputs(name, folder, old, tmp)
+
+
+def copy_outputs(name: str, folder: Path, old: dict[str, Any], tmp: Path,
+                 reused_from: str | None = None) -> dict[str, Any] | None:
+    """Copy a notebook's files listed in ``old`` (its manifest entry in ``folder``) into
+    ``tmp``; its summary entry with status ``reused``, or None when a file is missing.
+
+    ``reused_from`` names where it came from on the page (default: the folder's name).
+    """
     files = old.get("files") or []
     if f"{name}.ipynb" not in files or not all((folder / f).is_file() for f in files):
         return None
@@ -112,12 +123,12 @@ def try_reuse(
         old_entry = old_summary["notebooks"][name]
         records = old_entry.get("records") or {}
         figures = old_entry["figures"]
-        reused_from = old_entry.get("reused_from") or folder.name
+        reused_from = reused_from or old_entry.get("reused_from") or folder.name
     except (OSError, ValueError, KeyError, TypeError):
         from aipolicy.record import read_records_and_figures
 
         records, figures = read_records_and_figures(tmp / f"{name}.ipynb")
-        reused_from = folder.name
+        reused_from = reused_from or folder.name
     return {
         "status": "reused",
         "duration_s": old.get("duration_s"),

@@ -57,6 +57,11 @@ footer{margin-top:2rem;color:#777;font-size:.85rem}
 """
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``1 run``, ``2 runs``, ``1,200 notebooks``: a count with its noun in the right number."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def is_synthetic(summary: Mapping[str, Any]) -> bool:
     """True when any notebook recorded ``synthetic`` or ran with ``data_source: sample``."""
     for nb in summary.get("notebooks", {}).values():
@@ -184,7 +189,7 @@ def render_index(summary: Mapping[str, Any]) -> str:
         f'<p class="meta">Run at <b>{esc(str(summary.get("generated_at_text", "")))}</b>'
         f" · took {summary.get('wall_time_s', 0):.1f} s"
         f" · aipolicy {esc(str(summary.get('aipolicy_version', '')))}"
-        f" · {len(notebooks)} notebooks: {esc(count_text)}</p>",
+        f" · {counted(len(notebooks), 'notebook')}: {esc(count_text)}</p>",
     ]
     if summary.get("as_of"):
         parts.append(f'<p class="meta" id="valuation">Valuation date <b>{esc(summary["as_of"])}'
@@ -224,7 +229,7 @@ def render_runs(runs: list[Mapping[str, Any]], latest: str | None = None) -> str
     """The reports folder's ``index.html``: every run, newest first, with status and links.
 
     ``runs`` come from :func:`aipolicy.report.folder.list_runs`; ``latest`` is the folder
-    ``latest`` points at (the newest run whose notebooks all ran ok).
+    ``latest`` points at (the newest run of every notebook, all ok).
     """
     from aipolicy.report.manifest import RUNS_GENERATOR
 
@@ -272,10 +277,12 @@ def render_runs(runs: list[Mapping[str, Any]], latest: str | None = None) -> str
         f"<title>{TITLE} — runs</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{TITLE}: runs</h1>",
-        f'<p class="meta">{len(runs)} runs, newest first. '
-        + (f'<a href="{esc(latest)}/{INDEX_FILE}">latest</a> is the newest run whose notebooks '
-           "all ran ok." if latest else "No run has completed with every notebook ok yet.")
-        + " A run with a FAILED or TIMEOUT notebook is kept here but never becomes latest.</p>",
+        f'<p class="meta">{counted(len(runs), "run")}, newest first. '
+        + (f'<a href="{esc(latest)}/{INDEX_FILE}">latest</a> is the newest run of every '
+           "notebook with all ok." if latest else
+           "No run has completed every notebook ok yet.")
+        + " A run with a FAILED or TIMEOUT notebook, or of only some notebooks, is kept here "
+        "but never becomes latest.</p>",
         '<table id="runs"><thead><tr><th>Run</th><th>Started (UTC)</th><th>Status</th>'
         "<th>Notebooks</th><th>Took</th></tr></thead><tbody>",
         *rows,
@@ -380,7 +387,7 @@ def _matrix_section(rep: Mapping[str, Any]) -> str:
         f'<section class="nb{"" if ok else " bad"}" data-report="{esc(name)}">'
         f'<h2>{link}<span class="st st-{overall}">{overall}</span></h2>'
         f'<p class="context">Parameters: {esc(_params_text(rep.get("params") or {}))}</p>'
-        f'<p class="sub">{len(notebooks)} notebook{"" if len(notebooks) == 1 else "s"}: '
+        f'<p class="sub">{counted(len(notebooks), "notebook")}: '
         f'{esc(", ".join(f"{v} {k}" for k, v in counts.items()))}</p>'
         '<table><thead><tr><th>Notebook</th><th>Status</th><th>Headline</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></section>'
@@ -422,8 +429,8 @@ def render_matrix(reports: list[Mapping[str, Any]], matrix_name: str, started_at
         f"<title>{TITLE} — matrix {esc(matrix_name)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{TITLE}: matrix</h1>",
-        f'<p class="meta">{esc(matrix_name)} · run at <b>{esc(when)}</b> · {len(reports)} '
-        f"reports, {n_ok} with every notebook ok</p>",
+        f'<p class="meta">{esc(matrix_name)} · run at <b>{esc(when)}</b> · '
+        f"{counted(len(reports), 'report')}, {n_ok} with every notebook ok</p>",
     ]
     if synthetic:
         parts.append(f'<div class="warning" id="sample-warning">⚠ {SAMPLE_WARNING}'

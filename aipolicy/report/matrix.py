@@ -23,12 +23,17 @@ status counts, link and each notebook's headline. The overview is written last, 
 ``DIR`` must be new, empty or a matrix folder this command wrote (report folders and its own
 overview); the folder of an entry no longer in the file is left as it is, and not listed. The
 reports run one after the other, each on the Dask cluster with ``--scheduler``
-(one connection for all of them). Exit status: the worst of the reports'.
+(one connection for all of them). A notebook whose parameters are the same as in an earlier
+entry (say a market notebook when the entries differ only in the preset of the cost
+notebooks) runs once: later entries copy its outputs (status ``reused``, "reused from
+<entry> (same parameters)"). Exit status: the worst of the reports'.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 import secrets
@@ -40,9 +45,16 @@ from typing import TYPE_CHECKING, Any
 
 from aipolicy.errors import ReportError
 from aipolicy.report import index, params
-from aipolicy.report.folder import INDEX, OLD_PREFIX, TMP_PREFIX, owned_files, run_name
+from aipolicy.report.folder import (
+    INDEX,
+    OK_STATUSES,
+    OLD_PREFIX,
+    TMP_PREFIX,
+    owned_files,
+    run_name,
+)
 from aipolicy.report.ownership import out_entries
-from aipolicy.report.plan import ReportOptions, plan_report, reports_dir
+from aipolicy.report.plan import ReportOptions, ReportPlan, plan_report, reports_dir
 
 if TYPE_CHECKING:
     from aipolicy.report.runner import ReportResult
@@ -192,6 +204,17 @@ def _write_overview(folder: Path, text: str) -> None:
         raise
 
 
+def same_run_key(plan: ReportPlan, name: str) -> str:
+    """What a notebook's outputs depend on within one matrix run: its content, the parameters
+    it sees and how its page is rendered (the data and package cannot change in between)."""
+    info = plan.infos[name]
+    h = hashlib.sha256(info.content)
+    h.update(json.dumps(params.effective(info, plan.injected[name]), sort_keys=True,
+                        default=str).encode())
+    h.update(repr(bool(plan.options.get("no_input"))).encode())
+    return h.hexdigest()
+
+
 def run_matrix(matrix_file: Path, base: ReportOptions) -> MatrixResult:
     """Run one report per entry of ``matrix_file`` with the options ``base``.
 
@@ -218,11 +241,15 @@ def run_matrix(matrix_file: Path, base: ReportOptions) -> MatrixResult:
     check_matrix_folder(folder)
     options = [
         replace(base, params=entry.params, params_file=None, out=folder / entry.name,
+                params_base=matrix_file.parent,
                 params_origin=f"{_where(matrix_file, i, entry.name)} params")
         for i, entry in enumerate(entries)
     ]
-    for opts in options:  # every entry checked before any kernel starts or file is written
-        plan_report(opts, started)
+    from aipolicy.report.runner import check_reachable
+
+    plans = [plan_report(opts, started) for opts in options]  # all checked before any runs
+    for plan in plans:
+        check_reachable(plan)
     session = None
     if base.scheduler:
         from aipolicy.report.dask_runner import DaskSession
@@ -235,11 +262,18 @@ def run_matrix(matrix_file: Path, base: ReportOptions) -> MatrixResult:
             raise ReportError(f"--out {folder}: cannot create the folder: "
                               f"{exc.strerror or exc}") from None
         results: dict[str, ReportResult] = {}
-        for n, (entry, opts) in enumerate(zip(entries, options, strict=True), 1):
+        done: dict[str, tuple[Path, str]] = {}  # same-run key -> (report folder, label)
+        for n, (entry, opts, plan) in enumerate(zip(entries, options, plans, strict=True), 1):
             if base.progress:
                 print(f"matrix: report {entry.name} ({n}/{len(entries)})", file=sys.stderr,
                       flush=True)
-            results[entry.name] = run_report(opts, session=session)
+            keys = {name: same_run_key(plan, name) for name in plan.selected}
+            copy_from = {name: done[k] for name, k in keys.items() if k in done}
+            result = run_report(replace(opts, copy_from=copy_from), session=session)
+            results[entry.name] = result
+            for name, k in keys.items():
+                if result.statuses.get(name) in OK_STATUSES and k not in done:
+                    done[k] = (result.folder, f"{entry.name} (same parameters)")
     finally:
         if session is not None:
             session.close()

@@ -225,10 +225,7 @@ def resolve(
     for name in selected:
         info = infos[name]
         params = {k: v for k, v in globals_.items() if k in info.parameters}
-        params.update(sections.get(name, {}))
-        if isinstance(params.get("data_dir"), str) and params["data_dir"]:
-            # a relative folder means the user's working directory, not notebooks/
-            params["data_dir"] = str(Path(params["data_dir"]).expanduser().resolve())
+        params.update(sections.get(name, {}))  # relative paths: already absolute (.paths)
         if info.is_market:
             if source is not None:
                 params["data_source"] = source

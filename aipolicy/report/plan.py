@@ -5,6 +5,14 @@ run with their injected parameters, each one's input hash (for ``--reuse``), the
 write (``--out DIR``, refused unless new, empty or a report the runner wrote; otherwise a new
 ``reports/<UTC time>-<random>/`` per run), and the limits. Every bad option is a :class:`~aipolicy.errors.ReportError` raised here,
 so nothing is written and no kernel starts for a run that cannot succeed.
+
+Relative paths in a params (or matrix) file: a user writes ``sweep_dir: sweeps/small`` in
+``my/params.yaml`` right after ``aipolicy sweep ... --out sweeps/small``; the kernel runs in
+``notebooks/``, so the value must reach it absolute. A relative value of a path parameter
+(:data:`PATH_PARAMETERS`) is looked for beside the file it was written in and in the working
+directory (:func:`resolve_path`): the one that exists is used; both existing as different
+places is ambiguous and refused; neither existing is an error naming both paths tried.
+Without a file (parameters passed as a mapping) only the working directory is tried.
 """
 
 from __future__ import annotations
@@ -51,6 +59,12 @@ class ReportOptions:
     #: Valuation date (YYYY-MM-DD or ``today``) of every notebook; None: ``as_of`` of the
     #: params, else the sample's own date on the sample data and today otherwise.
     as_of: str | None = None
+    #: Folder a relative path in ``params`` is looked for in first (the matrix file's);
+    #: default: the ``params_file``'s folder (see :mod:`aipolicy.report.paths`).
+    params_base: Path | None = None
+    #: Notebooks to copy instead of run: name -> (report folder, label for the page); the
+    #: matrix sets it for a notebook an earlier entry ran with the same parameters.
+    copy_from: Mapping[str, tuple[Path, str]] | None = None
 
 
 @dataclass
@@ -109,6 +123,75 @@ def check_options(opts: ReportOptions) -> None:
         raise ReportError("--scheduler: give the Dask scheduler's address, e.g. tcp://HOST:8786")
     if opts.data_dir is not None and not Path(opts.data_dir).is_dir():
         raise ReportError(f"--data-dir {opts.data_dir}: no such folder")
+
+
+#: Notebook parameters that name a file or folder.
+PATH_PARAMETERS = ("data_dir", "sweep_dir", "grid")
+
+
+def resolve_path(value: str, key: str, base: Path | None, origin: str) -> str:
+    """The absolute path of a path parameter's ``value`` as given in a params file.
+
+    Parameters
+    ----------
+    value : str
+        The value written (``~`` is expanded; an absolute path is returned as it is).
+    key : str
+        The parameter's name, for the messages.
+    base : Path, optional
+        The folder of the file the value was written in; None: only the working directory.
+    origin : str
+        Where the value came from (``--params FILE``), for the messages.
+
+    Raises
+    ------
+    ReportError
+        Neither candidate exists (the message names both), or both exist and differ.
+    """
+    given = Path(value).expanduser()
+    if given.is_absolute():
+        return str(given)
+    tried: list[tuple[Path, str]] = []
+    if base is not None:
+        tried.append(((Path(base).expanduser() / given).absolute(), "beside the file"))
+    tried.append((Path.cwd() / given, "the working directory"))
+    found: dict[Path, tuple[Path, str]] = {}
+    for path, where in tried:
+        if path.exists():
+            found.setdefault(path.resolve(), (path, where))
+    if len(found) == 1:
+        return str(next(iter(found.values()))[0])
+    shown = " and ".join(f"{p} ({w})" for p, w in tried if p.resolve() in found or not found)
+    if found:
+        raise ReportError(
+            f"{origin}: {key} {value!r} is ambiguous: both {shown} exist; give an absolute path",
+            field=key,
+            value=value,
+        )
+    raise ReportError(
+        f"{origin}: {key} {value!r}: no such file or folder; tried {shown}", field=key, value=value
+    )
+
+
+def resolve_paths(
+    globals_: Mapping[str, Any],
+    sections: Mapping[str, Mapping[str, Any]],
+    *,
+    base: Path | None,
+    origin: str,
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """``globals_`` and ``sections`` with every relative path parameter made absolute
+    (:func:`resolve_path`); other values are left as they are."""
+
+    def fix(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            k: resolve_path(v, k, base, origin)
+            if k in PATH_PARAMETERS and isinstance(v, str) and v.strip()
+            else v
+            for k, v in values.items()
+        }
+
+    return fix(globals_), {name: fix(section) for name, section in sections.items()}
 
 
 def run_as_of(given: str | None, sources: Sequence[Any], where: str = "--as-of") -> dt.date:
@@ -198,6 +281,8 @@ def plan_report(opts: ReportOptions, started_at: dt.datetime | None = None) -> R
         f"--params {opts.params_file}" if opts.params_file else "--params")
     globals_, sections = params.split_sections(_params_doc(opts), available, origin)
     given_as_of = params.take_as_of(opts.as_of, globals_, sections, origin)
+    base = opts.params_base or (Path(opts.params_file).parent if opts.params_file else None)
+    globals_, sections = resolve_paths(globals_, sections, base=base, origin=origin)
     injected = params.resolve(infos, selected, globals_, sections, source=opts.source,
                               data_dir=opts.data_dir, origin=origin)
     as_of = run_as_of(given_as_of, [

@@ -13,7 +13,8 @@
    ``manifest.json`` and, last, the ownership marker listing the files written, into a hidden
    sibling ``.tmp-<name>-<pid>-<random>/``, renamed into place at the end: a new
    ``reports/<UTC time>-<random>/`` per run, or ``--out DIR`` (replaced only when the runner
-   wrote it). ``latest`` then points at the run only if every notebook ran ok (or was reused);
+   wrote it). ``latest`` then points at the run only if it ran every notebook of the
+   collection (not a ``--notebooks`` subset) and each ran ok (or was reused);
    ``reports/index.html``, the list of runs, is rewritten either way (see
    :mod:`aipolicy.report.folder` for the layout).
 
@@ -31,6 +32,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +48,7 @@ from aipolicy.report.folder import (
     RUNS_INDEX,
     SUMMARY,
     clean_stale,
+    copy_outputs,
     files_in,
     make_tmp,
     promote,
@@ -99,6 +102,13 @@ class ReportResult:
     statuses: dict[str, str] = field(default_factory=dict)
     latest_moved: bool = False
     runs_index: Path | None = None
+    #: Notebooks in the collection; fewer ran (``--notebooks``): ``latest`` is not moved.
+    collection_size: int = 0
+
+    @property
+    def subset(self) -> bool:
+        """True when only some notebooks of the collection ran."""
+        return len(self.statuses) < self.collection_size
 
 
 class _Terminated(KeyboardInterrupt):
@@ -109,16 +119,32 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated(f"signal {signum}")
 
 
+def _copied(name: str, copy_from: Mapping[str, tuple[Path, str]] | None,
+            tmp: Path) -> dict[str, Any] | None:
+    """The notebook's entry copied from the report ``copy_from`` names for it, if it ran ok."""
+    if not copy_from or name not in copy_from:
+        return None
+    folder, label = copy_from[name]
+    old = ((read_manifest(folder) or {}).get("notebooks") or {}).get(name) or {}
+    if old.get("status") not in OK_STATUSES:
+        return None
+    return copy_outputs(name, folder, old, tmp, reused_from=label)
+
+
 def _execute(plan: ReportPlan, tmp: Path, progress: Progress,
-             session: DaskSession | None = None) -> dict[str, dict[str, Any]]:
-    """Reuse or run every selected notebook into ``tmp``; return its summary entry by name.
+             session: DaskSession | None = None,
+             copy_from: Mapping[str, tuple[Path, str]] | None = None
+             ) -> dict[str, dict[str, Any]]:
+    """Reuse, copy (``copy_from``) or run every selected notebook into ``tmp``; return its
+    summary entry by name.
 
     Notebooks run in local worker processes, or on the Dask cluster of ``session``.
     """
     entries: dict[str, dict[str, Any]] = {}
     to_run = []
     for name in plan.selected:
-        reused = try_reuse(name, plan.hashes[name], plan.previous, tmp)
+        reused = (_copied(name, copy_from, tmp)
+                  or try_reuse(name, plan.hashes[name], plan.previous, tmp))
         if reused is not None:
             entries[name] = reused
             progress.done(name, "reused", reused.get("duration_s"))
@@ -211,6 +237,31 @@ def _absolute_env_paths() -> None:
             os.environ[var] = str(Path(value).expanduser().resolve())
 
 
+def check_reachable(plan: ReportPlan) -> None:
+    """Refuse a plan whose notebooks read live market data when Yahoo Finance cannot be reached.
+
+    Offline is found once, here, in about a second (one probe per service,
+    :func:`aipolicy.marketdata.reach.require`), instead of in every market notebook's kernel.
+
+    Raises
+    ------
+    ReportError
+        One line: which notebooks wanted live data, which services cannot be reached and why,
+        and the sources that work offline.
+    """
+    live = [n for n in plan.selected if plan.data_sources.get(n) == "live"]
+    if not live:
+        return
+    from aipolicy.marketdata import reach
+
+    try:
+        reach.require(reach.YAHOO)  # every market notebook reads prices; FRED named if down too
+    except reach.ServiceUnreachableError as exc:
+        who = ("--source live" if plan.options.get("source") == "live"
+               else f"data_source live ({', '.join(live)})")
+        raise ReportError(f"{who}: {exc}") from None
+
+
 def run_report(opts: ReportOptions, *, session: DaskSession | None = None) -> ReportResult:
     """Run the report described by ``opts``; see the module docstring.
 
@@ -227,13 +278,15 @@ def run_report(opts: ReportOptions, *, session: DaskSession | None = None) -> Re
     ------
     ReportError
         Bad options or params file, unknown notebook, no notebooks, unusable output folder,
-        unreachable Dask scheduler or workers of another aipolicy version.
+        unreachable Dask scheduler or workers of another aipolicy version, live market data
+        asked for while Yahoo Finance cannot be reached (:func:`check_reachable`).
     KeyboardInterrupt
         Interrupted (Ctrl-C or SIGTERM); nothing complete-looking was left behind.
     """
     wall0 = time.monotonic()
     _absolute_env_paths()
     plan = plan_report(opts, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    check_reachable(plan)
     if session is None and opts.scheduler:
         from aipolicy.report.dask_runner import DaskSession
 
@@ -265,7 +318,7 @@ def _run_planned(plan: ReportPlan, opts: ReportOptions, wall0: float,
     if threading.current_thread() is threading.main_thread():
         old_handler = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        entries = _execute(plan, tmp, progress, session)
+        entries = _execute(plan, tmp, progress, session, opts.copy_from)
         progress.close()
         summary = build_summary(plan, entries, time.monotonic() - wall0)
         summary["runs_page"] = under_root
@@ -294,10 +347,12 @@ def _run_planned(plan: ReportPlan, opts: ReportOptions, wall0: float,
         if old_handler is not None:
             signal.signal(signal.SIGTERM, old_handler)
     latest_moved = False
+    subset = len(plan.selected) < len(plan.infos)
     if under_root:
-        if all_ok:
+        if all_ok and not subset:  # latest: the newest complete run of the whole collection
             latest_moved = update_latest(plan.root, final)
         write_runs_index(plan.root)
     return ReportResult(folder=final, summary=summary, exit_code=0 if all_ok else 1,
                         statuses=statuses, latest_moved=latest_moved,
-                        runs_index=plan.root / RUNS_INDEX if under_root else None)
+                        runs_index=plan.root / RUNS_INDEX if under_root else None,
+                        collection_size=len(plan.infos))

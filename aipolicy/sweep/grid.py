@@ -49,7 +49,7 @@ TOP_KEYS = ("name", "description", "as_of", "draws", "seed", "chunk_cells", "axe
 RANGE_KEYS = {"log": ("log_from", "log_to", "per_decade"), "linear": ("from", "to", "step")}
 #: The latency-target keys of an ``slo`` value given as a mapping.
 SLO_KEYS = ("tokens_per_user", "ttft_s")
-#: Most cells one grid may have (a 10^6-cell grid is a cluster's job; see the README).
+#: Most cells one grid may have (a 10^6-cell grid is a cluster's job; see docs/decision-map.md).
 MAX_CELLS = 10_000_000
 #: Default cells per chunk.
 DEFAULT_CHUNK_CELLS = 256

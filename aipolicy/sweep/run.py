@@ -45,7 +45,7 @@ __all__ = ["SweepResult", "chunk_task", "evaluate_grid", "run_sweep"]
 #: chunks of
 #: small NumPy and pandas operations that holds the GIL enough to slow each chunk by about
 #: 1.6x (measured: 12 chunks in 14.9 s on a worker vs 9.4 s in-process; 11.7 s with these).
-#: Workers of an existing cluster take their own settings (see the README).
+#: Workers of an existing cluster take their own settings (see docs/decision-map.md).
 WORKER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.worker.memory.monitor-interval": "1s",

@@ -27,7 +27,8 @@ def test_hosted_options_sorted_by_cost_per_request_with_sources():
     table = hosted.hosted_options("llama-3.3-70b", input_tokens=1500, output_tokens=400)
     assert set(table["provider"]) >= {"groq", "together", "deepinfra", "aws", "cerebras"}
     assert table["usd_per_request"].is_monotonic_increasing
-    assert table["source"].str.len().gt(0).all() and table["as_of"].str.len().gt(0).all()
+    assert table["source"].str.len().gt(0).all()
+    assert table["as_of"].dropna().str.len().gt(0).all()  # None: genai-prices gives no date
     groq = table.set_index("provider").loc["groq"]
     assert groq["usd_per_request"] == pytest.approx((1500 * 0.59 + 400 * 0.79) / 1e6)
     assert groq["usd_per_mtok"] == pytest.approx(groq["usd_per_request"] / 1900 * 1e6)
@@ -104,10 +105,12 @@ def test_preset_defaults_never_point_at_a_retired_model(name):
 def test_model_table_lists_prices_quality_and_dates():
     table = listing.model_table()
     rows = table.set_index("name")
-    assert rows.loc["gpt-4o", "quality"] == "1284 (1279–1288)"
+    assert (rows.loc["gpt-4o", ["quality", "quality_low", "quality_high"]].round().tolist()
+            == [1284, 1279, 1288])
     assert rows.loc["llama-3.3-70b@deepinfra", "kind"] == "hosted open"
     assert not table["name"].duplicated().any()
-    assert table["source"].str.len().gt(0).all() and table["as_of"].str.len().gt(0).all()
+    assert table["source"].str.len().gt(0).all()
+    assert table["as_of"].dropna().str.len().gt(0).all()  # None: genai-prices gives no date
 
 
 def test_cli_catalog_models_json_and_text(capsys):

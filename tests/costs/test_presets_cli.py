@@ -113,9 +113,10 @@ def test_cli_a_bad_valuation_date_is_one_line_naming_the_flag(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["breakeven", "--as-of", "June 2025"])
     assert stop.value.code == 2
-    err = capsys.readouterr().err.strip().splitlines()[-1]
-    assert err == ("aipolicy breakeven: error: argument --as-of: 'June 2025' is not a date; "
-                   "give YYYY-MM-DD (e.g. 2025-06-10) or 'today'")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["aipolicy breakeven: error: argument --as-of: 'June 2025' is not a date; "
+                   "give YYYY-MM-DD (e.g. 2025-06-10) or 'today'; 'aipolicy breakeven --help' "
+                   "lists every flag"]
 
 
 def test_cli_price_as_of(capsys):

@@ -1,5 +1,6 @@
 """Params files and paths as users write them (issue 16 items 12 and 14): UTF-16 and BOMs,
-unquoted bad dates, non-UTF-8 bytes, relative data_dir and AIPOLICY_CACHE_DIR."""
+unquoted bad dates, non-UTF-8 bytes, relative data_dir and AIPOLICY_CACHE_DIR; relative
+paths beside the params file or in the working directory (issue 26)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from aipolicy.errors import ReportError
-from aipolicy.report import notebooks, params
+from aipolicy.report import params
+from aipolicy.report.plan import ReportOptions, plan_report, resolve_paths
 from aipolicy.report.runner import _absolute_env_paths
 
 
@@ -34,13 +36,84 @@ def test_unquoted_dates_stay_text_for_the_notebook_to_check(tmp_path):
     assert params.load_params_file(path) == {"start": "2025-13-45", "end": "2025-06-30"}
 
 
-def test_relative_data_dir_in_a_params_file_means_the_working_directory(tmp_path, toys,
-                                                                        monkeypatch):
-    toys.market(tmp_path / "nbs")
-    infos = {p.stem: notebooks.load(p) for p in notebooks.discover(tmp_path / "nbs")}
+def test_relative_data_dir_without_a_file_means_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "prices").mkdir()
     monkeypatch.chdir(tmp_path)
-    out = params.resolve(infos, list(infos), {"data_dir": "prices"}, {})
-    assert out["03_ai_infrastructure_stocks"]["data_dir"] == str(tmp_path / "prices")
+    got = resolve_paths({"data_dir": "prices"}, {}, base=None, origin="--params")
+    assert got == ({"data_dir": str(tmp_path / "prices")}, {})
+
+
+def _sweep_collection(tmp_path, toys):
+    nbs = tmp_path / "notebooks"
+    toys.write(nbs, "07_decision_map", "sweep_dir = None\ngrid = 'x.yaml'\n", "print(sweep_dir)")
+    return nbs
+
+
+def _plan_with(tmp_path, nbs, params_file):
+    return plan_report(ReportOptions(notebooks_dir=nbs, reports_dir=tmp_path / "reports",
+                                     params_file=params_file))
+
+
+def test_sweep_dir_beside_the_params_file_is_found_from_any_working_directory(
+        tmp_path, toys, monkeypatch):
+    # issue 26: 'sweep_dir: sweeps/small' failed because it was read from notebooks/
+    nbs = _sweep_collection(tmp_path, toys)
+    (tmp_path / "cfg" / "sweeps" / "small").mkdir(parents=True)
+    pfile = tmp_path / "cfg" / "p.yaml"
+    pfile.write_text("sweep_dir: sweeps/small\n")
+    monkeypatch.chdir(tmp_path)
+    got = _plan_with(tmp_path, nbs, pfile).injected["07_decision_map"]["sweep_dir"]
+    assert got == str(tmp_path / "cfg" / "sweeps" / "small")
+
+
+def test_sweep_dir_in_the_working_directory_is_found_for_a_params_file_elsewhere(
+        tmp_path, toys, monkeypatch):
+    nbs = _sweep_collection(tmp_path, toys)
+    (tmp_path / "sweeps" / "small").mkdir(parents=True)
+    (tmp_path / "cfg").mkdir()
+    pfile = tmp_path / "cfg" / "p.yaml"
+    pfile.write_text('"07": {sweep_dir: sweeps/small}\n')
+    monkeypatch.chdir(tmp_path)
+    got = _plan_with(tmp_path, nbs, pfile).injected["07_decision_map"]["sweep_dir"]
+    assert got == str(tmp_path / "sweeps" / "small")
+
+
+def test_a_relative_path_found_in_both_places_is_refused_naming_both(tmp_path, toys,
+                                                                     monkeypatch):
+    nbs = _sweep_collection(tmp_path, toys)
+    (tmp_path / "sweeps" / "small").mkdir(parents=True)
+    (tmp_path / "cfg" / "sweeps" / "small").mkdir(parents=True)
+    pfile = tmp_path / "cfg" / "p.yaml"
+    pfile.write_text("sweep_dir: sweeps/small\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ReportError, match="ambiguous") as err:
+        _plan_with(tmp_path, nbs, pfile)
+    msg = str(err.value)
+    assert str(tmp_path / "cfg" / "sweeps" / "small") in msg
+    assert str(tmp_path / "sweeps" / "small") + " (the working directory)" in msg
+    assert "\n" not in msg and err.value.field == "sweep_dir"
+
+
+def test_a_relative_path_found_nowhere_names_the_paths_tried(tmp_path, toys, monkeypatch):
+    nbs = _sweep_collection(tmp_path, toys)
+    (tmp_path / "cfg").mkdir()
+    pfile = tmp_path / "cfg" / "p.yaml"
+    pfile.write_text("sweep_dir: sweeps/small\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ReportError, match=r"sweep_dir 'sweeps/small': no such file or folder; "
+                                          r"tried .*cfg/sweeps/small \(beside the file\) and "
+                                          r".*/sweeps/small \(the working directory\)"):
+        _plan_with(tmp_path, nbs, pfile)
+
+
+def test_the_same_place_reached_both_ways_is_not_ambiguous(tmp_path, toys, monkeypatch):
+    nbs = _sweep_collection(tmp_path, toys)
+    (tmp_path / "sweeps" / "small").mkdir(parents=True)
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text("sweep_dir: sweeps/small\n")
+    monkeypatch.chdir(tmp_path)
+    got = _plan_with(tmp_path, nbs, pfile).injected["07_decision_map"]["sweep_dir"]
+    assert got == str(tmp_path / "sweeps" / "small")
 
 
 def test_relative_cache_dir_is_made_absolute_before_kernels_start(tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ from aipolicy.report import matrix
 
 ROOT = Path(__file__).resolve().parents[2]
 NB = "01_build_vs_buy"
+MARKET_PARAMS = "data_source = 'sample'\ndata_dir = None\nstart = '2020-01-01'\n"
 TWO_PRESETS = """\
 # one report per entry; each entry is a --params file's content plus a name
 reports:
@@ -128,3 +129,29 @@ def test_matrix_folder_holding_other_files_is_refused(tmp_path):
     (folder / "notes").mkdir()
     with pytest.raises(ReportError, match=r"refusing to write a matrix.*\(notes\)"):
         matrix.check_matrix_folder(folder)
+
+
+@pytest.mark.slow
+def test_a_notebook_with_the_same_parameters_in_every_entry_runs_once(tmp_path, toys):
+    # issue 26: a matrix re-ran identical market notebooks once per entry
+    env = toys.env(tmp_path)
+    nbs = tmp_path / "notebooks"
+    ran = tmp_path / "ran.txt"
+    toys.cost(nbs)
+    toys.write(nbs, "03_ai_infrastructure_stocks", MARKET_PARAMS,
+               f"open({str(ran)!r}, 'a').write('03\\n')\nprint('market', start)")
+    spec = tmp_path / "m.yaml"
+    spec.write_text("reports:\n  - name: a\n    params: {preset: x}\n"
+                    "  - name: b\n    params: {preset: y}\n")
+    out = tmp_path / "out"
+    proc = toys.run(env, "-q", "--matrix", str(spec), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert ran.read_text() == "03\n"  # once, not once per entry
+    got = {name: json.loads((out / name / "summary.json").read_text())["notebooks"]
+           for name in ("a", "b")}
+    assert got["a"]["03_ai_infrastructure_stocks"]["status"] == "ok"
+    assert got["b"]["03_ai_infrastructure_stocks"]["status"] == "reused"
+    assert got["b"]["03_ai_infrastructure_stocks"]["reused_from"] == "a (same parameters)"
+    assert (out / "b" / "03_ai_infrastructure_stocks.html").is_file()
+    assert [got[n]["01_build_vs_buy"]["status"] for n in ("a", "b")] == ["ok", "ok"]
+    assert "reused from a (same parameters)" in (out / "b" / "index.html").read_text()

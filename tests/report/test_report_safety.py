@@ -3,7 +3,7 @@
 - ``--out DIR`` replaces or deletes only a folder carrying the runner's marker, and in it only
   the files the marker lists; anything else is refused with a one-line error naming the folder;
 - each run writes its own time-stamped folder, unique even for concurrent runs; ``latest``
-  moves only to a run whose notebooks all ran ok; ``reports/index.html`` lists every run;
+  moves only to a run of every notebook that all ran ok; ``reports/index.html`` lists every run;
 - workers and kernels die with the runner, also on ``kill -9``; the next run removes the
   temporary folder a killed run left.
 """
@@ -241,7 +241,14 @@ def test_concurrent_runs_both_survive_with_different_paths(tmp_path, toys):
     assert list(_statuses(a)) == ["01_build_vs_buy"] and list(_statuses(b)) == ["02_toy"]
     runs = re.findall(r'data-run="([^"]+)"', (tmp_path / "reports" / "index.html").read_text())
     assert sorted(runs) == sorted([a.name, b.name])
-    assert os.readlink(tmp_path / "reports" / "latest") in (a.name, b.name)
+    # issue 26: a --notebooks subset says where it went and leaves latest
+    assert not (tmp_path / "reports" / "latest").exists()
+    assert all("1 of the 2 notebooks: " in r.stderr and "latest was not moved" in r.stderr
+               for r in results)
+    full = toys.run(env, "-q")
+    assert full.returncode == 0, full.stderr
+    assert os.readlink(tmp_path / "reports" / "latest") == toys.folder(full).name
+    assert "latest" not in full.stderr
 
 
 def _tagged(tag: str, notebooks: Path) -> list[int]:
@@ -309,4 +316,4 @@ def test_kill_9_of_the_runner_takes_workers_and_kernels_and_next_run_cleans_up(t
     nxt = toys.run(env, "--notebooks", "03", "--source", "sample", "-q")
     assert nxt.returncode == 0, nxt.stderr
     assert not [p for p in reports.iterdir() if p.name.startswith(".tmp-")]
-    assert os.readlink(reports / "latest") == toys.folder(nxt).name
+    assert not (reports / "latest").exists()  # a subset run leaves latest (issue 26)

@@ -154,3 +154,62 @@ def test_csv_source_without_a_folder_is_refused_before_any_notebook_runs(
     err = capsys.readouterr().err
     assert "data_source 'csv' needs a folder" in err and "--data-dir" in err
     assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+
+
+def test_counts_read_in_the_right_number():
+    # issue 26: the runs page said "1 runs"
+    from aipolicy.report.index import counted
+
+    assert [counted(1, "run"), counted(2, "run"), counted(0, "report")] == [
+        "1 run", "2 runs", "0 reports"]
+    assert counted(1200, "cell") == "1,200 cells"
+    page = index.render_runs([{"name": "a", "statuses": {"01": "ok"}, "ok": True,
+                               "has_index": True}], "a")
+    assert "1 run, newest first" in page and "1 runs" not in page
+    one = index.render_index({"notebooks": {"01": {"status": "ok"}}})
+    assert "1 notebook: 1 ok" in one
+
+
+def test_live_data_offline_stops_before_any_kernel_in_one_line(tmp_path, toys, monkeypatch,
+                                                               capsys):
+    # issue 26: offline, `report --source live` ran 23 s and repeated the error per notebook
+    from aipolicy.marketdata import reach
+
+    nbs = tmp_path / "notebooks"
+    toys.cost(nbs)
+    toys.market(nbs)
+    toys.market(nbs, "04_inflation_and_ai_stocks")
+    probes: list[str] = []
+
+    def offline(url):
+        probes.append(url)
+        return "name lookup failed (no network or no DNS)"
+
+    reach.forget()
+    monkeypatch.setattr(reach, "http_probe", offline)
+    monkeypatch.setenv("AIPOLICY_NOTEBOOKS_DIR", str(nbs))
+    monkeypatch.setenv("AIPOLICY_REPORTS_DIR", str(tmp_path / "reports"))
+    try:
+        assert main(["report", "--source", "live", "-q"]) == 2
+    finally:
+        reach.forget()
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "aipolicy report: error: --source live: cannot reach Yahoo Finance / FRED: name lookup "
+        "failed (no network or no DNS); use --source cache|sample|csv")
+    assert len(probes) == 2  # one per service, not one per notebook
+    assert not (tmp_path / "reports").exists()  # nothing written
+
+
+def test_cost_notebooks_alone_need_no_network(tmp_path, toys, monkeypatch):
+    from aipolicy.marketdata import reach
+
+    nbs = tmp_path / "notebooks"
+    toys.cost(nbs)
+    toys.market(nbs)
+    monkeypatch.setattr(reach, "http_probe", lambda url: pytest.fail("probed the network"))
+    from aipolicy.report.plan import plan_report
+    from aipolicy.report.runner import check_reachable
+
+    check_reachable(plan_report(ReportOptions(notebooks_dir=nbs, notebooks=["01"],
+                                              source="live", reports_dir=tmp_path / "r")))

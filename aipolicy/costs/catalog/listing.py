@@ -12,66 +12,135 @@ import pandas as pd
 from aipolicy.costs import catalog
 from aipolicy.errors import CatalogError
 
-__all__ = ["gpu_table", "model_table", "provider_table"]
+__all__ = ["MODEL_COLUMNS", "MODEL_SORTS", "gpu_table", "model_providers", "model_table",
+           "provider_table", "rental_providers"]
 
 
-def _quality_label(model: str) -> str:
+#: Columns of :func:`model_table`, in order.
+MODEL_COLUMNS = ["name", "kind", "provider", "input_per_mtok_usd", "output_per_mtok_usd",
+                 "quality", "quality_low", "quality_high", "as_of", "retires", "retired",
+                 "source"]
+#: Orders :func:`model_table` can sort by.
+MODEL_SORTS = ("provider", "name", "price", "quality")
+
+
+def _quality(model: str) -> tuple[float | None, float | None, float | None]:
     from aipolicy.costs.catalog.quality import quality
 
-    return quality(model).label
+    q = quality(model)
+    return q.rating, q.ci_low, q.ci_high
+
+
+def model_providers() -> list[str]:
+    """Providers with at least one API option (proprietary text model or hosted open model)."""
+    from aipolicy.costs.catalog.prices import text_models
+
+    hosted = set(catalog.load_catalog("hosted_models")["provider"])
+    return sorted({p for p, _ in text_models(catalog.PROPRIETARY_PROVIDERS)} | hosted)
 
 
 def model_table(provider: str | None = None, *, as_of: str | dt.date | None = None,
-                input_tokens: float = 1000.0) -> pd.DataFrame:
-    """One row per API option: proprietary text models, then open weights served per token.
+                input_tokens: float = 1000.0, open_only: bool = False,
+                min_quality: float | None = None, sort: str = "provider") -> pd.DataFrame:
+    """One row per API option: proprietary text models and open weights served per token.
 
-    Columns: ``name`` (what ``--api-model`` takes), ``kind`` (``proprietary`` or ``hosted
-    open``), ``provider``, ``input_per_mtok_usd``, ``output_per_mtok_usd`` (USD per 1M tokens,
-    for requests of ``input_tokens``), ``quality`` (LMArena rating and 95% interval, or
-    ``unrated``), ``as_of`` (of the price), ``retires`` (date or ``—``), ``source``.
-    Proprietary models without a text token price (image, speech) are left out.
+    Parameters
+    ----------
+    provider : str, optional
+        Only this provider's options.
+    as_of : str or date, optional
+        Valuation date: the prices in force on it, retirements counted from it.
+    input_tokens : float
+        Request size the prices are for (prompt-length tiers), tokens.
+    open_only : bool
+        Only open weights served per token.
+    min_quality : float, optional
+        Only models rated at least this (LMArena text rating, Elo points); unrated left out.
+    sort : str
+        ``provider`` (then name), ``name``, ``price`` (output, then input price, cheapest
+        first) or ``quality`` (best first, unrated last).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`MODEL_COLUMNS`: ``name`` (what ``--api-model`` takes), ``kind``
+        (``proprietary`` or ``hosted open``), ``provider``, ``input_per_mtok_usd``,
+        ``output_per_mtok_usd`` (USD per 1M tokens), ``quality`` with ``quality_low``/
+        ``quality_high`` (rating and 95% interval, None when unrated), ``as_of`` (the price's
+        date, None when genai-prices gives none), ``retires`` (the provider's retirement date,
+        None when none is known), ``retired`` (on or before the valuation date), ``source``.
+        Proprietary models without a text token price (image, speech) are left out.
     """
-    from aipolicy.costs.catalog.prices import api_price_genai, text_models
+    from aipolicy.costs.catalog.prices import api_price_genai, text_models, valuation_day
 
-    rows = []
+    if sort not in MODEL_SORTS:
+        raise CatalogError(f"sort {sort!r}: choose one of {', '.join(MODEL_SORTS)}",
+                           field="sort", value=sort)
+    day = valuation_day(as_of)
     retire = catalog.load_catalog("retirements").set_index("model")["retires_on"].to_dict()
+    rows = []
     seen: set[str] = set()
     for prov_id, name in text_models(catalog.PROPRIETARY_PROVIDERS):
-        if (provider is not None and prov_id != provider) or name in seen:
+        if (provider is not None and prov_id != provider) or name in seen or open_only:
             continue  # a model resold by another provider (Claude on Google) is listed once
         seen.add(name)
         p = api_price_genai(name, prov_id, as_of=as_of, input_tokens=input_tokens)
-        rows.append((name, "proprietary", prov_id, p.input_per_mtok_usd, p.output_per_mtok_usd,
-                     _quality_label(name), p.as_of, retire.get(name, "—"), p.source))
-    hosted = catalog.load_catalog("hosted_models")
-    for _, r in hosted.iterrows():
+        rows.append((name, "proprietary", prov_id, p, _quality(name), retire.get(name)))
+    for _, r in catalog.load_catalog("hosted_models").iterrows():
         if provider is not None and r["provider"] != provider:
             continue
         name = f"{r['model']}@{r['provider']}"
         p = catalog.api_price(name, as_of=as_of, input_tokens=input_tokens)
-        rows.append((name, "hosted open", r["provider"], p.input_per_mtok_usd,
-                     p.output_per_mtok_usd, _quality_label(str(r["model"])), p.as_of, "—",
-                     p.source))
-    return pd.DataFrame(rows, columns=["name", "kind", "provider", "input_per_mtok_usd",
-                                       "output_per_mtok_usd", "quality", "as_of", "retires",
-                                       "source"])
+        rows.append((name, "hosted open", r["provider"], p, _quality(str(r["model"])), None))
+    table = pd.DataFrame(
+        [(name, kind, prov, p.input_per_mtok_usd, p.output_per_mtok_usd, *q,
+          None if p.as_of == "undated" else p.as_of, retires,
+          retires is not None and dt.date.fromisoformat(str(retires)) <= day, p.source)
+         for name, kind, prov, p, q, retires in rows], columns=MODEL_COLUMNS)
+    if min_quality is not None:
+        table = table[table["quality"].notna() & (table["quality"] >= min_quality)]
+    return _sorted(table, sort).reset_index(drop=True)
 
 
-def gpu_table() -> pd.DataFrame:
-    """One row per GPU: memory (GB), bandwidth (GB/s), board power (W), default rental price
-    (USD per GPU-hour with its as-of and source, or ``—`` when none is listed)."""
+def _sorted(table: pd.DataFrame, sort: str) -> pd.DataFrame:
+    if sort == "quality":
+        return table.sort_values(["quality", "name"], ascending=[False, True],
+                                 na_position="last", kind="stable")
+    keys = {"provider": ["provider", "name"], "name": ["name"],
+            "price": ["output_per_mtok_usd", "input_per_mtok_usd", "name"]}[sort]
+    return table.sort_values(keys, kind="stable", na_position="last",
+                             key=lambda c: c.str.lower() if c.dtype == object else c)
+
+
+def rental_providers() -> list[str]:
+    """Providers with a rental price in the GPU catalog (what ``--rental-provider`` takes)."""
+    return sorted(set(catalog.load_catalog("gpu_rental")["provider"]))
+
+
+def gpu_table(provider: str | None = None) -> pd.DataFrame:
+    """One row per GPU: memory (GB), bandwidth (GB/s), board power (W), a rental price
+    (USD per GPU-hour with its as-of and source; None when none is listed) and the lowest
+    reserved rate.
+
+    ``provider``: only the GPUs this rental provider lists, with its newest price as the rental
+    price; default: every GPU with the catalog's default rental price.
+    """
     rows = []
+    offered = (None if provider is None else
+               set(catalog.load_catalog("gpu_rental").query("provider == @provider")["gpu"]))
     for gpu in catalog.gpus():
+        if offered is not None and gpu not in offered:
+            continue
         spec = catalog.gpu_spec(gpu)
 
         def val(fig: catalog.Figure | None) -> float | None:
             return None if fig is None else fig.value
 
         try:
-            rent = catalog.gpu_rental(gpu)
+            rent = catalog.gpu_rental(gpu, provider)
             rent_txt = (rent.value, rent.as_of, rent.source)
-        except CatalogError:  # no rental row: shown as a dash
-            rent_txt = (None, "—", "—")
+        except CatalogError:  # no rental row: None
+            rent_txt = (None, None, None)
         rows.append((gpu, val(spec.memory_gb), val(spec.bandwidth_gb_s), val(spec.board_power_w),
                      *rent_txt, _reserved(gpu)))
     return pd.DataFrame(rows, columns=["gpu", "memory_gb", "bandwidth_gb_s", "board_power_w",
