@@ -179,3 +179,21 @@ def test_every_sweep_row_has_source_and_as_of():
     derived = 1000 / with_itl["itl_ms"]
     assert (derived - with_itl["tok_s_per_user"]).abs().max() < 0.01
     assert not math.isnan(df[df["sweep"] == "concurrency"]["concurrency"].min())
+
+
+def test_a_latency_target_never_plans_above_what_its_measured_sweep_delivers():
+    # startup: Llama 3.1 8B on one H100. The NIM sweep keeps 95% of ITS peak (about 9,100
+    # output tokens/s) under the target, but TensorRT-LLM's maximum-throughput figure used as
+    # saturation is about 11,900: 95% of that (42.9 requests/s) is more than the sweep ever
+    # delivered. The plan is the sweep's own figure at the operating point.
+    from aipolicy.costs.capacity.latency import Slo, slo_capacity
+    from aipolicy.costs.compare.presets import scenario_from_preset
+
+    s = scenario_from_preset("startup")
+    cap = slo_capacity("llama-3.1-8b", "h100-sxm", 1, 800, 250,
+                       Slo(tokens_per_user_s=s.slo_tokens_per_user, ttft_s=s.slo_ttft_s))
+    assert cap.basis == "measured sweep" and cap.fraction > 0.9
+    assert s.throughput_tok_s > 11_000 > 9_500 > cap.output_tok_s
+    assert s.slo_capacity_fraction * s.throughput_tok_s == pytest.approx(cap.output_tok_s)
+    note = s.provenance["slo_capacity_fraction"].note
+    assert "planned at the measured" in note and "below 95% of the 11,913" in note

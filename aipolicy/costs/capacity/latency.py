@@ -199,6 +199,10 @@ class SloCapacity:
         Output tokens/s each user sees at the operating point.
     ttft_s : float or None
         Time to first token at the operating point, in seconds.
+    output_tok_s : float or None
+        The curve's own output tokens/s of one replica at the operating point (at the
+        workload's shape); an absolute figure only for a measured sweep (a carried curve's is
+        scaled by the roofline ratio).
     """
 
     fraction: float
@@ -209,6 +213,7 @@ class SloCapacity:
     concurrency: float | None = None
     tokens_per_user_s: float | None = None
     ttft_s: float | None = None
+    output_tok_s: float | None = None
 
 
 def _canonical(model: str) -> str:
@@ -327,7 +332,8 @@ def slo_capacity(model: str, gpu: str, tp: int, input_tokens: float, output_toke
         fraction=fraction, basis=basis, source=fam.source, note=note, slo=slo,
         concurrency=value_at(curve, k, t, "concurrency"),
         tokens_per_user_s=1000.0 / value_at(curve, k, t, "itl_ms"),
-        ttft_s=value_at(curve, k, t, "ttft_ms") / 1000.0)
+        ttft_s=value_at(curve, k, t, "ttft_ms") / 1000.0,
+        output_tok_s=value_at(curve, k, t, "output_tok_s"))
 
 
 def _check_sizes(tp: int, input_tokens: float, output_tokens: float) -> None:

@@ -364,10 +364,20 @@ def _slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,
     if from_curve is not None:
         return from_curve
     cap = slo_capacity(open_model, gpu, tp, in_tok, out_tok, slo, precision=precision)
-    return {"slo_capacity_fraction": (cap.fraction, Provenance(
-        cap.source or "aipolicy capacity model", "undated",
-        f"{cap.basis}: {what} ({slo.percentile}) keeps {cap.fraction:.0%} of saturation "
-        f"throughput; {cap.note}".rstrip("; ")))}
+    fraction, note = cap.fraction, (f"{cap.basis}: {what} ({slo.percentile}) keeps "
+                                    f"{cap.fraction:.0%} of saturation throughput")
+    ours = float(values.get("throughput_tok_s", math.nan))
+    if cap.basis == "measured sweep" and cap.output_tok_s and math.isfinite(ours) and ours > 0 \
+            and cap.output_tok_s / ours < fraction:
+        # the sweep's own figure at that point is below its share of our saturation (the
+        # sweep never reaches our maximum-throughput figure): plan at the measured figure
+        fraction = cap.output_tok_s / ours
+        note += (f" of its sweep, but the sweep itself delivers {cap.output_tok_s:,.0f} output "
+                 f"tokens/s there, below {cap.fraction:.0%} of the {ours:,.0f} used as "
+                 f"saturation: planned at the measured {cap.output_tok_s:,.0f} "
+                 f"({fraction:.0%} of saturation)")
+    return {"slo_capacity_fraction": (fraction, Provenance(
+        cap.source or "aipolicy capacity model", "undated", f"{note}; {cap.note}".rstrip("; ")))}
 
 
 def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_tok: float,
