@@ -99,11 +99,60 @@ def plot_option_map(cells: pd.DataFrame, row: str, order: Sequence[str], *, titl
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     shown = [k for k in keys if (wide == k).any().any()]
+    _multiples(ax, cells, row, order, wide)
     ax.legend(handles=[Patch(color=OPTION_COLOURS[k], label=OPTION_NAMES[k]) for k in shown],
               loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(3, len(shown)),
-              frameon=False, fontsize=8)
+              frameon=False, fontsize=8,
+              title="colour: the cheapest option; number: self-hosting's cost as a multiple of "
+                    "it (1.0 = self-hosting is the cheapest)", title_fontsize=8)
     source_line(ax, source, synthetic=False, loc="lower left", make_room=True)
     return ax
+
+
+def selfhost_multiple(cells: pd.DataFrame) -> pd.Series:
+    """The cheaper self-hosted option's monthly cost over the cheapest option's, per cell
+    (1.0 where self-hosting is the cheapest; NaN where neither is priced)."""
+    own = cells[["rent_usd", "buy_usd"]].min(axis=1, skipna=True)
+    return own / cells["cheapest_usd"]
+
+
+def _multiples(ax: Any, cells: pd.DataFrame, row: str, order: Sequence[str],
+               winners: pd.DataFrame) -> None:
+    """Write each cell's :func:`selfhost_multiple` on the map, in a colour it can be read on
+    (white on the dark option colours)."""
+    from matplotlib.colors import to_rgb
+
+    wide = _pivot(cells.assign(_multiple=selfhost_multiple(cells)), row, "_multiple", order)
+    for (i, j), v in np.ndenumerate(wide.to_numpy(float)):
+        if np.isfinite(v):
+            text = f"{v:.1f}" if v < 10 else (f"{v:.0f}" if v < 100 else ">99")
+            r, g, b = to_rgb(OPTION_COLOURS.get(winners.iat[i, j], "#d9d9d9"))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+            ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                    color="white" if dark else "black")
+
+
+def probability_sentence(cells: pd.DataFrame, robust: float, preset: str) -> str:
+    """What a one-colour probability map would show, as a sentence (see
+    :func:`probability_map_informative`)."""
+    p = cells["p_selfhost_cheaper"].to_numpy(float)
+    if len(p) and (p[np.isfinite(p)] >= robust).all():
+        return (f"Preset {preset}: self-hosting is the cheapest in at least {robust:.0%} of the "
+                "draws in every cell; no cell is a coin toss.")
+    return (f"Preset {preset}: self-hosting is the cheapest in at most {1 - robust:.0%} of the "
+            "draws in every cell: a per-token option wins robustly everywhere; no cell is a "
+            "coin toss.")
+
+
+def probability_map_informative(cells: pd.DataFrame, robust: float) -> bool:
+    """Whether a probability map would show more than one colour: some cell is a coin toss
+    or the robust cells fall on both sides (otherwise one sentence says all of it)."""
+    p = cells["p_selfhost_cheaper"].to_numpy(float)
+    p = p[np.isfinite(p)]
+    if not len(p):
+        return False
+    toss = ((1 - robust) < p) & (p < robust)
+    return bool(toss.any() or ((p >= robust).any() and (p <= 1 - robust).any()))
 
 
 def _axes_labels(ax: Any, wide: pd.DataFrame, labels: dict[str, str] | None) -> None:
