@@ -73,3 +73,19 @@ def test_a_preset_runs_the_grid_for_that_preset_alone(tmp_path):
         "startup"]
     with pytest.raises(InvalidInputError, match="axes.preset: unknown preset 'tiny'"):
         load_or_run(None, path, preset="tiny")
+
+
+def test_each_map_cell_carries_self_hosting_s_cost_multiple_and_a_flat_probability_map_is_a_sentence():
+    import numpy as np
+    import pandas as pd
+
+    from aipolicy.nb import decision_map as dm
+
+    cells = pd.DataFrame({"rent_usd": [300.0, 100.0, np.nan], "buy_usd": [600.0, 80.0, np.nan],
+                          "cheapest_usd": [100.0, 80.0, 50.0],
+                          "p_selfhost_cheaper": [0.0, 0.05, np.nan]})
+    assert list(dm.selfhost_multiple(cells).round(6).fillna(-1)) == [3.0, 1.0, -1]
+    assert not dm.probability_map_informative(cells, 0.9)  # all below 10%: one colour
+    assert "at most 10% of the draws in every cell" in dm.probability_sentence(cells, 0.9, "x")
+    assert dm.probability_map_informative(cells.assign(p_selfhost_cheaper=[0.0, 0.5, 1.0]), 0.9)
+    assert dm.probability_map_informative(cells.assign(p_selfhost_cheaper=[0.0, 0.95, 1.0]), 0.9)

@@ -68,6 +68,44 @@ def _no_local_paths(text: str, *roots: Path) -> None:
         re.search(r".{60}/(home|tmp|work|Users|root)/.{60}", text)
 
 
+#: Injected into a copy of a page: once loaded, writes the page's height and width at the
+#: window's width, and every table wider than the box it sits in, into the body's attributes.
+_PROBE = """<script>window.addEventListener('load', () => {
+  const d = document.documentElement, cut = [];
+  document.querySelectorAll('table').forEach(t => {
+    const box = t.parentElement.getBoundingClientRect(), r = t.getBoundingClientRect();
+    if (r.right > Math.min(box.right, d.clientWidth) + 1) cut.push(t.className || 'table');
+  });
+  document.body.setAttribute('data-layout', `${d.scrollHeight} ${d.scrollWidth} ${d.clientWidth}`);
+  document.body.setAttribute('data-cut', cut.join(','));
+});</script>"""
+
+
+def _layout(page: Path, tmp: Path) -> tuple[int, int, int, str]:
+    """Height, scroll width and window width (px) of ``page`` at 1280 px with its folds closed,
+    and the tables cut by their box."""
+    copy = tmp / page.name
+    copy.write_text(page.read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"),
+                    encoding="utf-8")
+    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+           "--window-size=1280,1000", "--no-first-run", "--disable-background-networking",
+           f"--user-data-dir={tmp / 'layout-profile'}", "--virtual-time-budget=5000",
+           "--dump-dom", copy.as_uri()]
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    height, width, window = map(int, re.search(r'data-layout="(\d+) (\d+) (\d+)"', dom).groups())
+    return height, width, window, re.search(r'data-cut="([^"]*)"', dom).group(1)
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
+def test_every_page_fits_1280_px_wide_and_reads_short_with_its_folds_closed(sample_report,
+                                                                            tmp_path):
+    for name in (*NOTEBOOKS, "index"):
+        height, width, window, cut = _layout(sample_report.folder / f"{name}.html", tmp_path)
+        assert window == 1280 and width <= window, f"{name}: {width} px wide"
+        assert not cut, f"{name}: a table is wider than its box ({cut})"
+        assert height <= 4000, f"{name}: {height} px tall with its folds closed"
+
+
 @pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
 def test_index_and_every_page_read_as_results(sample_report, tmp_path):
     folder, summary = sample_report.folder, sample_report.summary
