@@ -129,7 +129,7 @@ def test_cli_runs_the_example_and_names_bad_keys(tmp_path, capsys):
     grid.write_text("axes:\n  preset: [startup]\n  tokens_per_day: [1.0e+6, 1.0e+9]\n")
     assert main(["sweep", str(grid), "--out", str(tmp_path / "o"), "--workers", "0",
                  "--draws", "16", "-q"]) == 0
-    assert "2 cells in 1 chunks" in capsys.readouterr().out
+    assert "2 cells in 1 chunk:" in capsys.readouterr().out  # not "1 chunks" (issue 26)
     assert (tmp_path / "o" / MANIFEST).exists()
     grid.write_text("axes:\n  gpu: [h100]\n  tokens_per_day: [1.0e+6]\n")
     assert main(["sweep", str(grid), "--out", str(tmp_path / "p"), "--workers", "0"]) == 2
