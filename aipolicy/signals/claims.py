@@ -36,13 +36,15 @@ from .claim_base import (
     verdict,
     window_text,
 )
-from .claim_metrics import METRIC_INPUTS, METRICS
+from .claim_metrics import METRIC_INPUTS, METRICS, NEEDS_OTHER_DATA
+from .claim_robustness import robustness
 
 __all__ = [
     "CANNOT",
     "COLUMNS",
     "CONSISTENT",
     "DEFAULT_CLAIMS_FILE",
+    "NEEDS_OTHER_DATA",
     "NOT_SUPPORTED",
     "PARTLY",
     "SUPPORTED",
@@ -68,6 +70,8 @@ COLUMNS = [
     "data_source",
     "as_of",
     "note",
+    "robustness",
+    "robust",
 ]
 REQUIRED = ("id", "text", "source", "metric", "assets", "window", "comparison", "threshold")
 COMPARISONS = (">=", ">", "<=", "<", "approx")
@@ -129,7 +133,7 @@ def price_tickers(claims: Sequence[Mapping] | None = None) -> list[str]:
     out: list[str] = []
     for c in items:
         if METRIC_INPUTS.get(c["metric"]) == "prices":
-            out += list(c["assets"]) + ([c["benchmark"]] if c.get("benchmark") else [])
+            out += list(c["assets"]) + [c[k] for k in ("benchmark", "sector_index") if c.get(k)]
     return list(dict.fromkeys(out))
 
 
@@ -169,7 +173,10 @@ def check_claims(
     data_source (from the frame's attrs['provenance'] / attrs['source'], a curated row's
     public source, or both), as_of (ISO date of the last data point used), note (how it was
     computed, or why it cannot be checked and what data would decide it; flags synthetic
-    data).
+    data), robustness (the same test without the last bar used, against the sector index,
+    equal weight without rebalancing, where they apply: :mod:`.claim_robustness`) and robust
+    (True when every variant gives the verdict, False when one flips it, None when none
+    applies).
     """
     if claims is None:
         items = load_claims()
@@ -196,14 +203,18 @@ def check_claims(
         }
         try:
             res = METRICS[c["metric"]](c, prices, fred, ipos)
+            decided = res.verdict or verdict(res.computed, c["comparison"], c["threshold"],
+                                             c["tolerance"])
+            rob = robustness(METRICS[c["metric"]], c, prices, fred, ipos, decided, res.as_of)
             row.update(
                 computed=res.computed,
-                verdict=res.verdict
-                or verdict(res.computed, c["comparison"], c["threshold"], c["tolerance"]),
+                verdict=decided,
                 window=res.window or window_text(c),
                 data_source=res.data_source,
                 as_of=_as_of_str(res.as_of),
                 note=synthetic_note(res.frame) + res.note,
+                robustness=rob.text,
+                robust=rob.robust,
             )
         except CannotCheck as exc:
             frame = frames.get(METRIC_INPUTS.get(c["metric"]) or "")
@@ -213,9 +224,13 @@ def check_claims(
                 data_source=attr_source(frame) if frame is not None else "",
                 as_of=_as_of_str((frame.attrs or {}).get("as_of")) if frame is not None else "",
                 note=synthetic_note(frame) + str(exc),
+                robustness="no verdict to test",
+                robust=None,
             )
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["computed"] = out["computed"].astype(float)
     out["threshold"] = out["threshold"].astype(float)
+    # Python True/False/None (a bool column would hand out numpy bools)
+    out["robust"] = pd.Series([r.get("robust") for r in rows], index=out.index, dtype=object)
     return out
