@@ -31,13 +31,13 @@ Metrics (units of ``computed`` in brackets):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from aipolicy.errors import InvalidInputError
+from aipolicy.marketdata.ipos import is_primary_source
 
 from .baskets import basket_returns
 from .claim_base import (
@@ -318,8 +318,6 @@ def _record_high(claim, prices, fred, ipos) -> ClaimResult:
     return ClaimResult(computed, note, src, w.index[-1], prices, window, decided)
 
 
-_PRIMARY = re.compile(r"\bprospectus\b|\b424B\d?\b|\b[SF]-1\b|\b10-[QK]\b|sec\.gov|\[primary\]",
-                      re.IGNORECASE)
 
 
 def _ipo_proceeds(claim, prices, fred, ipos) -> ClaimResult:
@@ -359,11 +357,8 @@ def _ipo_proceeds(claim, prices, fred, ipos) -> ClaimResult:
     as_of = row.get("as_of") if pd.notna(row.get("as_of", np.nan)) else row.get("first_trade_date")
     note = (f"{how} vs claimed ${claim['threshold'] / 1e9:.2f}B "
             f"(tolerance ${claim['tolerance'] / 1e9:.3f}B)")
-    verified = row.get("verified", None)
-    if verified is not None and not (isinstance(verified, float) and np.isnan(verified)):
-        note += f"; verified={verified}"
     decided = None
-    if not _PRIMARY.search(src):
+    if not is_primary_source(src):
         outcome = verdict(computed, claim["comparison"], claim["threshold"], claim["tolerance"])
         decided = CONSISTENT if outcome == SUPPORTED else outcome
         note += ("; the figures come from secondary reports, not the prospectus: at best "

@@ -146,6 +146,17 @@ def _as_of_str(value) -> str:
         return str(value)
 
 
+def _own_as_of(claim: Mapping, frame: pd.DataFrame | None) -> str:
+    """The last date of the claim's own series in ``frame`` (its assets and benchmark), ""
+    when the frame holds none of them: a jobs claim is never dated by the CPI beside it."""
+    if frame is None:
+        return ""
+    own = [k for k in [*claim["assets"], claim.get("benchmark")] if k in frame.columns]
+    lasts = [frame[k].last_valid_index() for k in own]
+    lasts = [d for d in lasts if d is not None]
+    return _as_of_str(max(lasts)) if lasts else ""
+
+
 def check_claims(
     prices: pd.DataFrame | None,
     fred: pd.DataFrame | None = None,
@@ -171,9 +182,9 @@ def check_claims(
     when the claim cannot be checked), threshold, verdict (one of :data:`VERDICTS`, meanings in
     :data:`VERDICT_MEANINGS`), window (the window the verdict is about and the data used),
     data_source (from the frame's attrs['provenance'] / attrs['source'], a curated row's
-    public source, or both), as_of (ISO date of the last data point used), note (how it was
-    computed, or why it cannot be checked and what data would decide it; flags synthetic
-    data), robustness (the same test without the last bar used, against the sector index,
+    public source, or both), as_of (ISO date of the last data point of the claim's own
+    series; "" when the data hold none of them), note (how it was computed, or why it cannot
+    be checked and what data would decide it; flags synthetic data), robustness (the same test without the last bar used, against the sector index,
     equal weight without rebalancing, where they apply: :mod:`.claim_robustness`) and robust
     (True when every variant gives the verdict, False when one flips it, None when none
     applies).
@@ -218,11 +229,12 @@ def check_claims(
             )
         except CannotCheck as exc:
             frame = frames.get(METRIC_INPUTS.get(c["metric"]) or "")
+            own = _own_as_of(c, frame)
             row.update(
                 verdict=CANNOT,
                 window=window_text(c),
-                data_source=attr_source(frame) if frame is not None else "",
-                as_of=_as_of_str((frame.attrs or {}).get("as_of")) if frame is not None else "",
+                data_source=attr_source(frame) if own else "none of its series in the data",
+                as_of=own,
                 note=synthetic_note(frame) + str(exc),
                 robustness="no verdict to test",
                 robust=None,

@@ -97,7 +97,14 @@ def test_market_headlines():
                                        "first": "2016-01", "last": "2025-08"}]
     assert ma.data_context(series, "benchmark ^GSPC") == (
         "Data: csv (folder realdata); prices 2025-05-12 to 2026-05-11; CPI 2016-01 to 2025-08; "
-        "benchmark ^GSPC.")
+        "benchmark ^GSPC. Stale: CPI ends 2025-08, 9 months before the prices (2026-05-11): its "
+        "latest value is not a current reading.")
+    # two months behind is the usual publication lag: not flagged
+    fresh = [series[0], {**series[1], "last": "2026-03"}]
+    assert "Stale" not in ma.data_context(fresh)
+    assert ma.macro_lags([series[0], {**series[1], "last": "2026-02"}]) == [
+        "CPI ends 2026-02, 3 months before the prices (2026-05-11): its latest value is not a "
+        "current reading"]
     assert ma.claims_headline(["not supported", "supported", "cannot be checked with this data",
                                "supported"]) == (
         "Of 4 market claims in the seed documents: 2 supported, 1 not supported, 1 cannot be "
