@@ -146,16 +146,19 @@ def demand_view(demand: pd.DataFrame, gpus: Sequence[str]) -> Table:
 
 def demand_tornado_view(tornado: pd.DataFrame) -> Table:
     """Each input at its low and high end: the yearly growth of GPU demand."""
-    frame = tornado.set_index("input")[["low", "base", "high", "growth_at_low",
-                                        "growth_at_high", "swing"]]
+    cols = ["low", "base", "high", "growth_at_low", "growth_at_high", "swing"] + (
+        ["moves_with"] if "moves_with" in tornado.columns else [])
+    frame = tornado.set_index("input")[cols]
     return people_table(frame, {
         "low": Col("number", decimals=2, unit=""), "base": Col("number", decimals=2, unit=""),
         "high": Col("number", decimals=2, unit=""),
         "growth_at_low": Col("pct", header="GPU demand growth at low", signed=True),
         "growth_at_high": Col("pct", header="GPU demand growth at high", signed=True),
         "swing": Col("pp", header="swing", decimals=1),
+        "moves_with": Col("text", header="moves with it", missing=""),
     }, index="input", footnote="Growth of the number of GPUs needed, a year. Inputs are "
-                               "fractions a year, except the elasticity.")
+                               "fractions a year, except the elasticity. A tied input moves "
+                               "with the one it is tied to.")
 
 
 def car_record(result: Any, window: str = HEADLINE_WINDOW) -> dict[str, Any]:
@@ -276,14 +279,56 @@ def economics_answer(headline: str, points: Sequence[str], context: str,
     )
 
 
-def demand_points(demand_growth: float, jevons: float, elasticity: float,
-                  years: int) -> list[str]:
-    """The answer's point on the compute demand of one scenario."""
-    if abs(demand_growth) < 1e-9:
-        effect = "leave GPU demand flat"
+def demand_points(s: Any, growth_range: tuple[float, float], jevons: float,
+                  elasticity_range: tuple[float, float], observed: Any = None) -> list[str]:
+    """The answer's points on the compute demand: a range over the elasticity, the Jevons
+    threshold and the check against reported token growth.
+
+    Parameters
+    ----------
+    s : DemandScenario
+        The scenario (central values).
+    growth_range : (float, float)
+        GPU demand growth a year at the elasticity range's ends (fractions).
+    jevons : float
+        Elasticity above which cheaper tokens raise GPU demand.
+    elasticity_range : (float, float)
+        The elasticities of ``growth_range``.
+    observed : DemandInput, optional
+        Reported token growth a year (:func:`aipolicy.costs.economics.demand_inputs.
+        observed_token_growth`).
+    """
+    from aipolicy.costs.economics.compute_demand import gpu_demand_growth
+    from aipolicy.costs.economics.demand_inputs import token_growth
+
+    lo, hi = growth_range
+    eff = "tied to the price decline" if s.tied else "given"
+    points = [f"GPU demand would grow {fmt_pct(lo)} to {fmt_pct(hi)} a year over elasticities "
+              f"{elasticity_range[0]:g} to {elasticity_range[1]:g} "
+              f"({fmt_pct(gpu_demand_growth(s))} at {s.elasticity:g}), with growth at constant "
+              f"prices {fmt_pct(s.growth_annual)} a year, token prices "
+              f"{fmt_pct(-s.price_decline_annual)} a year and tokens per GPU "
+              f"{fmt_pct(s.efficiency)} a year ({eff}): a range, not a forecast."]
+    if jevons <= 0:
+        points.append("Growth at constant prices alone outruns the efficiency gain, so GPU "
+                      "demand rises at any elasticity; cheaper tokens add to it when the "
+                      "elasticity exceeds 1.")
     else:
-        effect = (f"{'raise' if demand_growth > 0 else 'lower'} GPU demand: "
-                  f"{fmt_pct(demand_growth)} a year ({(1 + demand_growth) ** years:,.2f}x in "
-                  f"{years} years)")
-    return [f"With demand elasticity {elasticity:g}, falling token prices {effect}. Cheaper "
-            f"tokens raise GPU demand only when the elasticity exceeds {jevons:.2f}."]
+        points.append(f"Cheaper tokens raise GPU demand only when the elasticity exceeds "
+                      f"{jevons:.2f}.")
+    if observed is not None:
+        points.append(f"Check: the scenario implies tokens growing {fmt_pct(token_growth(s))} "
+                      f"a year; reported: {fmt_pct(observed.value)} ({observed.basis}).")
+    return points
+
+
+def demand_inputs_view(inputs: Sequence[Any]) -> Table:
+    """The demand scenario's calibrated inputs: value, range, basis and sources."""
+    frame = pd.DataFrame([{"input": i.name, "value": i.value, "low": i.low, "high": i.high,
+                           "basis": i.basis, "as_of": i.as_of, "source": i.source}
+                          for i in inputs]).set_index("input")
+    return people_table(frame, {
+        "value": Col("number", decimals=3, unit=""), "low": Col("number", decimals=3, unit=""),
+        "high": Col("number", decimals=3, unit=""), "basis": "text",
+        "as_of": Col("text", header="as of"), "source": "source",
+    }, index="input", footnote="Fractions a year (0.5 = 50 %), except the elasticity.")

@@ -13,6 +13,7 @@ from aipolicy.costs.economics.compute_demand import (
     gpu_demand_growth,
     jevons_elasticity,
 )
+from aipolicy.costs.economics.demand_inputs import flagship_price_decline
 from aipolicy.record import read_records
 from tests.notebooks.conftest import LOCKED_KERNEL
 
@@ -49,9 +50,17 @@ def test_08_other_window_and_elasticity_records_events_cars_and_demand(tmp_path)
                for v in cars.values())
     assert 0 < rec["price_cut_clean"] < len(events)
     assert rec["chips_car"] == pytest.approx(cars["chips"]["car"])
-    s = DemandScenario(76e6, 0.2, 0.3, 1.5, 0.1, 3)
+    # the price decline left at None: OpenAI's flagship prices in the curated table
+    d = flagship_price_decline().value
+    s = DemandScenario(76e6, 0.2, d, 1.5, 0.1, 3)
     assert rec["gpu_demand_growth"] == pytest.approx(gpu_demand_growth(s))
-    assert rec["jevons_elasticity"] == pytest.approx(round(jevons_elasticity(0.2, 0.3, 0.1), 4))
+    assert rec["jevons_elasticity"] == pytest.approx(round(jevons_elasticity(0.2, d, 0.1), 4))
+    # the headline range: the elasticity's ends, 0.5 and 1.8
+    low = gpu_demand_growth(DemandScenario(76e6, 0.2, d, 0.5, 0.1, 3))
+    high = gpu_demand_growth(DemandScenario(76e6, 0.2, d, 1.8, 0.1, 3))
+    assert (rec["gpu_demand_growth_low"], rec["gpu_demand_growth_high"]) == pytest.approx(
+        (low, high))
+    assert "GPU demand would grow" in " ".join(rec["answer"]["points"])
     demand = pd.DataFrame(rec["compute_demand"]).set_index("year")
     assert list(demand.index) == [0, 1, 2, 3]
     assert demand.loc[3, "gpu_index"] == pytest.approx((1 + gpu_demand_growth(s)) ** 3)
@@ -72,3 +81,8 @@ def test_08_on_one_year_of_real_prices_finds_the_cuts_inside_the_window(tmp_path
     assert all(not v["inference"] and v["car"] is None for v in rec["price_cut_car"].values())
     assert "chips_car" not in rec
     assert rec["answer"]["headline"].startswith("No inference is possible")
+    # the demand answer is a range, calibrated to public figures, not the old 0.0 % identity
+    low, high = rec["gpu_demand_growth_low"], rec["gpu_demand_growth_high"]
+    assert low < rec["gpu_demand_growth"] < high and high - low > 0.5
+    assert any(p.startswith(f"GPU demand would grow +{low:.1%}".replace("+-", "-"))
+               for p in rec["answer"]["points"])
