@@ -2,12 +2,15 @@
 
 The curated table is ``ipos.csv`` next to this module (versioned with the package). Its rows
 come from public filings and press reports; each keeps its ``source``
-and ``as_of`` (the date of the event the source reports; no retrieval date is recorded),
-and ``verified`` is False where a figure rests on a single or unconfirmed source.
+and ``as_of`` (the date of the event the source reports; no retrieval date is recorded).
+``verified`` means a primary document (the prospectus or another SEC filing) confirms the
+deal terms; a row whose source names none (:func:`is_primary_source`) cannot say True, however
+many secondary reports agree.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +24,16 @@ if TYPE_CHECKING:
 
 IPO_TABLE_PATH = Path(__file__).resolve().parent / "ipos.csv"
 #: Version of the curated table; bump when a row changes.
-IPO_TABLE_VERSION = "2026-10-30.1"
+IPO_TABLE_VERSION = "2026-12-05.1"
+#: A source naming a primary document: the prospectus (424B4), a registration statement
+#: (S-1, F-1), a periodic filing (10-Q, 10-K), SEC EDGAR, or a row marked ``[primary]``.
+PRIMARY_SOURCE = re.compile(
+    r"\bprospectus\b|\b424B\d?\b|\b[SF]-1\b|\b10-[QK]\b|sec\.gov|\[primary\]", re.IGNORECASE)
+
+
+def is_primary_source(source: str) -> bool:
+    """True when ``source`` names a primary document (:data:`PRIMARY_SOURCE`)."""
+    return bool(PRIMARY_SOURCE.search(str(source or "")))
 
 IPO_COLUMNS: tuple[str, ...] = (
     "ticker", "company", "exchange", "pricing_date", "first_trade_date", "offer_price",
@@ -38,7 +50,14 @@ def read_ipo_table(path: Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per IPO, columns :data:`IPO_COLUMNS` plus ``origin`` ("curated"): dates as
         ``datetime64``, ``offer_price``/``range_*``/``first_day_close`` in USD per share,
-        ``shares`` in shares, ``proceeds_usd`` in USD, ``verified`` bool.
+        ``shares`` in shares, ``proceeds_usd`` in USD, ``verified`` bool (True only where
+        the source names a primary document).
+
+    Raises
+    ------
+    MalformedDataError
+        A missing column, a bad date or number, or ``verified`` True on a row whose source
+        names no primary document (the file and line named).
     """
     import pandas as pd
 
@@ -73,6 +92,13 @@ def read_ipo_table(path: Path | None = None) -> pd.DataFrame:
         line = int(bad.to_numpy().nonzero()[0][0]) + 2
         raise MalformedDataError(f"{path}: line {line}: 'verified' must be True or False")
     df["verified"] = df["verified"] == "True"
+    unbacked = df["verified"] & ~df["source"].map(is_primary_source)
+    if unbacked.any():
+        line = int(unbacked.to_numpy().nonzero()[0][0]) + 2
+        raise MalformedDataError(
+            f"{path}: line {line}: 'verified' is True but the source "
+            f"{df['source'][unbacked].iloc[0]!r} names no primary document (prospectus, 424B4, "
+            "S-1, 10-Q/10-K, sec.gov); cite the filing or set verified to False")
     df["origin"] = "curated"
     return df[[*IPO_COLUMNS, "origin"]]
 

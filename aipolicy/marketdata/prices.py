@@ -52,6 +52,7 @@ def load_prices(
     fields: str = "close",
     interval: str = "1d",
     missing: str = "raise",
+    partial_bar: str = "drop",
 ) -> pd.DataFrame:
     """Adjusted prices for ``tickers`` between ``start`` and ``end`` (both inclusive).
 
@@ -77,6 +78,12 @@ def load_prices(
         For ``"sample"``/``"csv"``: an unknown ticker raises UnknownTickerError (default) or
         is left out and listed in ``attrs["missing"]``. Live, cache and auto always leave
         failures out (with a UserWarning).
+    partial_bar : {"drop", "keep"}
+        A final daily bar that looks intraday, not a close (downloaded before that session's
+        close, or with the odd-lot, thin volumes of a snapshot in most files:
+        :mod:`aipolicy.marketdata.freshness`) is left out by default, so the data's as-of is
+        the last complete session and ``attrs['partial_bar']`` says why; ``"keep"`` keeps it.
+        The synthetic sample is never judged.
 
     Returns
     -------
@@ -86,7 +93,7 @@ def load_prices(
         ``fields="ohlcv"``: columns MultiIndex ``(Field, Ticker)``, fields Open, High, Low,
         Close, Volume (shape: days x 5*tickers). NaN where a ticker has no bar (before an IPO).
         ``attrs``: source, as_of, fetched_at, missing, requested, synthetic, data_dir,
-        provenance.
+        provenance, partial_bar.
 
     Raises
     ------
@@ -114,6 +121,7 @@ def load_prices(
     check_choice("fields", fields, FIELDS)
     check_choice("interval", interval, INTERVALS)
     check_choice("missing", missing, MISSING_MODES)
+    check_choice("partial_bar", partial_bar, ("drop", "keep"))
     start_ts, end_ts = as_timestamp("start", start), as_timestamp("end", end)
     if start_ts is not None and end_ts is not None and start_ts > end_ts:
         raise InvalidInputError(f"parameter 'start': {start!r} is after end {end!r}; swap them")
@@ -122,6 +130,7 @@ def load_prices(
     native = source in ("live", "cache", "auto")  # those hold bars per interval
     got = collect("prices", syms, source=source, data_dir=data_dir, missing=missing, columns=cols,
                   interval=interval if native else "1d", start=start_ts)  # fmt: skip
+    partial = _partial_bar(got, source, data_dir, interval, native, partial_bar)
     frame, empty = assemble(got.records, tuple(cols), start_ts, end_ts, multi=multi)
     if empty:
         if len(empty) == len(got.records):
@@ -152,8 +161,34 @@ def load_prices(
             " (some from the local cache)" if "cache" in got.used else ""
         )
     attach_provenance(frame, got, prov=prov, requested=syms, empty=empty, source=source,
-                      data_dir=data_dir)
+                      data_dir=data_dir,
+                      partial_bar=partial.describe(_last(frame)) if partial else None)
     return frame
+
+
+def _last(frame: pd.DataFrame) -> str | None:
+    return frame.index.max().strftime("%Y-%m-%d") if len(frame) else None
+
+
+def _partial_bar(got: Any, source: str, data_dir: Any, interval: str, native: bool,
+                 mode: str) -> Any:
+    """Judge the final daily bar of ``got``'s records and drop it when it looks intraday.
+
+    Returns the :class:`~aipolicy.marketdata.freshness.PartialBar` found (``got.records`` then
+    lack that bar), or None. A CSV folder is judged as a whole, whichever tickers were asked
+    for. The sample, ``mode="keep"`` and bars other than daily ones are not judged.
+    """
+    from aipolicy.marketdata import freshness
+
+    if source == "sample" or mode == "keep" or (native and interval != "1d"):
+        return None
+    if source == "csv":
+        found = freshness.folder_partial_bar(data_dir)
+    else:
+        found = freshness.partial_final_bar(got.records, got.fetched_at)
+    if found is not None:
+        got.records = freshness.drop_date(got.records, found.date)
+    return found
 
 
 def available_tickers(source: str = "sample", data_dir: str | Path | None = None) -> list[str]:

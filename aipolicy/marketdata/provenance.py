@@ -113,6 +113,7 @@ def utc_now() -> str:
 #: The ``attrs`` keys of a loaded frame, in the order they are written.
 ATTR_KEYS: tuple[str, ...] = (
     "source", "as_of", "fetched_at", "missing", "requested", "synthetic", "data_dir", "provenance",
+    "partial_bar",
 )  # fmt: skip
 
 
@@ -144,6 +145,9 @@ class Provenance:
         True for the generated sample.
     data_dir : str or None
         Folder read (the sample folder or the user's CSV folder).
+    partial_bar : str or None
+        A final bar left out because it looks intraday, not a close, and why
+        (:mod:`aipolicy.marketdata.freshness`); None when the last bar is a close.
 
     ``attrs`` hold plain types (lists, not tuples) so that frames pickle and compare as before:
     use :meth:`to_attrs` / :meth:`from_attrs` at the boundary, and :func:`keep_provenance` after
@@ -158,6 +162,7 @@ class Provenance:
     requested: tuple[str, ...] = ()
     synthetic: bool = False
     data_dir: str | None = None
+    partial_bar: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "missing", tuple(self.missing or ()))
@@ -187,6 +192,7 @@ class Provenance:
             requested=tuple(a.get("requested") or ()),
             synthetic=bool(a.get("synthetic")),
             data_dir=a.get("data_dir"),
+            partial_bar=a.get("partial_bar"),
         )
 
     def to_attrs(self) -> dict[str, Any]:
@@ -200,6 +206,7 @@ class Provenance:
             "synthetic": self.synthetic,
             "data_dir": self.data_dir,
             "provenance": self.provenance,
+            "partial_bar": self.partial_bar,
         }
 
     def replace(self, **changes: Any) -> Provenance:

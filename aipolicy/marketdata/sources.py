@@ -41,12 +41,14 @@ class Loaded:
 
 
 def attach_provenance(frame: Any, got: Loaded, *, prov: str, requested: list[str],
-                      empty: list[str], source: str, data_dir: Any) -> Any:
+                      empty: list[str], source: str, data_dir: Any,
+                      partial_bar: str | None = None) -> Any:
     """Attach what :func:`collect` delivered to ``frame`` as its provenance ``attrs``.
 
     One place for the price and FRED loaders: sources used, requested and missing symbols
     (``empty``: present but without data in the window), synthetic mark, first fetch time and
-    the data folder (the sample's root for the sample).
+    the data folder (the sample's root for the sample); ``partial_bar`` says which final bar
+    was left out as intraday (:mod:`aipolicy.marketdata.freshness`).
     """
     from aipolicy.marketdata import sample as sample_mod
     from aipolicy.marketdata.provenance import Provenance
@@ -62,6 +64,7 @@ def attach_provenance(frame: Any, got: Loaded, *, prov: str, requested: list[str
         synthetic=synthetic,
         fetched_at=min(got.fetched_at) if got.fetched_at else None,
         data_dir=None if data_root is None else str(data_root),
+        partial_bar=partial_bar,
     ).attach(frame)
     return frame
 

@@ -35,6 +35,12 @@ INFRA_TICKERS: tuple[str, ...] = CHIP_TICKERS + HARDWARE_TICKERS
 PLATFORM_TICKERS: tuple[str, ...] = ("MSFT", "GOOGL", "META", "AMZN", "ORCL")
 IPO_TICKERS: tuple[str, ...] = ("ARM", "ALAB", "CRWV", "CBRS")
 INDEX_TICKERS: tuple[str, ...] = ("SMH", "^SOX", "^GSPC", "^IXIC")
+#: The largest S&P 500 members by index weight (2025; S&P Dow Jones Indices' S&P 500 factsheet,
+#: top 10 constituents, https://www.spglobal.com/spdji/en/indices/equity/sp-500/), one share
+#: class each, without Berkshire Hathaway (it reports on Saturdays): their earnings move the index
+#: itself, so the event study screens its windows for them as for the baskets' members.
+INDEX_LEADERS: tuple[str, ...] = ("AAPL", "NVDA", "MSFT", "GOOGL", "AMZN", "META", "AVGO",
+                                  "TSLA")
 #: The broad-market benchmark used for betas.
 MARKET_INDEX: str = "^GSPC"
 #: The semiconductor benchmark.

@@ -58,7 +58,8 @@ def banner_text(attrs: Mapping[str, Any], series: Sequence[Mapping[str, Any]] | 
     """One-paragraph plain-text banner from a loaded frame's provenance ``attrs``.
 
     Keys read: ``source``, ``as_of``, ``fetched_at``, ``missing``, ``synthetic``,
-    ``data_dir`` (only its last part is shown). The first line is ``SAMPLE DATA — synthetic
+    ``partial_bar`` (a final bar left out as intraday), ``data_dir`` (only its last part is
+    shown). The first line is ``SAMPLE DATA — synthetic
     ...`` when the data is synthetic. ``series`` (from :func:`series_provenance`) adds one line
     per data series with its own first and last date.
     """
@@ -79,6 +80,8 @@ def banner_text(attrs: Mapping[str, Any], series: Sequence[Mapping[str, Any]] | 
         lines.append(f"  {item['series']}: {span}")
     if attrs.get("fetched_at"):
         lines.append(f"Fetched at: {attrs['fetched_at']}")
+    if attrs.get("partial_bar"):
+        lines.append(f"Partial final bar: {attrs['partial_bar']}")
     missing = list(attrs.get("missing") or [])
     lines.append(
         "Missing (left out): " + ", ".join(missing) if missing else "Missing (left out): none"
@@ -91,13 +94,15 @@ def merge_provenance(*frames: Any) -> Provenance:
 
     ``source``: the distinct sources joined with " + " ("unknown" if none); ``as_of``: the
     latest ("unknown" if none); ``missing``: all, in order; ``synthetic``: any; ``fetched_at``
-    and ``data_dir``: the last frame's that has one.
+    and ``data_dir``: the last frame's that has one; ``partial_bar``: the first frame's that has
+    one.
     """
     provs = [Provenance.from_attrs(getattr(f, "attrs", f)) for f in frames]
     sources = list(dict.fromkeys(p.source for p in provs if p.source != "unknown"))
     as_ofs = [p.as_of for p in provs if p.as_of]
     fetched = [p.fetched_at for p in provs if p.fetched_at]
     dirs = [p.data_dir for p in provs if p.data_dir]
+    partial = [p.partial_bar for p in provs if p.partial_bar]
     return Provenance(
         source=" + ".join(sources) or "unknown",
         provenance="; ".join(dict.fromkeys(p.provenance for p in provs if p.provenance)),
@@ -106,6 +111,7 @@ def merge_provenance(*frames: Any) -> Provenance:
         missing=tuple(m for p in provs for m in p.missing),
         synthetic=any(p.synthetic for p in provs),
         data_dir=dirs[-1] if dirs else None,
+        partial_bar=partial[0] if partial else None,
     )
 
 

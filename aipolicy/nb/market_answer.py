@@ -20,14 +20,54 @@ SYNTHETIC_CAVEAT = ("the sample data is synthetic: the figures show how the anal
                     "not how these stocks did. Run with real data (--source csv or live).")
 
 
+#: A macro series ending more than this many months before the prices is flagged as stale.
+MAX_MACRO_LAG_MONTHS = 2
+
+
+def macro_lags(series: Sequence[Mapping[str, Any]],
+               max_months: int = MAX_MACRO_LAG_MONTHS) -> list[str]:
+    """Sentences flagging each series that ends more than ``max_months`` months before the
+    prices (the first series whose name starts with ``prices``), e.g. ``"CPI ends 2025-08, 9
+    months before the prices (2026-05-08): its latest value is not a current reading"``.
+
+    Parameters
+    ----------
+    series : sequence of mapping
+        ``data_series`` entries (:func:`aipolicy.nb.banner.series_provenance`): ``series``,
+        ``last`` (``YYYY-MM`` or ``YYYY-MM-DD``).
+    max_months : int
+        Largest lag in calendar months that is not flagged.
+    """
+    prices = next((s for s in series if str(s.get("series", "")).startswith("prices")
+                   and s.get("last")), None)
+    if prices is None:
+        return []
+    end = pd.Period(pd.Timestamp(str(prices["last"])), "M")
+    out = []
+    for s in series:
+        if s is prices or not s.get("last") or str(s.get("series", "")).startswith("prices"):
+            continue
+        lag = (end - pd.Period(pd.Timestamp(str(s["last"])), "M")).n
+        if lag > max_months:
+            out.append(f"{s['series']} ends {s['last']}, {lag} months before the prices "
+                       f"({prices['last']}): its latest value is not a current reading")
+    return out
+
+
 def data_context(series: Sequence[Mapping[str, Any]], extra: str = "") -> str:
-    """``"Data: sample (synthetic); prices 2019-01-02 to 2026-10-30; CPI 2016-01 to 2026-09."``"""
+    """``"Data: sample (synthetic); prices 2019-01-02 to 2026-10-30; CPI 2016-01 to 2026-09."``
+
+    A series lagging the prices by more than :data:`MAX_MACRO_LAG_MONTHS` months is flagged
+    (:func:`macro_lags`) at the end: ``"Stale: CPI ends 2025-08, 9 months before ..."``.
+    """
     sources = list(dict.fromkeys(str(s.get("source")) for s in series))
     spans = "; ".join(
         f"{s.get('series')} {s.get('first')} to {s.get('last')}" if s.get("first")
         else f"{s.get('series')} as of {s.get('last')}" for s in series)
     text = f"Data: {', '.join(sources) or 'unknown'}; {spans}"
-    return text + (f"; {extra}" if extra else "") + "."
+    text += (f"; {extra}" if extra else "") + "."
+    stale = macro_lags(series)
+    return text + (" Stale: " + "; ".join(stale) + "." if stale else "")
 
 
 def caveat(synthetic: bool, otherwise: str) -> str:

@@ -22,7 +22,8 @@ Metrics (units of ``computed`` in brackets):
   secondary reports";
 - ``basket_outperformance`` [fraction]: total return of an equal-weight, monthly rebalanced
   basket minus the benchmark's total return, from the last close before the window's start;
-- ``jobs_market`` [thousand jobs a month] and ``index_vs_picks`` [share of stocks]: see
+- ``jobs_market`` [thousand jobs a month], ``index_vs_picks`` [share of stocks] and
+  ``active_funds_vs_index`` [none: always cannot be checked, naming SPIVA]: see
   :mod:`aipolicy.signals.claim_jobs` and :mod:`aipolicy.signals.claim_passive`;
 - ``attribution`` [none]: a causal reading the data cannot test ("fuelled by AI"); always
   cannot be checked, with the claim's ``needs``.
@@ -30,13 +31,13 @@ Metrics (units of ``computed`` in brackets):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from aipolicy.errors import InvalidInputError
+from aipolicy.marketdata.ipos import is_primary_source
 
 from .baskets import basket_returns
 from .claim_base import (
@@ -61,7 +62,7 @@ from .claim_base import (
     verdict,
 )
 from .claim_jobs import jobs_market
-from .claim_passive import index_vs_picks
+from .claim_passive import active_funds_vs_index, index_vs_picks
 from .index_records import IndexRecord, record_standing_before
 from .inflation import cpi_yoy_high
 from .returns import simple_returns
@@ -71,6 +72,7 @@ __all__ = [
     "CONSISTENT",
     "METRICS",
     "METRIC_INPUTS",
+    "NEEDS_OTHER_DATA",
     "NOT_SUPPORTED",
     "SUPPORTED",
     "VERDICTS",
@@ -316,8 +318,6 @@ def _record_high(claim, prices, fred, ipos) -> ClaimResult:
     return ClaimResult(computed, note, src, w.index[-1], prices, window, decided)
 
 
-_PRIMARY = re.compile(r"\bprospectus\b|\b424B\d?\b|\b[SF]-1\b|\b10-[QK]\b|sec\.gov|\[primary\]",
-                      re.IGNORECASE)
 
 
 def _ipo_proceeds(claim, prices, fred, ipos) -> ClaimResult:
@@ -357,11 +357,8 @@ def _ipo_proceeds(claim, prices, fred, ipos) -> ClaimResult:
     as_of = row.get("as_of") if pd.notna(row.get("as_of", np.nan)) else row.get("first_trade_date")
     note = (f"{how} vs claimed ${claim['threshold'] / 1e9:.2f}B "
             f"(tolerance ${claim['tolerance'] / 1e9:.3f}B)")
-    verified = row.get("verified", None)
-    if verified is not None and not (isinstance(verified, float) and np.isnan(verified)):
-        note += f"; verified={verified}"
     decided = None
-    if not _PRIMARY.search(src):
+    if not is_primary_source(src):
         outcome = verdict(computed, claim["comparison"], claim["threshold"], claim["tolerance"])
         decided = CONSISTENT if outcome == SUPPORTED else outcome
         note += ("; the figures come from secondary reports, not the prospectus: at best "
@@ -396,12 +393,14 @@ def _basket_outperformance(claim, prices, fred, ipos) -> ClaimResult:
     if not early:
         raise CannotCheck("no basket member has prices at the window start", needs=needs)
     rets = simple_returns(px, span_gaps=True)
-    basket = basket_returns(rets[members], rebalance="M").loc[px.index[1]:]
+    rebalance = claim.get("rebalance", "M")
+    basket = basket_returns(rets[members], rebalance=rebalance).loc[px.index[1]:]
     bw = px[bench].dropna()
     bench_total = float(bw.iloc[-1] / bw.iloc[0] - 1.0)
     basket_total = float((1.0 + basket.fillna(0.0)).prod() - 1.0)
     note = (
-        f"equal-weight basket {basket_total:+.1%} vs {bench} {bench_total:+.1%} from the "
+        f"equal-weight basket{' (bought and held)' if rebalance is None else ''} "
+        f"{basket_total:+.1%} vs {bench} {bench_total:+.1%} from the "
         f"{px.index[0].date()} close to {px.index[-1].date()} ({len(members)} members"
     )
     late = [m for m in members if m not in early]
@@ -426,6 +425,7 @@ METRICS: dict[str, Callable] = {
     "basket_outperformance": _basket_outperformance,
     "jobs_market": jobs_market,
     "index_vs_picks": index_vs_picks,
+    "active_funds_vs_index": active_funds_vs_index,
     "attribution": _attribution,
 }
 #: Which input frame each metric reads: "prices", "fred", "ipos" or None.
@@ -437,5 +437,9 @@ METRIC_INPUTS: dict[str, str | None] = {
     "basket_outperformance": "prices",
     "jobs_market": "fred",
     "index_vs_picks": "prices",
+    "active_funds_vs_index": "prices",
     "attribution": "prices",
 }
+#: Metrics whose claims no market data can decide (a cause, active funds' net returns): their
+#: "cannot be checked" is the claim's nature, not a gap in the data loaded.
+NEEDS_OTHER_DATA: tuple[str, ...] = ("attribution", "active_funds_vs_index")

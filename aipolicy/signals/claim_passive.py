@@ -1,4 +1,11 @@
-"""The "index funds often win" claim metric: the index against picking stocks from a universe.
+"""The "index funds often win" claim: what price data can and cannot say about it.
+
+:func:`active_funds_vs_index` is the metric of the seed claim: it is about active funds against
+index funds, net of fees, over long horizons, which stock prices cannot decide (it always says
+"cannot be checked", naming S&P's SPIVA scorecards as the data that would). The figure below is
+given with it as context only.
+
+:func:`index_vs_picks` decides a narrower claim, worded about picking stocks from a universe:
 
 Over the window, every stock of the universe that trades on its first and last session is
 bought and held; its return is charged ``active_cost_annual`` a year (the extra cost of active
@@ -75,3 +82,34 @@ def index_vs_picks(claim: Mapping, prices, fred, ipos) -> ClaimResult:
              "which favours the picks; the universe is a theme chosen with hindsight")
     window = f"{span(d0, d1)} ({len(bw)} sessions, {len(held)} stocks)"
     return ClaimResult(computed, note, attr_source(prices, bench), d1, prices, window)
+
+
+def active_funds_vs_index(claim: Mapping, prices, fred, ipos) -> ClaimResult:
+    """"Index funds often win": a claim about active funds, which price data cannot decide.
+
+    The claim compares actively managed funds with index funds, net of fees, over the long
+    horizons investors hold them; stock prices hold neither the funds' returns nor their fees.
+    This always raises :class:`CannotCheck` with the claim's ``needs`` (S&P Dow Jones Indices'
+    SPIVA scorecards). When the data allow it, the reason carries the figure
+    :func:`index_vs_picks` computes on the claim's universe, labelled as context, not a test:
+    the share of single-stock picks that trail the index depends on which stocks and which
+    year are chosen.
+
+    Raises
+    ------
+    CannotCheck
+        Always; ``needs`` names the data that would decide the claim.
+    """
+    needs = str(claim.get("needs") or "active funds' returns net of fees against their "
+                                        "benchmark (S&P Dow Jones Indices' SPIVA scorecards)")
+    reason = str(claim.get("reason") or "the claim is about active funds net of fees; the "
+                                          "data hold stock prices, not fund returns")
+    try:
+        picks = index_vs_picks(claim, prices, fred, ipos)
+    except CannotCheck as exc:
+        context = f"no context figure either ({exc.reason})"
+    else:
+        context = (f"for context only, not a test of the claim: "
+                   f"{picks.note.split('; the median')[0]} ({picks.computed:.0%}); another "
+                   "universe or another year gives another share")
+    raise CannotCheck(f"{reason}; {context}", needs=needs)

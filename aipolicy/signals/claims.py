@@ -36,13 +36,15 @@ from .claim_base import (
     verdict,
     window_text,
 )
-from .claim_metrics import METRIC_INPUTS, METRICS
+from .claim_metrics import METRIC_INPUTS, METRICS, NEEDS_OTHER_DATA
+from .claim_robustness import robustness
 
 __all__ = [
     "CANNOT",
     "COLUMNS",
     "CONSISTENT",
     "DEFAULT_CLAIMS_FILE",
+    "NEEDS_OTHER_DATA",
     "NOT_SUPPORTED",
     "PARTLY",
     "SUPPORTED",
@@ -68,6 +70,8 @@ COLUMNS = [
     "data_source",
     "as_of",
     "note",
+    "robustness",
+    "robust",
 ]
 REQUIRED = ("id", "text", "source", "metric", "assets", "window", "comparison", "threshold")
 COMPARISONS = (">=", ">", "<=", "<", "approx")
@@ -129,7 +133,7 @@ def price_tickers(claims: Sequence[Mapping] | None = None) -> list[str]:
     out: list[str] = []
     for c in items:
         if METRIC_INPUTS.get(c["metric"]) == "prices":
-            out += list(c["assets"]) + ([c["benchmark"]] if c.get("benchmark") else [])
+            out += list(c["assets"]) + [c[k] for k in ("benchmark", "sector_index") if c.get(k)]
     return list(dict.fromkeys(out))
 
 
@@ -140,6 +144,17 @@ def _as_of_str(value) -> str:
         return pd.Timestamp(value).date().isoformat()
     except (ValueError, TypeError):
         return str(value)
+
+
+def _own_as_of(claim: Mapping, frame: pd.DataFrame | None) -> str:
+    """The last date of the claim's own series in ``frame`` (its assets and benchmark), ""
+    when the frame holds none of them: a jobs claim is never dated by the CPI beside it."""
+    if frame is None:
+        return ""
+    own = [k for k in [*claim["assets"], claim.get("benchmark")] if k in frame.columns]
+    lasts = [frame[k].last_valid_index() for k in own]
+    lasts = [d for d in lasts if d is not None]
+    return _as_of_str(max(lasts)) if lasts else ""
 
 
 def check_claims(
@@ -167,9 +182,12 @@ def check_claims(
     when the claim cannot be checked), threshold, verdict (one of :data:`VERDICTS`, meanings in
     :data:`VERDICT_MEANINGS`), window (the window the verdict is about and the data used),
     data_source (from the frame's attrs['provenance'] / attrs['source'], a curated row's
-    public source, or both), as_of (ISO date of the last data point used), note (how it was
-    computed, or why it cannot be checked and what data would decide it; flags synthetic
-    data).
+    public source, or both), as_of (ISO date of the last data point of the claim's own
+    series; "" when the data hold none of them), note (how it was computed, or why it cannot
+    be checked and what data would decide it; flags synthetic data), robustness (the same test without the last bar used, against the sector index,
+    equal weight without rebalancing, where they apply: :mod:`.claim_robustness`) and robust
+    (True when every variant gives the verdict, False when one flips it, None when none
+    applies).
     """
     if claims is None:
         items = load_claims()
@@ -196,26 +214,35 @@ def check_claims(
         }
         try:
             res = METRICS[c["metric"]](c, prices, fred, ipos)
+            decided = res.verdict or verdict(res.computed, c["comparison"], c["threshold"],
+                                             c["tolerance"])
+            rob = robustness(METRICS[c["metric"]], c, prices, fred, ipos, decided, res.as_of)
             row.update(
                 computed=res.computed,
-                verdict=res.verdict
-                or verdict(res.computed, c["comparison"], c["threshold"], c["tolerance"]),
+                verdict=decided,
                 window=res.window or window_text(c),
                 data_source=res.data_source,
                 as_of=_as_of_str(res.as_of),
                 note=synthetic_note(res.frame) + res.note,
+                robustness=rob.text,
+                robust=rob.robust,
             )
         except CannotCheck as exc:
             frame = frames.get(METRIC_INPUTS.get(c["metric"]) or "")
+            own = _own_as_of(c, frame)
             row.update(
                 verdict=CANNOT,
                 window=window_text(c),
-                data_source=attr_source(frame) if frame is not None else "",
-                as_of=_as_of_str((frame.attrs or {}).get("as_of")) if frame is not None else "",
+                data_source=attr_source(frame) if own else "none of its series in the data",
+                as_of=own,
                 note=synthetic_note(frame) + str(exc),
+                robustness="no verdict to test",
+                robust=None,
             )
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["computed"] = out["computed"].astype(float)
     out["threshold"] = out["threshold"].astype(float)
+    # Python True/False/None (a bool column would hand out numpy bools)
+    out["robust"] = pd.Series([r.get("robust") for r in rows], index=out.index, dtype=object)
     return out

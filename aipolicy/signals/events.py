@@ -15,6 +15,10 @@ the cross-sectional t of the mean CAR (robust to event-induced variance) and ``t
 sum(CAR) / sqrt(sum(var)) (assumes independent events; overstated when events share a date,
 hence :func:`ipo_peer_car` tests an equal-weight peer portfolio).
 
+With ``model="adjusted"`` the benchmark's return is the expected return (alpha 0, beta 1: the
+market-adjusted model, or the sector-adjusted one when the benchmark is a sector index); sigma
+is then the standard deviation of the estimation window's excess returns (ddof = 1).
+
 All returns and CARs are simple-return fractions (0.05 = 5 %).
 """
 
@@ -134,8 +138,9 @@ def event_study(
     estimation_window: int = 250,
     gap: int = 30,
     min_estimation: int | None = None,
+    model: str = "market",
 ) -> EventStudyResult:
-    """Market-model event study.
+    """Market-model (or market-adjusted) event study.
 
     Parameters
     ----------
@@ -155,6 +160,9 @@ def event_study(
     min_estimation : int, optional
         Fewest valid (asset and market) estimation returns accepted; default
         ``estimation_window // 2``. Fewer gives a NaN row with a note.
+    model : {"market", "adjusted"}
+        ``"market"``: expected return alpha + beta x benchmark, fitted over the estimation
+        window; ``"adjusted"``: the benchmark's own return (alpha 0, beta 1).
 
     Returns
     -------
@@ -167,11 +175,14 @@ def event_study(
     check_time_index(mkt, "market")
     mkt = mkt.astype(float).reindex(frame.index)
     windows = _check_windows(windows, gap, estimation_window)
+    if model not in ("market", "adjusted"):
+        raise InvalidInputError(f"model must be 'market' or 'adjusted', got {model!r}",
+                                field="model", value=model)
     min_est = estimation_window // 2 if min_estimation is None else int(min_estimation)
     lo = min(a for a, _ in windows)
     hi = max(b for _, b in windows)
     rel_days = np.arange(lo, hi + 1)
-    design = _Design(windows, rel_days, estimation_window, gap, min_est)
+    design = _Design(windows, rel_days, estimation_window, gap, min_est, model == "adjusted")
     rows, ars = [], {}
     m_arr = mkt.to_numpy()
     for _, e in _normalise_events(events).iterrows():
@@ -222,6 +233,7 @@ class _Design:
     estimation_window: int
     gap: int
     min_estimation: int
+    adjusted: bool = False
 
 
 def _market_model(y: np.ndarray, x: np.ndarray) -> tuple[float, float, float, int]:
@@ -264,7 +276,12 @@ def _one_event(
     n_ok = int((np.isfinite(y) & np.isfinite(x)).sum())
     if n_ok < max(d.min_estimation, 3):
         return fail(f"only {n_ok} estimation returns (need {d.min_estimation})", session)
-    alpha, beta, sigma, n_est = _market_model(y, x)
+    if d.adjusted:
+        ok = np.isfinite(y) & np.isfinite(x)
+        alpha, beta, n_est = 0.0, 1.0, int(ok.sum())
+        sigma = float(np.std((y - x)[ok], ddof=1))
+    else:
+        alpha, beta, sigma, n_est = _market_model(y, x)
     ar = np.full(d.rel_days.size, np.nan)
     for k, day in enumerate(d.rel_days):
         p = p0 + day
@@ -289,7 +306,7 @@ def _one_event(
                 "car": car,
                 "se": se,
                 "t_stat": t,
-                "p_value": _student_p(t, n_est - 2),
+                "p_value": _student_p(t, n_est - (1 if d.adjusted else 2)),
                 "n_days": n_days,
                 "alpha": alpha,
                 "beta": beta,

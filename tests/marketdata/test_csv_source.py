@@ -120,6 +120,10 @@ def test_fred_malformed(folder):
 @pytest.mark.realdata
 def test_real_public_data_folder_loads():
     df = load_prices(["NVDA", "^GSPC", "^SOX"], source="csv", data_dir=REALDATA)
-    assert len(df) == 251 and df.notna().all().all()
+    # 251 sessions; the last (2026-05-11) is an intraday snapshot and is left out
+    assert len(df) == 250 and df.notna().all().all()
+    assert df.attrs["as_of"] == "2026-05-08" and "2026-05-11" in df.attrs["partial_bar"]
+    kept = load_prices(["NVDA"], source="csv", data_dir=REALDATA, partial_bar="keep")
+    assert len(kept) == 251 and kept.attrs["partial_bar"] is None
     cpi = load_fred("CPIAUCSL", source="csv", data_dir=REALDATA)["CPIAUCSL"]
     assert cpi.index[0] == pd.Timestamp("1980-01-01") and cpi.notna().all()

@@ -23,6 +23,7 @@ ATTR_KEYS = {
     "synthetic",
     "data_dir",
     "provenance",
+    "partial_bar",
 }
 
 

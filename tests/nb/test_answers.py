@@ -97,7 +97,14 @@ def test_market_headlines():
                                        "first": "2016-01", "last": "2025-08"}]
     assert ma.data_context(series, "benchmark ^GSPC") == (
         "Data: csv (folder realdata); prices 2025-05-12 to 2026-05-11; CPI 2016-01 to 2025-08; "
-        "benchmark ^GSPC.")
+        "benchmark ^GSPC. Stale: CPI ends 2025-08, 9 months before the prices (2026-05-11): its "
+        "latest value is not a current reading.")
+    # two months behind is the usual publication lag: not flagged
+    fresh = [series[0], {**series[1], "last": "2026-03"}]
+    assert "Stale" not in ma.data_context(fresh)
+    assert ma.macro_lags([series[0], {**series[1], "last": "2026-02"}]) == [
+        "CPI ends 2026-02, 3 months before the prices (2026-05-11): its latest value is not a "
+        "current reading"]
     assert ma.claims_headline(["not supported", "supported", "cannot be checked with this data",
                                "supported"]) == (
         "Of 4 market claims in the seed documents: 2 supported, 1 not supported, 1 cannot be "
@@ -116,3 +123,30 @@ def test_market_headlines():
     assert "survivorship" in a.caveat
     ipo = ma.ipo_answer(4, 0, 0, "^GSPC", "ctx", [], synthetic=True)
     assert ipo.headline.startswith("None of the 4 IPOs") and ipo.synthetic
+
+
+def test_event_study_answer_gives_no_mean_below_twenty_events_and_names_the_confounders():
+    import numpy as np
+    import pandas as pd
+
+    from aipolicy.nb import economics as ve
+    from aipolicy.signals.price_cuts import price_cut_car
+
+    rng = np.random.default_rng(0)
+    idx = pd.bdate_range("2022-01-03", periods=600)
+    r = pd.DataFrame({"M": rng.normal(0, 0.01, 600)}, idx)
+    r["A"] = r["M"] + rng.normal(0, 0.004, 600)
+    dates = [idx[20], idx[300], idx[400]]  # the first has no estimation window
+    earnings = pd.DataFrame({"ticker": ["A"], "report_date": [idx[401]], "timing": ["bmo"]})
+    spans = pd.DataFrame({"start": [idx[0]], "end": [idx[-1]], "tickers": [("A",)]})
+    res = price_cut_car(r, "M", pd.DataFrame({"date": dates, "blended_change": -0.5}),
+                        {"chips": ["A"]}, earnings=earnings, spans=spans)
+    cars = ve.car_record(res)
+    assert cars["chips"] == {"n_events": 2, "n_clean": 1, "inference": False, "car": None,
+                             "t": None, "p_holm": None, "car_clean": None,
+                             "note": "2 event(s): fewer than 20, no mean CAR"}
+    head, points = ve.event_study_points(res, 3, cars)
+    assert head.startswith("No inference is possible: 2 of 3 price event(s)")
+    assert "no mean abnormal return is given" in head
+    assert any("(A) fall in 1 of the 2 estimable window(s)" in p for p in points)
+    assert any("1 event date(s) inside the data could not be estimated" in p for p in points)

@@ -619,7 +619,12 @@ def test_economics_scorecard_and_claims_views(market):
     claims = claims_table.claims_view(market["checked"], market["claims"])
     assert_for_people(claims)
     assert list(claims.frame.columns) == ["verdict", "computed", "test (claim holds when)",
-                                          "unit", "window", "source", "as of"]
+                                          "unit", "robust", "window", "source", "as of"]
+    robust = market["checked"].set_index("claim_id")["robust"]
+    shown = claims.frame["robust"]
+    assert all(shown[k] == ("yes" if v else "no (fragile)") for k, v in robust.items()
+               if v is not None)
+    assert all(shown[k] == "—" for k, v in robust.items() if v is None)
     assert claims.frame.equals(claims_table.claims_view(market["checked"]).frame)
 
 

@@ -44,6 +44,7 @@ CATALOG_FILES: dict[str, str] = {
     "quality": "quality.csv",
     "latency_sweeps": "latency_sweeps.csv",
     "api_latency": "api_latency.csv",
+    "model_events": "model_events.csv",
 }
 
 _NUMERIC: dict[str, tuple[str, ...]] = {
@@ -60,6 +61,8 @@ _NUMERIC: dict[str, tuple[str, ...]] = {
     "latency_sweeps": ("tp", "input_tokens", "output_tokens", "concurrency", "qps", "req_s",
                        "output_tok_s", "itl_ms", "tok_s_per_user", "ttft_ms"),
     "api_latency": ("output_tokens_per_s", "ttft_s"),
+    "model_events": ("input_per_mtok_usd", "output_per_mtok_usd",
+                     "reference_input_per_mtok_usd", "reference_output_per_mtok_usd"),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "hosted_models": ("model", "provider", "model_ref"),
@@ -74,6 +77,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "latency_sweeps": ("model", "gpu", "tp", "input_tokens", "output_tokens", "sweep",
                        "tok_s_per_user"),
     "api_latency": ("model", "provider"),
+    "model_events": ("date", "provider", "model", "kind", "input_per_mtok_usd",
+                     "output_per_mtok_usd", "reference_model", "reference_input_per_mtok_usd",
+                     "reference_output_per_mtok_usd"),
 }
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -126,7 +132,7 @@ def _validate(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         if pd.isna(src) or not str(src).strip():
             raise CatalogError(f"{path.name} line {line}: empty 'source'; every figure needs one",
                                field="source")
-        for col in ("as_of", "valid_from", "valid_to", "retires_on"):
+        for col in ("as_of", "valid_from", "valid_to", "retires_on", "date"):
             if col not in frame.columns:
                 continue
             raw = frame.at[idx, col]

@@ -4,7 +4,8 @@ A token-demand scenario: ``tokens_per_day`` served today; volume grows by ``grow
 year at constant prices; the price per token falls by ``price_decline_annual`` a year; demand
 answers the price with a constant elasticity ``elasticity`` (volume scales as price^-elasticity:
 1 means a 10 % cheaper token brings about 10 % more tokens); the tokens a GPU serves grow by
-``efficiency_gain_annual`` a year from software within one GPU generation. After ``t`` years::
+``efficiency_gain_annual`` a year (software, smaller models for the same quality, new GPU
+generations: GPUs are counted as today's). After ``t`` years::
 
     volume_t  = tokens_per_day * (1 + g)^t * (1 - d)^(-e * t)
     GPUs_t    = volume_t * peak_factor / (tokens per GPU-second * 86,400) / (1 + h)^t
@@ -16,7 +17,15 @@ tokens raise the number of GPUs (Jevons' paradox for compute) is::
     e* = ln((1 + h) / (1 + g)) / -ln(1 - d)
 
 With no volume growth and price falling exactly as fast as efficiency rises ((1 + h)(1 - d) = 1)
-that is e* = 1. Tokens per GPU come from the cost models' planned capacity (throughput under the
+that is e* = 1.
+
+**The tie.** ``efficiency_gain_annual=None`` ties the efficiency gain to the price decline,
+``1 + h = 1 / (1 - d)``: prices fall because serving a token gets cheaper, margins unchanged.
+Every function here resolves the tie (:attr:`DemandScenario.efficiency`), so a tornado that
+moves the price decline moves the efficiency gain with it. Then GPU demand grows by
+``(1 + g) (1 - d)^(1 - e) - 1``: cheaper tokens add GPUs exactly when the elasticity exceeds 1
+(Jevons), on top of the growth at constant prices. The public, dated figures behind the
+notebook's defaults are in :mod:`aipolicy.costs.economics.demand_inputs`. Tokens per GPU come from the cost models' planned capacity (throughput under the
 latency target, per GPU) for one open model on each GPU generation. Every input other than the
 capacities is a parameter (an assumption of the user's, or the notebook's labelled default).
 """
@@ -48,8 +57,9 @@ class DemandScenario:
         Fall of the price per token a year (fraction in [0, 1)).
     elasticity : float
         Price elasticity of token demand (>= 0).
-    efficiency_gain_annual : float
-        Growth a year of the tokens one GPU serves, within a generation (fraction, > -1).
+    efficiency_gain_annual : float or None
+        Growth a year of the tokens one GPU serves (fraction, > -1); None ties it to the price
+        decline (``1 / (1 - price_decline_annual) - 1``, see :attr:`efficiency`).
     years : int
         Years projected (1-30).
     """
@@ -58,8 +68,20 @@ class DemandScenario:
     growth_annual: float = 0.0
     price_decline_annual: float = 0.3
     elasticity: float = 1.0
-    efficiency_gain_annual: float = 0.0
+    efficiency_gain_annual: float | None = 0.0
     years: int = 5
+
+    @property
+    def efficiency(self) -> float:
+        """The efficiency gain a year, the tie resolved (fraction)."""
+        if self.efficiency_gain_annual is None:
+            return 1.0 / (1.0 - self.price_decline_annual) - 1.0
+        return self.efficiency_gain_annual
+
+    @property
+    def tied(self) -> bool:
+        """True when the efficiency gain moves with the price decline."""
+        return self.efficiency_gain_annual is None
 
     def __post_init__(self) -> None:
         checks = (
@@ -69,8 +91,8 @@ class DemandScenario:
             ("price_decline_annual", 0 <= self.price_decline_annual < 1,
              "a fraction in [0, 1), e.g. 0.3 for 30 % cheaper a year"),
             ("elasticity", 0 <= self.elasticity <= 10, "between 0 and 10"),
-            ("efficiency_gain_annual", -1 < self.efficiency_gain_annual < 100,
-             "a fraction above -1"),
+            ("efficiency_gain_annual", self.efficiency_gain_annual is None
+             or -1 < self.efficiency_gain_annual < 100, "a fraction above -1 or None (tied)"),
             ("years", isinstance(self.years, int) and 1 <= self.years <= 30,
              "a whole number of years from 1 to 30"),
         )
@@ -93,7 +115,7 @@ def jevons_elasticity(growth_annual: float, price_decline_annual: float,
 def gpu_demand_growth(s: DemandScenario) -> float:
     """Yearly growth of the number of GPUs needed (fraction; 0.1 = +10 % a year)."""
     return ((1 + s.growth_annual) * (1 - s.price_decline_annual) ** (-s.elasticity)
-            / (1 + s.efficiency_gain_annual) - 1)
+            / (1 + s.efficiency) - 1)
 
 
 def tokens_per_gpu_second(scenario: Any) -> float:
@@ -134,7 +156,7 @@ def compute_demand(s: DemandScenario, per_gpu: Mapping[str, float], *,
     for t in range(s.years + 1):
         price = (1 - s.price_decline_annual) ** t
         volume = s.tokens_per_day * (1 + s.growth_annual) ** t * price ** (-s.elasticity)
-        eff = (1 + s.efficiency_gain_annual) ** t
+        eff = (1 + s.efficiency) ** t
         row: dict[str, float] = {"year": t, "tokens_per_day": volume, "price_index": price,
                                  "spend_index": price * volume / s.tokens_per_day,
                                  "gpu_index": volume / s.tokens_per_day / eff}
@@ -146,10 +168,12 @@ def compute_demand(s: DemandScenario, per_gpu: Mapping[str, float], *,
     return pd.DataFrame(rows).set_index("year")
 
 
-#: Default ranges for the tornado (low, high), all aipolicy assumptions: volume growth from flat
-#: to doubling a year; price declines from a 10 % list cut to a16z's "LLMflation" (about 10x
-#: cheaper a year at constant capability, 2024-11-12); elasticities from inelastic to elastic;
-#: software efficiency from none to +50 % tokens per GPU a year.
+#: Generic ranges for the tornado (low, high), aipolicy assumptions kept for callers without
+#: calibrated ones: volume growth from flat to doubling a year; price declines from a 10 % list
+#: cut to a16z's "LLMflation" (about 10x cheaper a year at constant capability, 2024-11-12);
+#: elasticities from inelastic to elastic; efficiency from none to +50 % tokens per GPU a year.
+#: The notebook's ranges come with their sources from
+#: :func:`aipolicy.costs.economics.demand_inputs.tornado_ranges`.
 TORNADO_RANGES: dict[str, tuple[float, float]] = {
     "growth_annual": (0.0, 1.0),
     "price_decline_annual": (0.1, 0.9),
@@ -164,6 +188,9 @@ def demand_tornado(s: DemandScenario,
     """Yearly growth of GPU demand with one input at a time at its low and high end, the
     others at ``s``'s values; sorted by swing, largest first.
 
+    The model's ties hold: in a tied scenario (``efficiency_gain_annual=None``) the efficiency
+    gain moves with the price decline, so it is not an input of its own (it is left out of
+    the default inputs; asking for it is an error) and the price decline's bar includes it.
     The metric is :func:`gpu_demand_growth` (a fraction a year), not the index after
     ``s.years``: compounded over years, a 90 % yearly price fall would dwarf every other input.
 
@@ -171,10 +198,16 @@ def demand_tornado(s: DemandScenario,
     -------
     DataFrame
         Columns ``input``, ``low``, ``base``, ``high`` (input values), ``growth_at_low``,
-        ``growth_at_high``, ``base_growth`` (fractions a year) and ``swing`` (their absolute
-        difference).
+        ``growth_at_high``, ``base_growth`` (fractions a year), ``swing`` (their absolute
+        difference) and ``moves_with`` (the inputs tied to this one, "" when none).
     """
     ranges = dict(TORNADO_RANGES if ranges is None else ranges)
+    if s.tied:
+        if inputs is not None and "efficiency_gain_annual" in inputs:
+            raise InvalidInputError("tornado input 'efficiency_gain_annual' is tied to the "
+                                    "price decline in this scenario; vary price_decline_annual",
+                                    field="inputs", value="efficiency_gain_annual")
+        ranges.pop("efficiency_gain_annual", None)
     base = gpu_demand_growth(s)
     rows = []
     for name in inputs or list(ranges):
@@ -186,5 +219,7 @@ def demand_tornado(s: DemandScenario,
               for end, value in (("low", lo), ("high", hi))}
         rows.append({"input": name, "low": lo, "base": getattr(s, name), "high": hi,
                      "growth_at_low": at["low"], "growth_at_high": at["high"],
-                     "base_growth": base, "swing": abs(at["high"] - at["low"])})
+                     "base_growth": base, "swing": abs(at["high"] - at["low"]),
+                     "moves_with": "efficiency_gain_annual" if s.tied
+                     and name == "price_decline_annual" else ""})
     return pd.DataFrame(rows).sort_values("swing", ascending=False).reset_index(drop=True)

@@ -243,7 +243,7 @@ def one_per_date(events: pd.DataFrame, *, min_gap_days: int = 0) -> pd.DataFrame
         top = g.loc[g["blended_change"].abs().idxmax()]
         row = top.to_dict()
         row.update(date=date, n_changes=len(g),
-                   model="; ".join(f"{p}/{m}" for p, m in zip(g["provider"], g["model"],
-                                                              strict=True)))
+                   model="; ".join(dict.fromkeys(
+                       f"{p}/{m}" for p, m in zip(g["provider"], g["model"], strict=True))))
         out.append(row)
     return pd.DataFrame(out).drop(columns=["cluster"]).reset_index(drop=True)

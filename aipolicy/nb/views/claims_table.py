@@ -30,8 +30,12 @@ CLAIM_UNITS: dict[str, tuple[str, str]] = {
     "basket_outperformance": ("basket minus index total return (%)", "pct"),
     "jobs_market": ("payroll gain, thousand jobs a month", "int"),
     "index_vs_picks": ("share of stock picks behind the index (%)", "pct"),
+    "active_funds_vs_index": ("", "none"),
     "attribution": ("", "none"),
 }
+#: Metric -> the test shown for a claim that no market data can decide.
+_NO_TEST = {"attribution": "none: an attribution",
+            "active_funds_vs_index": "none: needs active funds' net returns (SPIVA)"}
 
 
 _COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "approx": "≈"}
@@ -67,8 +71,8 @@ def _claim_value(x: Any, style: str, scale: str | None = None, *, signed: bool =
 def _claim_test(spec: Mapping[str, Any], metric: Any, threshold: Any, style: str,
                 scale: str | None) -> str:
     """The test a claim must pass, in its unit (``≥ 700.0 %``, ``≈ $5.5 bn ± $0.28 bn``)."""
-    if metric == "attribution":
-        return "none: an attribution"
+    if metric in _NO_TEST:
+        return _NO_TEST[str(metric)]
     comparison = str(spec.get("comparison", ""))
     test = f"{_COMPARISONS.get(comparison, comparison)} {_claim_value(threshold, style, scale)}"
     if comparison == "approx" and spec.get("tolerance") is not None:
@@ -77,6 +81,13 @@ def _claim_test(spec: Mapping[str, Any], metric: Any, threshold: Any, style: str
         rise = float(spec.get("unemployment_rise_max", 0.0))
         test += f" and unemployment up at most {rise:+.1f} pp in 12 months"
     return test.strip()
+
+
+def _robust_text(robust: Any) -> str | None:
+    """``yes``, ``no (fragile)`` or None (no variant applies, or no verdict)."""
+    if robust is None or (isinstance(robust, float) and math.isnan(robust)):
+        return None
+    return "yes" if bool(robust) else "no (fragile)"
 
 
 def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | None = None, *,
@@ -99,7 +110,8 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
     Table
         Indexed by claim; ``verdict``, ``computed`` and ``test`` in the claim's unit (fractions
         in percent, USD as ``$5.6 bn``, counts whole; never scientific notation, e.g.
-        ``≈ $5.5 bn ± $0.28 bn``), ``unit``, ``window`` (the claim's and the data's), ``source``
+        ``≈ $5.5 bn ± $0.28 bn``), ``unit``, ``robust`` (yes, no (fragile) or —, from
+        ``check_claims``' ``robust``), ``window`` (the claim's and the data's), ``source``
         (whole, with links), ``as of``; ``n/a`` when the data cannot give the figure.
     """
     if claims is None:
@@ -125,19 +137,25 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
         computed = _claim_value(r.get("computed"), style, scale, signed=True)
         rows.append({"claim": cid, "verdict": r.get("verdict"), "computed": computed,
                      "test": _claim_test(spec, metric, threshold, style, scale), "unit": unit,
+                     "robust": _robust_text(r.get("robust")),
                      "window": r.get("window"), "source": r.get("data_source"),
                      "as_of": r.get("as_of")})
     frame = pd.DataFrame(rows, columns=["claim", "verdict", "computed", "test", "unit",
-                                        "window", "source", "as_of"]).set_index("claim")
+                                        "robust", "window", "source", "as_of"]
+                         ).set_index("claim")
     cols = {
         "verdict": Col("text"),
         "computed": Col("text", align="right", missing="n/a"),
         "test": Col("text", header="test (claim holds when)", align="right"),
         "unit": Col("text", missing=""),
+        "robust": Col("text", header="robust", missing="—"),
         "window": Col("text", missing=""),
         "source": Col("source", missing=""),
         "as_of": Col("date", header="as of", missing="n/a"),
     }
     notes = ["n/a: the data cannot give the figure (the claim cannot be checked)."] if (
         (frame["computed"] == "n/a").any()) else []
+    notes.append("robust: the verdict is the same without the last bar used, against the "
+                 "sector index and with equal weights never rebalanced, where each applies "
+                 "(the lines below give the figures); —: no variant applies or no verdict.")
     return people_table(frame, cols, footnote=notes)

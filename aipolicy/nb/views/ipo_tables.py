@@ -67,7 +67,8 @@ def ipo_facts_view(ipos: pd.DataFrame, *, sources: bool = False) -> Table:
     frame = pick_columns(df, cols)
     notes = ["—: not given by the sources."] if any_missing(frame) else []
     if "verified" in frame.columns:
-        notes.append("verified “no”: a figure rests on a single or unconfirmed source.")
+        notes.append("verified “yes”: a primary document (prospectus or SEC filing) confirms "
+                     "the figures; “no”: they rest on secondary reports.")
     return people_table(frame, cols, index="ticker", footnote=notes)
 
 
