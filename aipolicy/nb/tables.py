@@ -85,6 +85,8 @@ _CELL_STYLE = "padding:0.25em 0.6em;border:none;border-bottom:1px solid #e3e3e3;
 _NUMBER_STYLE = "text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;"
 _NOWRAP_LEFT_STYLE = "text-align:left;white-space:nowrap;"
 _TEXT_STYLE = "text-align:left;white-space:normal;min-width:8em;"
+_RIGHT_TEXT_STYLE = "text-align:right;white-space:normal;"
+_LONG_LABEL_STYLE = "text-align:left;white-space:normal;min-width:12em;"
 _SOURCE_STYLE = "text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:14em;"
 _NOTE_STYLE = "font-size:0.85em;color:#555;text-align:left;margin:0.15em 0 0 0;"
 
@@ -193,8 +195,8 @@ class Table:
         kind = self.kinds.get(header, "text")
         if kind == "source":
             return _SOURCE_STYLE
-        if kind == "text":
-            return _TEXT_STYLE if self.align.get(header, "left") == "left" else _NUMBER_STYLE
+        if kind == "text":  # text wraps at words, also when right-aligned
+            return _TEXT_STYLE if self.align.get(header, "left") == "left" else _RIGHT_TEXT_STYLE
         if self.align.get(header, "left") == "right":
             return _NUMBER_STYLE
         return _NOWRAP_LEFT_STYLE
@@ -225,7 +227,8 @@ class Table:
                            strict=True):
             parts.append("<tr>")
             for h, text in zip(headers[:n_index], ix, strict=True):
-                label = _NUMBER_STYLE if self.align.get(h) == "right" else _NOWRAP_LEFT_STYLE
+                label = (_NUMBER_STYLE if self.align.get(h) == "right" else
+                         _NOWRAP_LEFT_STYLE if len(text) <= 24 else _LONG_LABEL_STYLE)
                 parts.append(f'<th scope="row" style="{_CELL_STYLE}{label}font-weight:bold;">'
                              f"{html.escape(text)}</th>")
             for h, value in zip(headers[n_index:], row, strict=True):

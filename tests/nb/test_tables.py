@@ -620,7 +620,9 @@ def test_economics_scorecard_and_claims_views(market):
     assert_for_people(claims)
     assert list(claims.frame.columns) == ["verdict", "computed", "test (claim holds when)",
                                           "unit", "robust", "window", "source", "as of"]
-    robust = market["checked"].set_index("claim_id")["robust"]
+    texts = {c["id"]: c["text"] for c in market["claims"]}
+    assert list(claims.frame.index) == [texts[k] for k in market["checked"]["claim_id"]]
+    robust = market["checked"].set_index("claim_id")["robust"].rename(index=texts)
     shown = claims.frame["robust"]
     assert all(shown[k] == ("yes" if v else "no (fragile)") for k, v in robust.items()
                if v is not None)

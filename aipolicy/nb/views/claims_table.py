@@ -135,7 +135,7 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
             except (TypeError, ValueError):
                 scale = None
         computed = _claim_value(r.get("computed"), style, scale, signed=True)
-        rows.append({"claim": cid, "verdict": r.get("verdict"), "computed": computed,
+        rows.append({"claim": str(spec.get("text") or cid), "verdict": r.get("verdict"), "computed": computed,
                      "test": _claim_test(spec, metric, threshold, style, scale), "unit": unit,
                      "robust": _robust_text(r.get("robust")),
                      "window": r.get("window"), "source": r.get("data_source"),
