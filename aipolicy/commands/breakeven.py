@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
-from aipolicy.commands.reserve import acquisition_label, gpu_hour, reserved_overrides
+from aipolicy.commands.reserve import acquisition_label, gpu_hour, rate_line, reserved_overrides
 from aipolicy.costs.capacity.targets import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.compare.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
@@ -390,10 +390,7 @@ def render(r: dict[str, Any]) -> str:
         verdict_line(r),
         f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
         f"{r['gpu']} ({r['acquisition']})",
-        *([f"reserved GPUs: {r['gpu_hour']['usd']:.2f} USD/GPU-hour, a committed rate billed 24 h "
-           f"a day whether used or not ({r['gpu_hour']['source']}, {r['gpu_hour']['as_of']}); "
-           "the 'rented GPUs' rows below are priced at it"] if r["acquisition"] == "reserve"
-          else []),
+        *rate_line(r),
         f"workload: {r['requests_per_day']:,.0f} requests/day, {r['input_tokens']:,.0f} in / "
         f"{r['output_tokens']:,.0f} out tokens, peak hour x{r['peak_factor']:.2f}",
         f"replica: {r['gpus_per_replica']} GPU(s), {r['throughput_tok_s']:,.0f} output tok/s"

@@ -55,9 +55,12 @@ def run(args: argparse.Namespace) -> int:
         frame = listing.gpu_table()
         frame["capacity_basis"] = frame["gpu"].map(capacity_basis)
         cols = ["gpu", "memory_gb", "bandwidth_gb_s", "board_power_w", "rent_usd_per_gpu_hour",
-                "rent_as_of", "reserved_usd_per_gpu_hour", "capacity_basis"]
-        head = ("GPUs (memory GB, bandwidth GB/s, board power W, default rental and lowest "
-                "reserved USD/GPU-hour, where a replica's capacity comes from)")
+                "rent_as_of", "market_usd_per_gpu_hour", "reserved_usd_per_gpu_hour",
+                "capacity_basis"]
+        head = ("GPUs (memory GB, bandwidth GB/s, board power W; USD/GPU-hour: default "
+                "on-demand rental, market rate (an always-on fleet over a year or more is "
+                "priced at the lower of the two) and lowest reserved; where a replica's "
+                "capacity comes from)")
     else:
         frame = listing.provider_table()
         cols = ["provider", "name", "hosted_open_models", "pricing_page"]

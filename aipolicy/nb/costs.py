@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.costs.compare.assumptions import gpu_rate_text
 from aipolicy.errors import AipolicyError, InvalidInputError
 from aipolicy.nb.cost_plots import (
     COMPONENT_LABELS,
@@ -51,6 +52,7 @@ __all__ = [
     "assumptions_table",
     "cost_summary",
     "fmt_usd",
+    "gpu_rate_text",
     "plot_cashflows",
     "plot_cost_breakdown",
     "plot_cost_curve",

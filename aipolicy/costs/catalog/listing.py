@@ -58,8 +58,12 @@ def model_table(provider: str | None = None, *, as_of: str | dt.date | None = No
 
 
 def gpu_table() -> pd.DataFrame:
-    """One row per GPU: memory (GB), bandwidth (GB/s), board power (W), default rental price
-    (USD per GPU-hour with its as-of and source, or ``—`` when none is listed)."""
+    """One row per GPU: memory (GB), bandwidth (GB/s), board power (W), default on-demand
+    rental price (USD per GPU-hour with its as-of and source, or ``—`` when none is listed),
+    the market rate an always-on fleet is priced at (``market_usd_per_gpu_hour``, see
+    :mod:`aipolicy.costs.catalog.rental`) and the lowest reserved rate."""
+    from aipolicy.costs.catalog.rental import market_rate
+
     rows = []
     for gpu in catalog.gpus():
         spec = catalog.gpu_spec(gpu)
@@ -73,17 +77,16 @@ def gpu_table() -> pd.DataFrame:
         except CatalogError:  # no rental row: shown as a dash
             rent_txt = (None, "—", "—")
         rows.append((gpu, val(spec.memory_gb), val(spec.bandwidth_gb_s), val(spec.board_power_w),
-                     *rent_txt, _reserved(gpu)))
+                     *rent_txt, val(market_rate(gpu)), _reserved(gpu)))
     return pd.DataFrame(rows, columns=["gpu", "memory_gb", "bandwidth_gb_s", "board_power_w",
                                        "rent_usd_per_gpu_hour", "rent_as_of", "rent_source",
-                                       "reserved_usd_per_gpu_hour"])
+                                       "market_usd_per_gpu_hour", "reserved_usd_per_gpu_hour"])
 
 
 def _reserved(gpu: str) -> float | None:
     """The lowest committed (reserved) rate listed for the GPU, USD per GPU-hour."""
     rates = catalog.reserved_rates(gpu)["gpu_hour_usd"]
     return float(rates.min()) if len(rates) else None
-
 
 
 def provider_table() -> pd.DataFrame:

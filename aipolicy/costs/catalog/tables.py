@@ -168,7 +168,8 @@ def _gpu_spec(gpu: str, directory: str) -> GpuSpec:
 
 def gpu_rental_table(gpu: str | None = None,
                      directory: str | Path | None = None) -> pd.DataFrame:
-    """Rental prices (columns gpu, provider, gpu_hour_usd, default, source, as_of, note)."""
+    """Rental prices (columns gpu, provider, tier, gpu_hour_usd, default, source, as_of, note;
+    ``tier`` as in :mod:`aipolicy.costs.catalog.rental`)."""
     table = load_catalog("gpu_rental", directory)
     if gpu is not None:
         gpu_spec(gpu, directory)  # unknown GPU -> CatalogError
@@ -178,9 +179,10 @@ def gpu_rental_table(gpu: str | None = None,
 
 def reserved_rates(gpu: str | None = None,
                    directory: str | Path | None = None) -> pd.DataFrame:
-    """The committed (reserved) rental rows: providers whose name says ``reserved``."""
+    """The committed (reserved) rental rows: tier ``reserved-1y``, ``reserved-3y`` or
+    ``reserved`` (term not stated)."""
     table = gpu_rental_table(gpu, directory)
-    return table[table["provider"].str.contains("reserved")].reset_index(drop=True)
+    return table[table["tier"].str.startswith("reserved")].reset_index(drop=True)
 
 
 def gpu_rental(gpu: str, provider: str | None = None,

@@ -150,11 +150,20 @@ def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
 
 def hardware_entries(gpu: str, acquisition: str, rental_provider: str | None,
                      given: Mapping[str, Any]) -> Entries:
-    """GPU-hour price, GPU board power and the server (price, GPUs, installation)."""
+    """GPU-hour price, GPU board power and the server (price, GPUs, installation).
+
+    The GPU-hour price is :func:`aipolicy.costs.catalog.rental.planning_rate`'s: the market
+    rate for an always-on fleet over a year or more (the horizon and rent mode in ``given``,
+    else the catalog defaults), the default on-demand row otherwise, or ``rental_provider``'s.
+    """
+    from aipolicy.costs.catalog.rental import planning_rate
+
     out: Entries = {}
     if "gpu_hour_usd" not in given:
+        horizon = given.get("horizon_months", catalog.cost_default("horizon_months").value)
         try:
-            fig = catalog.gpu_rental(gpu, rental_provider)
+            fig = planning_rate(gpu, horizon_months=float(horizon), provider=rental_provider,
+                                rent_mode=str(given.get("rent_mode", "always_on")))
             out["gpu_hour_usd"] = (fig.value, _fig_prov(fig))
         except CatalogError as exc:  # buying needs no rental price, but a known provider
             if acquisition == "rent" or exc.field == "rental_provider":
