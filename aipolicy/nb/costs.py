@@ -194,7 +194,9 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
     Returns
     -------
     (DataFrame, list of Option)
-        Indexed by option; columns ``USD/month``, ``USD per 1M tokens``, ``quality (LMArena)``,
+        Indexed by option; columns ``USD/month``, ``fixed USD/month`` (staff, platform,
+        implementation), ``USD per 1M tokens`` (the rest: the token bill, or GPUs, power and
+        space, per 1M tokens), ``quality (LMArena)``,
         ``fleet``, ``checks`` (meets the quality floor / the latency target: ``yes``, ``no``,
         ``not rated``, ``not checked``, ``no target``),
         ``break-even vs self-host (requests/day)`` ("not reached" when none); and
@@ -209,8 +211,9 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
         rows.append({
             "option": o.label,
             "USD/month": "n/a" if not math.isfinite(o.monthly_usd) else f"{o.monthly_usd:,.0f}",
-            "USD per 1M tokens": "n/a" if not math.isfinite(o.usd_per_mtok)
-            else f"{o.usd_per_mtok:,.3f}",
+            "fixed USD/month": "n/a" if not math.isfinite(o.fixed_usd) else f"{o.fixed_usd:,.0f}",
+            "USD per 1M tokens": "n/a" if not math.isfinite(o.volume_usd_per_mtok)
+            else f"{o.volume_usd_per_mtok:,.3f}",
             "quality (LMArena)": o.quality,
             "fleet": o.fleet or "—",
             "checks": _checks_text(o),

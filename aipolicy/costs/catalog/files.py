@@ -44,6 +44,7 @@ CATALOG_FILES: dict[str, str] = {
     "quality": "quality.csv",
     "latency_sweeps": "latency_sweeps.csv",
     "api_latency": "api_latency.csv",
+    "reasoning_tokens": "reasoning_tokens.csv",
 }
 
 _NUMERIC: dict[str, tuple[str, ...]] = {
@@ -60,6 +61,7 @@ _NUMERIC: dict[str, tuple[str, ...]] = {
     "latency_sweeps": ("tp", "input_tokens", "output_tokens", "concurrency", "qps", "req_s",
                        "output_tok_s", "itl_ms", "tok_s_per_user", "ttft_ms"),
     "api_latency": ("output_tokens_per_s", "ttft_s"),
+    "reasoning_tokens": ("tokens_per_request",),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "hosted_models": ("model", "provider", "model_ref"),
@@ -74,6 +76,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "latency_sweeps": ("model", "gpu", "tp", "input_tokens", "output_tokens", "sweep",
                        "tok_s_per_user"),
     "api_latency": ("model", "provider"),
+    "reasoning_tokens": ("model", "tokens_per_request"),
 }
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -25,13 +25,15 @@ def model_table(provider: str | None = None, *, as_of: str | dt.date | None = No
                 input_tokens: float = 1000.0) -> pd.DataFrame:
     """One row per API option: proprietary text models, then open weights served per token.
 
-    Columns: ``name`` (what ``--api-model`` takes), ``kind`` (``proprietary`` or ``hosted
-    open``), ``provider``, ``input_per_mtok_usd``, ``output_per_mtok_usd`` (USD per 1M tokens,
+    Columns: ``name`` (what ``--api-model`` takes), ``kind`` (``proprietary``, ``open weights
+    (maker's API)`` or ``hosted open``; hosts as :func:`aipolicy.costs.catalog.hosted_table`), ``provider``, ``input_per_mtok_usd``, ``output_per_mtok_usd`` (USD per 1M tokens,
     for requests of ``input_tokens``), ``quality`` (LMArena rating and 95% interval, or
     ``unrated``), ``as_of`` (of the price), ``retires`` (date or ``—``), ``source``.
     Proprietary models without a text token price (image, speech) are left out.
     """
+    from aipolicy.costs.catalog.api_prices import hosted_table
     from aipolicy.costs.catalog.prices import api_price_genai, text_models
+    from aipolicy.costs.catalog.quality import maker_api_label
 
     rows = []
     retire = catalog.load_catalog("retirements").set_index("model")["retires_on"].to_dict()
@@ -41,10 +43,10 @@ def model_table(provider: str | None = None, *, as_of: str | dt.date | None = No
             continue  # a model resold by another provider (Claude on Google) is listed once
         seen.add(name)
         p = api_price_genai(name, prov_id, as_of=as_of, input_tokens=input_tokens)
-        rows.append((name, "proprietary", prov_id, p.input_per_mtok_usd, p.output_per_mtok_usd,
+        kind = "open weights (maker's API)" if maker_api_label(name) else "proprietary"
+        rows.append((name, kind, prov_id, p.input_per_mtok_usd, p.output_per_mtok_usd,
                      _quality_label(name), p.as_of, retire.get(name, "—"), p.source))
-    hosted = catalog.load_catalog("hosted_models")
-    for _, r in hosted.iterrows():
+    for _, r in hosted_table().iterrows():
         if provider is not None and r["provider"] != provider:
             continue
         name = f"{r['model']}@{r['provider']}"
@@ -92,9 +94,10 @@ def _reserved(gpu: str) -> float | None:
 def provider_table() -> pd.DataFrame:
     """Price-data providers: id, name, pricing page, and how many hosted open models each
     serves in the catalogs."""
+    from aipolicy.costs.catalog.api_prices import hosted_table
     from aipolicy.costs.catalog.prices import providers
 
-    hosted = catalog.load_catalog("hosted_models")["provider"].value_counts().to_dict()
+    hosted = hosted_table()["provider"].value_counts().to_dict()
     rows = [(pid, name, page, int(hosted.get(pid, 0))) for pid, name, page in providers()]
     overlay = sorted(set(hosted) - {r[0] for r in rows})
     rows += [(pid, pid, "curated overlay (hosted_models.csv)", int(hosted[pid]))

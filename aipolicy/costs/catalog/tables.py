@@ -18,6 +18,8 @@ file                       one row per
 ``open_models.csv``        open model x parameter (long format)
 ``throughput.csv``         model x GPU x precision x TP x input/output tokens -> output tokens/s
 ``cost_defaults.csv``      named default (power price, PUE, staff cost, ...)
+``reasoning_tokens.csv``   reasoning model: hidden (reasoning) tokens per request, billed as
+                           output
 =========================  ===================================================================
 
 API list prices of proprietary models come from genai-prices (:mod:`aipolicy.costs.catalog.prices`),
@@ -57,6 +59,7 @@ __all__ = [
     "server_power",
     "open_model",
     "open_models",
+    "reasoning_tokens",
     "throughput_table",
     "cost_default",
     "cost_defaults",
@@ -332,3 +335,17 @@ def cost_default(name: str, directory: str | Path | None = None) -> Figure:
     if name not in table:
         raise _unknown("cost default", name, list(table), "parameter")
     return table[name]
+
+
+def reasoning_tokens(model: str, directory: str | Path | None = None) -> Figure:
+    """Hidden reasoning tokens per request of ``model`` (an API model id, an open model slug or
+    ``<open>@<host>``), billed as output tokens; 0 for a model that does not reason by default
+    (not in ``reasoning_tokens.csv``)."""
+    table = load_catalog("reasoning_tokens", directory)
+    rows = table[table["model"] == model.split("@", 1)[0]]
+    if rows.empty:
+        return Figure(0.0, "tokens", "reasoning_tokens.csv: not a reasoning model by default",
+                      "undated", "no hidden reasoning tokens")
+    r = rows.iloc[0]
+    return Figure(float(r["tokens_per_request"]), "tokens", str(r["source"]), str(r["as_of"]),
+                  str(r["note"]))

@@ -20,7 +20,7 @@ from aipolicy.costs.compare.fields import Provenance, catalog_key
 from aipolicy.errors import CatalogError
 
 __all__ = ["Entries", "api_price_entries", "catalog_default", "hardware_entries",
-           "throughput_entries", "workload_entries"]
+           "reasoning_entries", "throughput_entries", "workload_entries"]
 
 #: (value, provenance) of scenario fields, as the builder's steps return them.
 Entries = dict[str, tuple[Any, Provenance]]
@@ -85,6 +85,24 @@ def api_price_entries(api_model: str, as_of: str | dt.date | None, input_tokens:
                                               "not listed: the standard price is used"))
         else:
             out[key] = (listed, ap)
+    return out
+
+
+def reasoning_entries(open_model: str, api_model: str, given: Mapping[str, Any]) -> Entries:
+    """Hidden reasoning tokens per request of the open model and of the API model (tokens,
+    billed as output): the catalog's figure (``reasoning_tokens.csv``; 0 for a model that
+    does not reason by default) unless given. The open weights served per token
+    (``<open>@<host>``) reason like the self-hosted ones, so they take the open model's figure.
+    """
+    out: Entries = {}
+    for key, model in (("reasoning_tokens", open_model), ("api_reasoning_tokens", api_model)):
+        if key in given:
+            out[key] = (float(given[key]), Provenance("caller override"))
+        elif key == "api_reasoning_tokens" and api_model.split("@", 1)[0] == open_model:
+            out[key] = out["reasoning_tokens"]
+        else:
+            out[key] = (catalog.reasoning_tokens(model).value,
+                        _fig_prov(catalog.reasoning_tokens(model)))
     return out
 
 

@@ -2,7 +2,8 @@
 
 Sizing
     Replica capacity (requests/s) = ``throughput_tok_s * min(planning_utilization,
-    slo_capacity_fraction) / output_tokens``: saturation throughput at the planning
+    slo_capacity_fraction) / (output_tokens + reasoning_tokens)`` (a reasoning model generates
+    its hidden tokens too): saturation throughput at the planning
     utilisation, or at the share that still meets the latency target when that is lower.
     Replicas are whole and sized for the peak hour of the busiest month's volume plus the
     spares: ``max(min_replicas, ceil(requests_per_day * busiest_growth * peak / 86400 /
@@ -100,7 +101,8 @@ def planned_share(p: Mapping[str, ArrayLike]) -> ArrayLike:
 
 def replica_capacity_rps(p: Mapping[str, ArrayLike]) -> ArrayLike:
     """Requests per second one replica is planned to serve (see :func:`planned_share`)."""
-    return p["throughput_tok_s"] * planned_share(p) / p["output_tokens"]
+    return (p["throughput_tok_s"] * planned_share(p)
+            / (p["output_tokens"] + p.get("reasoning_tokens", 0.0)))
 
 
 def fleet_replicas(peak_rps: ArrayLike, cap: ArrayLike, p: Mapping[str, ArrayLike]) -> ArrayLike:
