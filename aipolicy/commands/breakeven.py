@@ -84,7 +84,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     w.add_argument("--input-tokens", type=_number("nonneg"), help="input tokens per request")
     w.add_argument("--output-tokens", type=_number("positive"), help="output tokens per request")
     w.add_argument("--cached-share", type=_number("share"),
-                   help="share of input tokens served from the API's prompt cache (0-1)")
+                   help="share of input tokens that is a shared prompt prefix (0-1): the API "
+                        "bills it at its cached price, a self-hosted replica skips its prefill")
     w.add_argument("--batch-share", type=_number("share"),
                    help="share of requests that can use the API's batch tier (0-1)")
     w.add_argument("--load-profile", choices=("flat", "business_hours", "evening_peak"),
@@ -376,7 +377,7 @@ def render(r: dict[str, Any]) -> str:
         f"({r['replica_capacity']['planned_share']:.0%} of saturation, "
         + (f"latency target {r['replica_capacity']['slo']}" if r["replica_capacity"]["slo"]
            else "no latency target") + ")",
-        *extra.reasoning_line(r),
+        *extra.batch_line(r), *extra.reasoning_line(r),
         "",
         f"{'every option':<58}{'USD/month':>11}{'fixed':>11}{'var/1M tok':>11}  quality   "
         "q/latency  fleet",

@@ -245,7 +245,12 @@ def capacity_text(scenario: Any) -> str:
     return (f"One replica ({scenario.gpus_per_replica} x {scenario.gpu}) saturates at "
             f"{rc['saturation_req_s']:,.2f} requests/s and is planned at "
             f"{rc['planned_req_s']:,.2f} requests/s ({rc['planned_share']:.0%} of saturation) "
-            f"{slo}; the fleet adds {spare} spare replica(s). Basis: {rc['basis']}.")
+            f"{slo}; the fleet adds {spare} spare replica(s)."
+            + (f" The batch share ({rc['batch_share']:.0%} of requests) is planned at "
+               f"{rc['batch_req_s']:,.2f} requests/s per replica "
+               f"({rc['batch_planned_share']:.0%} of saturation: no latency target), in the "
+               "hours the interactive load leaves free." if rc["batch_share"] else "")
+            + f" Basis: {rc['basis']}.")
 
 
 def assumptions_table(scenario: Any) -> pd.DataFrame:

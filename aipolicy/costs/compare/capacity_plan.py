@@ -8,6 +8,14 @@ when a replica of that size cannot meet the latency target at any load, doubles 
 (two L40S cannot serve Llama 3.3 70B at 25 tokens/s per user; four can). :func:`slo_entries`
 reads the share of saturation throughput that meets the target from a measured latency sweep
 or aiconfigurator-core's curve.
+
+Prefix caching: the share of input tokens the API bills at its cached price
+(``cached_input_share``, one figure for both sides) is a shared prompt prefix a self-hosted
+engine keeps in its prefix cache too, so a replica skips its prefill (:func:`prefix_credit`).
+With a fitted service time ``t(i, o) = a*i + b*o + c*(i*o + o**2/2)`` only the prefill term
+``a*i`` shrinks (decode still attends over the cached prefix); otherwise the throughput at the
+uncached input length is used, which overstates the gain a little (the attention over the
+prefix is not charged) and says so. The latency target is still read at the full input length.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from aipolicy.costs.compare.fields import Provenance
 from aipolicy.costs.compare.inputs import Entries, throughput_entries
 from aipolicy.errors import AipolicyError, InvalidInputError
 
-__all__ = ["MAX_TP", "SLO_FIELDS", "capacity_entries", "slo_entries"]
+__all__ = ["MAX_TP", "SLO_FIELDS", "capacity_entries", "prefix_credit", "slo_entries"]
 
 #: Largest tensor-parallel size tried for a replica (one 8-GPU server).
 MAX_TP = 8
@@ -37,7 +45,8 @@ def capacity_entries(open_model: str, gpu: str, in_tok: float, gen_tok: float,
     ``slo_capacity_fraction``, ``gpus_per_replica`` or ``throughput_tok_s`` is kept as given
     (then a target no point meets is refused, naming it).
     """
-    entries = throughput_entries(open_model, gpu, in_tok, gen_tok, precision, given)
+    entries = _cached(throughput_entries(open_model, gpu, in_tok, gen_tok, precision, given),
+                      open_model, gpu, in_tok, gen_tok, given)
     if "slo_capacity_fraction" in given:
         return entries
     targets = {k: given.get(k) for k in SLO_FIELDS}
@@ -52,8 +61,9 @@ def capacity_entries(open_model: str, gpu: str, in_tok: float, gen_tok: float,
             if not search or exc.field not in SLO_FIELDS or tp * 2 > MAX_TP:
                 raise
             try:
-                bigger = throughput_entries(open_model, gpu, in_tok, gen_tok, precision,
-                                            {**given, "gpus_per_replica": tp * 2})
+                bigger = _cached(throughput_entries(open_model, gpu, in_tok, gen_tok, precision,
+                                                    {**given, "gpus_per_replica": tp * 2}),
+                                 open_model, gpu, in_tok, gen_tok, given)
             except AipolicyError:
                 raise exc from None
         bigger["gpus_per_replica"] = (tp * 2, Provenance(
@@ -61,6 +71,50 @@ def capacity_entries(open_model: str, gpu: str, in_tok: float, gen_tok: float,
             f"meets the latency target: {smallest} GPU(s) per replica hold the weights but "
             "cannot meet it at any load"))
         entries = bigger
+
+
+def _cached(entries: Entries, open_model: str, gpu: str, in_tok: float, gen_tok: float,
+            given: Mapping[str, Any]) -> Entries:
+    """``entries`` with the throughput credited for the prefix cache (none when the caller gave
+    the throughput, or nothing is cached)."""
+    share = float(given.get("cached_input_share", 0.0) or 0.0)
+    if "throughput_tok_s" in given or not 0.0 < share <= 1.0 or in_tok <= 0.0:
+        return entries  # (a share out of range is refused by the Scenario, naming it)
+    tput, prov = entries["throughput_tok_s"]
+    factor, how = prefix_credit(open_model, gpu, int(entries["gpus_per_replica"][0]),
+                                str(entries["precision"][0]), in_tok, gen_tok, share)
+    note = (f"{prov.note}; prefix cache: {share:.0%} of the {in_tok:,.0f} input tokens are a "
+            f"shared prefix served from the engine's cache (the share the API bills as cached), "
+            f"so a replica prefills {in_tok * (1 - share):,.0f}: x{factor:.3f} ({how})")
+    return {**entries, "throughput_tok_s": (float(tput) * factor,
+                                            Provenance(prov.source, prov.as_of, note))}
+
+
+def prefix_credit(open_model: str, gpu: str, tp: int, precision: str, in_tok: float,
+                  gen_tok: float, share: float) -> tuple[float, str]:
+    """Throughput multiplier when ``share`` of the input is a cached prefix, and its basis.
+
+    From the fitted service time when the model, GPU, precision and replica size have one
+    (only the prefill term shrinks), else the ratio of the replica's throughput at the
+    uncached input length to its throughput at the full length (approximate).
+    """
+    from aipolicy.costs.capacity.rows import group_fit
+    from aipolicy.costs.capacity.throughput import replica_throughput
+
+    fit = group_fit(open_model, gpu, precision, tp)
+    if fit is not None:
+        a = fit.coef[0]
+        full = fit.seconds_per_request(in_tok, gen_tok)
+        return full / (full - a * share * in_tok), "fitted service time: prefill only"
+    kw = {"gpus_per_replica": tp, "precision": precision}
+    try:
+        full = replica_throughput(open_model, gpu, in_tok, gen_tok, **kw).output_tok_s
+        short = replica_throughput(open_model, gpu, in_tok * (1 - share), gen_tok, **kw)
+    except AipolicyError:
+        return 1.0, "no credit: the throughput at the shorter input is unknown"
+    return max(1.0, short.output_tok_s / full), (
+        "throughput at the uncached input length; approximate: the attention over the cached "
+        "prefix is not charged")
 
 
 def slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,

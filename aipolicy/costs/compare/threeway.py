@@ -156,7 +156,9 @@ def replica_capacity(scenario: Scenario) -> dict[str, Any]:
     Keys: ``saturation_req_s`` (max-throughput requests/s), ``planned_req_s`` (what sizing
     uses), ``planned_share`` (planned / saturation), ``slo`` (the latency target in words or
     None), ``basis`` (throughput basis and SLO basis in words), ``fit_max_error`` (fraction or
-    None), ``redundancy_replicas``.
+    None), ``redundancy_replicas``; and the batch share's ``batch_share`` (of requests),
+    ``batch_req_s`` and ``batch_planned_share`` (saturation x planning utilisation: batch
+    work has no latency target and runs in the hours the interactive load leaves free).
     """
     sat = scenario.throughput_tok_s / (scenario.output_tokens + scenario.reasoning_tokens)
     share = float(planned_share({"planning_utilization": scenario.planning_utilization,
@@ -181,7 +183,9 @@ def replica_capacity(scenario: Scenario) -> dict[str, Any]:
         basis += f"; no latency target: planned at {scenario.planning_utilization:.0%} of it"
     fit_err = scenario.throughput_fit_max_error
     return {"saturation_req_s": sat, "planned_req_s": sat * share, "planned_share": share,
-            "slo": slo, "basis": basis,
+            "batch_share": scenario.batch_share,
+            "batch_req_s": sat * scenario.planning_utilization,
+            "batch_planned_share": scenario.planning_utilization, "slo": slo, "basis": basis,
             "fit_max_error": None if fit_err is None or math.isnan(fit_err) else fit_err,
             "redundancy_replicas": int(scenario.redundancy_replicas)}
 
