@@ -249,6 +249,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "price_snapshot": _snapshot(s.as_of),
         "warnings": _warnings(s, options),
         "options": [o.to_dict() for o in options], "reasoning": extra.reasoning(s),
+        "fleet_search": extra.fleet_search(s),
         "replica_capacity": replica_capacity(s),
     }
     out.update(_choice(s, options, args))
@@ -384,7 +385,7 @@ def render(r: dict[str, Any]) -> str:
         *[f"{o['label'][:57]:<58}{_usd11(o['monthly_usd'])}{_usd11(o['fixed_usd'])}"
           f"{_per(o['volume_usd_per_mtok'])}  "
           f"{o['quality'].split(' ')[0]:<9} {_checks(o):<10} {o['fleet']}" for o in r["options"]],
-        extra.cost_legend(),
+        extra.cost_legend(), *extra.fleet_lines(r),
         "",
         *_verdict_lines(r),
         "",

@@ -7,6 +7,7 @@
 * The split of every option's monthly cost into fixed overhead (staff, platform,
   implementation) and the cost that grows with volume (the token bill; GPUs, power, space),
   and the legend of those columns.
+* The cheapest self-hosted fleet over the catalog's GPUs and replica sizes (``fleet_search``).
 * Strict JSON: NaN (a figure that does not exist) as null, infinities refused.
 
 Argument parsing imports nothing heavy.
@@ -19,7 +20,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["EXTRA_FLAGS", "add_reasoning_flags", "batch_line", "cost_legend", "json_ready", "non_finite",
+__all__ = ["EXTRA_FLAGS", "add_reasoning_flags", "batch_line", "cost_legend", "fleet_lines",
+           "fleet_search", "json_ready", "non_finite",
            "reasoning", "reasoning_line"]
 
 #: Scenario field -> flag, for the flags declared here (merged into breakeven's FIELD_FLAGS).
@@ -70,6 +72,27 @@ def batch_line(r: dict[str, Any]) -> list[str]:
     return [f"batch: {rc['batch_share']:.0%} of requests at {rc['batch_req_s']:,.2f} requests/s "
             f"per replica ({rc['batch_planned_share']:.0%} of saturation: no latency target), "
             "in the hours the interactive load leaves free"]
+
+
+def fleet_search(s: Any) -> dict[str, Any]:
+    """The cheapest self-hosted fleet over the catalog's GPUs and replica sizes, beside the
+    scenario's (:func:`aipolicy.costs.compare.fleet_search.cheapest_fleet`), with its line."""
+    from aipolicy.costs.compare.fleet_search import cheapest_fleet, fleet_text
+
+    found = cheapest_fleet(s)
+    return {**found.to_dict(), "text": fleet_text(found)}
+
+
+def fleet_lines(r: dict[str, Any]) -> list[str]:
+    """The search's line, and what it could not price (one line)."""
+    f = r.get("fleet_search")
+    if not f:
+        return []
+    skipped = sorted({c["gpu"] for c in f["candidates"] if c["skipped"]}
+                     - {c["gpu"] for c in f["candidates"] if not c["skipped"]})
+    return [f["text"]] + ([f"  not priced for any replica size: {', '.join(skipped)} (see "
+                           "fleet_search in --json)"] if skipped else []) + \
+        [f"  note: {n}" for n in f["notes"]]
 
 
 def cost_legend() -> str:

@@ -51,6 +51,7 @@ __all__ = [
     "COMPONENT_LABELS",
     "assumptions_table",
     "cost_summary",
+    "fleet_search_text",
     "fmt_usd",
     "gpu_rate_text",
     "plot_cashflows",
@@ -251,6 +252,20 @@ def capacity_text(scenario: Any) -> str:
                f"({rc['batch_planned_share']:.0%} of saturation: no latency target), in the "
                "hours the interactive load leaves free." if rc["batch_share"] else "")
             + f" Basis: {rc['basis']}.")
+
+
+def fleet_search_text(scenario: Any) -> str:
+    """The cheapest self-hosted fleet over the catalog's GPUs and replica sizes beside the
+    scenario's (:func:`aipolicy.costs.compare.fleet_search.cheapest_fleet`), in words."""
+    from aipolicy.costs.compare.fleet_search import cheapest_fleet, fleet_text
+
+    found = cheapest_fleet(scenario)
+    text = fleet_text(found)
+    skipped = sorted({c.gpu for c in found.candidates if c.skipped}
+                     - {c.gpu for c in found.candidates if not c.skipped})
+    if skipped:
+        text += f"; not priced for any replica size: {', '.join(skipped)}"
+    return text[:1].upper() + text[1:] + "."
 
 
 def assumptions_table(scenario: Any) -> pd.DataFrame:
