@@ -14,8 +14,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from aipolicy.commands import breakeven_extras as extra
 from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
-from aipolicy.commands.reserve import acquisition_label, gpu_hour, reserved_overrides
+from aipolicy.commands.reserve import acquisition_label, gpu_hour, rate_line, reserved_overrides
 from aipolicy.costs.capacity.targets import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.compare.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
@@ -83,11 +84,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     w.add_argument("--input-tokens", type=_number("nonneg"), help="input tokens per request")
     w.add_argument("--output-tokens", type=_number("positive"), help="output tokens per request")
     w.add_argument("--cached-share", type=_number("share"),
-                   help="share of input tokens served from the API's prompt cache (0-1)")
+                   help="share of input tokens that is a shared prompt prefix (0-1): the API "
+                        "bills it at its cached price, a self-hosted replica skips its prefill")
     w.add_argument("--batch-share", type=_number("share"),
                    help="share of requests that can use the API's batch tier (0-1)")
     w.add_argument("--load-profile", choices=("flat", "business_hours", "evening_peak"),
                    help="24-hour load shape (sets the peak)")
+    extra.add_reasoning_flags(w, _number)
     o = parser.add_argument_group("overrides (win over the catalog)")
     o.add_argument("--api-input-price", type=_number("nonneg"),
                    help="USD per 1M input tokens (cached/batch prices keep the catalog's ratio)")
@@ -148,7 +151,7 @@ FIELD_FLAGS: dict[str, str] = {
     "implementation_usd": "--implementation", "horizon_months": "--horizon-months",
     "slo_tokens_per_user": "--slo-tokens-per-user", "slo_ttft_s": "--slo-ttft-s",
     "redundancy_replicas": "--redundancy", "min_replicas": "--min-replicas",
-    "oncall_share": "--oncall-share",
+    "oncall_share": "--oncall-share", **extra.EXTRA_FLAGS,
 }
 #: Errors about a field no flag sets: the flag that helps instead.
 _OTHER_FLAGS: dict[str, str] = {
@@ -245,7 +248,8 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "api_price_note": s.provenance["api_input_per_mtok_usd"].note,
         "price_snapshot": _snapshot(s.as_of),
         "warnings": _warnings(s, options),
-        "options": [o.to_dict() for o in options],
+        "options": [o.to_dict() for o in options], "reasoning": extra.reasoning(s),
+        "fleet_search": extra.fleet_search(s),
         "replica_capacity": replica_capacity(s),
     }
     out.update(_choice(s, options, args))
@@ -303,30 +307,6 @@ def _warnings(s: Any, options: list[Any]) -> list[str]:
                    f"measured request shapes ({how_far_outside(note)}){also}; treat the "
                    "self-hosting cost as a rough estimate")
     return out
-
-
-def _non_finite(value: Any, path: str = "") -> list[str]:
-    """Paths of infinite numbers in a result (NaN is 'not available' and stays as null)."""
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _non_finite(v, f"{path}.{k}".lstrip("."))]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _non_finite(v, f"{path}[{i}]")]
-    if isinstance(value, float) and math.isinf(value):
-        return [path]
-    return []
-
-
-def _json_ready(value: Any) -> Any:
-    """Strict JSON: NaN (a figure that does not exist, e.g. no break-even) becomes null."""
-    if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        return _json_ready(value.item())
-    return value
 
 
 def verdict_line(r: dict[str, Any]) -> str:
@@ -390,10 +370,7 @@ def render(r: dict[str, Any]) -> str:
         verdict_line(r),
         f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
         f"{r['gpu']} ({r['acquisition']})",
-        *([f"reserved GPUs: {r['gpu_hour']['usd']:.2f} USD/GPU-hour, a committed rate billed 24 h "
-           f"a day whether used or not ({r['gpu_hour']['source']}, {r['gpu_hour']['as_of']}); "
-           "the 'rented GPUs' rows below are priced at it"] if r["acquisition"] == "reserve"
-          else []),
+        *rate_line(r),
         f"workload: {r['requests_per_day']:,.0f} requests/day, {r['input_tokens']:,.0f} in / "
         f"{r['output_tokens']:,.0f} out tokens, peak hour x{r['peak_factor']:.2f}",
         f"replica: {r['gpus_per_replica']} GPU(s), {r['throughput_tok_s']:,.0f} output tok/s"
@@ -401,10 +378,14 @@ def render(r: dict[str, Any]) -> str:
         f"({r['replica_capacity']['planned_share']:.0%} of saturation, "
         + (f"latency target {r['replica_capacity']['slo']}" if r["replica_capacity"]["slo"]
            else "no latency target") + ")",
+        *extra.batch_line(r), *extra.reasoning_line(r),
         "",
-        f"{'every option':<58}{'USD/month':>11}{'USD/1M tok':>11}  quality   q/latency  fleet",
-        *[f"{o['label'][:57]:<58}{_usd11(o['monthly_usd'])}{_per(o['usd_per_mtok'])}  "
+        f"{'every option':<58}{'USD/month':>11}{'fixed':>11}{'var/1M tok':>11}  quality   "
+        "q/latency  fleet",
+        *[f"{o['label'][:57]:<58}{_usd11(o['monthly_usd'])}{_usd11(o['fixed_usd'])}"
+          f"{_per(o['volume_usd_per_mtok'])}  "
           f"{o['quality'].split(' ')[0]:<9} {_checks(o):<10} {o['fleet']}" for o in r["options"]],
+        extra.cost_legend(), *extra.fleet_lines(r),
         "",
         *_verdict_lines(r),
         "",
@@ -437,13 +418,13 @@ def render(r: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Compute and print; returns 0. Raises :class:`InvalidInputError` naming the flag."""
     result = compute(args)
-    bad = _non_finite(result)
+    bad = extra.non_finite(result)
     if bad:
         raise InvalidInputError(
             f"the inputs give non-finite figures ({', '.join(bad[:3])}); check very large or "
             "very small values such as --requests-per-day", field=None)
     if args.json:
-        print(json.dumps(_json_ready(result), indent=2, sort_keys=True, allow_nan=False))
+        print(json.dumps(extra.json_ready(result), indent=2, sort_keys=True, allow_nan=False))
     else:
         print(render(result))
     return 0

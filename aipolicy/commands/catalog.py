@@ -128,10 +128,13 @@ def _gpus(args: argparse.Namespace) -> tuple[Any, list[str], str]:
     frame = listing.gpu_table(args.provider)
     frame["capacity_basis"] = frame["gpu"].map(capacity_basis)
     cols = ["gpu", "memory_gb", "bandwidth_gb_s", "board_power_w", "rent_usd_per_gpu_hour",
-            "rent_as_of", "reserved_usd_per_gpu_hour", "capacity_basis"]
-    rent = "default rental" if args.provider is None else f"{args.provider}'s newest rental"
-    head = (f"GPUs (memory GB, bandwidth GB/s, board power W, {rent} and lowest reserved "
-            "USD/GPU-hour, where a replica's capacity comes from)")
+            "rent_as_of", "market_usd_per_gpu_hour", "reserved_usd_per_gpu_hour",
+            "capacity_basis"]
+    rent = ("default on-demand rental" if args.provider is None
+            else f"{args.provider}'s newest rental")
+    head = (f"GPUs (memory GB, bandwidth GB/s, board power W; USD/GPU-hour: {rent}, market "
+            "rate (an always-on fleet over a year or more is priced at the lower of the "
+            "default and this) and lowest reserved; where a replica's capacity comes from)")
     return frame, cols, head
 
 

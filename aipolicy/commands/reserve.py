@@ -2,7 +2,8 @@
 
 A reserved GPU is billed 24 h a day whether used or not, at a catalog rate whose provider says
 ``reserved`` (default: the SemiAnalysis 3-year rental rate, ``reserved-3y``). It is priced as
-always-on rent at that rate; the output names the rate and its source.
+always-on rent at that rate; the output names the rate and its source. :func:`rate_line` names
+the rate of any rented fleet (market median, on-demand, reserved or given).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 from aipolicy.errors import InvalidInputError
 
-__all__ = ["RESERVED_PROVIDER", "acquisition_label", "gpu_hour", "reserved_overrides"]
+__all__ = ["RESERVED_PROVIDER", "acquisition_label", "gpu_hour", "rate_line",
+           "reserved_overrides"]
 
 
 #: The reserved rate used by --acquisition reserve unless --rental-provider names another one.
@@ -49,7 +51,21 @@ def acquisition_label(args: argparse.Namespace, s: Any) -> str:
 
 
 def gpu_hour(s: Any) -> dict[str, Any]:
-    """The GPU-hour price the rented (or reserved) fleet is priced at, with its source."""
-    p = s.provenance.get("gpu_hour_usd")
-    return {"usd": s.gpu_hour_usd, "source": p.source if p else "",
-            "as_of": p.as_of if p else "undated"}
+    """The GPU-hour price the rented (or reserved) fleet is priced at, with its basis
+    (``market median``, ``on-demand``, ``reserved``, ``given``), source and date."""
+    from aipolicy.costs.compare.assumptions import gpu_rate
+
+    return gpu_rate(s)
+
+
+def rate_line(r: dict[str, Any]) -> list[str]:
+    """The output line naming the GPU-hour rate the 'rented GPUs' rows are priced at."""
+    from aipolicy.costs.catalog.rental import BASES
+
+    g = r["gpu_hour"]
+    if g["usd"] is None or g["usd"] != g["usd"]:
+        return []
+    what = ("reserved GPUs" if r["acquisition"] == "reserve" else "GPU rate")
+    dated = "" if g["as_of"] in ("", "undated") else f", {g['as_of']}"
+    return [f"{what}: {g['usd']:.2f} USD/GPU-hour, {g['basis']} ({BASES.get(g['basis'], '')}; "
+            f"{g['source']}{dated}); the 'rented GPUs' rows are priced at it"]

@@ -38,7 +38,7 @@ def option_name(option: Any) -> str:
     if key == "api":
         return f"the API {model}"
     if key == "api_match":
-        return f"{model} (cheapest proprietary API rated at least as good)"
+        return f"{model} (cheapest per-token API rated at least as good)"
     if key == "hosted":
         name, _, host = model.partition("@")
         return f"{name} hosted by {host} (per token)" if host else f"{model} (per token)"

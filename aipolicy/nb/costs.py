@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.costs.compare.assumptions import gpu_rate_text
 from aipolicy.errors import AipolicyError, InvalidInputError
 from aipolicy.nb.cost_plots import (
     COMPONENT_LABELS,
@@ -50,7 +51,9 @@ __all__ = [
     "COMPONENT_LABELS",
     "assumptions_table",
     "cost_summary",
+    "fleet_search_text",
     "fmt_usd",
+    "gpu_rate_text",
     "plot_cashflows",
     "plot_cost_breakdown",
     "plot_cost_curve",
@@ -192,7 +195,9 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
     Returns
     -------
     (DataFrame, list of Option)
-        Indexed by option; columns ``USD/month``, ``USD per 1M tokens``, ``quality (LMArena)``,
+        Indexed by option; columns ``USD/month``, ``fixed USD/month`` (staff, platform,
+        implementation), ``USD per 1M tokens`` (the rest: the token bill, or GPUs, power and
+        space, per 1M tokens), ``quality (LMArena)``,
         ``fleet``, ``checks`` (meets the quality floor / the latency target: ``yes``, ``no``,
         ``not rated``, ``not checked``, ``no target``),
         ``break-even vs self-host (requests/day)`` ("not reached" when none); and
@@ -207,8 +212,9 @@ def options_table(scenario: Any) -> tuple[pd.DataFrame, list[Any]]:
         rows.append({
             "option": o.label,
             "USD/month": "n/a" if not math.isfinite(o.monthly_usd) else f"{o.monthly_usd:,.0f}",
-            "USD per 1M tokens": "n/a" if not math.isfinite(o.usd_per_mtok)
-            else f"{o.usd_per_mtok:,.3f}",
+            "fixed USD/month": "n/a" if not math.isfinite(o.fixed_usd) else f"{o.fixed_usd:,.0f}",
+            "USD per 1M tokens": "n/a" if not math.isfinite(o.volume_usd_per_mtok)
+            else f"{o.volume_usd_per_mtok:,.3f}",
             "quality (LMArena)": o.quality,
             "fleet": o.fleet or "—",
             "checks": _checks_text(o),
@@ -240,7 +246,26 @@ def capacity_text(scenario: Any) -> str:
     return (f"One replica ({scenario.gpus_per_replica} x {scenario.gpu}) saturates at "
             f"{rc['saturation_req_s']:,.2f} requests/s and is planned at "
             f"{rc['planned_req_s']:,.2f} requests/s ({rc['planned_share']:.0%} of saturation) "
-            f"{slo}; the fleet adds {spare} spare replica(s). Basis: {rc['basis']}.")
+            f"{slo}; the fleet adds {spare} spare replica(s)."
+            + (f" The batch share ({rc['batch_share']:.0%} of requests) is planned at "
+               f"{rc['batch_req_s']:,.2f} requests/s per replica "
+               f"({rc['batch_planned_share']:.0%} of saturation: no latency target), in the "
+               "hours the interactive load leaves free." if rc["batch_share"] else "")
+            + f" Basis: {rc['basis']}.")
+
+
+def fleet_search_text(scenario: Any) -> str:
+    """The cheapest self-hosted fleet over the catalog's GPUs and replica sizes beside the
+    scenario's (:func:`aipolicy.costs.compare.fleet_search.cheapest_fleet`), in words."""
+    from aipolicy.costs.compare.fleet_search import cheapest_fleet, fleet_text
+
+    found = cheapest_fleet(scenario)
+    text = fleet_text(found)
+    skipped = sorted({c.gpu for c in found.candidates if c.skipped}
+                     - {c.gpu for c in found.candidates if not c.skipped})
+    if skipped:
+        text += f"; not priced for any replica size: {', '.join(skipped)}"
+    return text[:1].upper() + text[1:] + "."
 
 
 def assumptions_table(scenario: Any) -> pd.DataFrame:

@@ -34,7 +34,7 @@ OPTION_NAMES = {
 }
 #: The options as the subject of a sentence (the answer's headline).
 OPTION_SUBJECTS = {
-    "api": "The named API", "api_match": "The cheapest proprietary API at least as good",
+    "api": "The named API", "api_match": "The cheapest per-token API at least as good",
     "hosted": "Paying per token for the same open weights",
     "rent": "Self-hosting on rented GPUs", "buy": "Self-hosting on bought GPUs",
     "hybrid": "The hybrid", "none": "No option",

@@ -158,7 +158,7 @@ def _add_api_sides(prep: Prepared, s: Any) -> None:
     def find_hosted() -> str | AipolicyError:
         try:
             return cheapest_hosted(s.open_model, input_tokens=s.input_tokens,
-                                   output_tokens=s.output_tokens,
+                                   output_tokens=s.output_tokens + s.reasoning_tokens,
                                    cached_share=s.cached_input_share,
                                    as_of=scenario_day(s)).model
         except AipolicyError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
@@ -24,8 +25,12 @@ def test_every_row_has_source_and_parsable_as_of(name):
 
 def test_assumptions_are_labelled():
     gpus = load_catalog("gpus")
-    h200 = gpus[(gpus["gpu"] == "h200") & gpus["parameter"].isin(["fp16_tflops", "fp8_speedup"])]
-    assert len(h200) == 2 and h200["source"].str.contains("aipolicy assumption").all()
+    own = gpus[gpus["gpu"].isin(["h100-sxm", "a100-80gb"]) & (gpus["parameter"] == "fp8_speedup")]
+    assert len(own) == 2 and own["source"].str.contains("aipolicy assumption").all()
+    # H200 and MI300X dense BF16/FP8 now come from a public specification table
+    sourced = gpus[gpus["gpu"].isin(["h200", "mi300x"])
+                   & gpus["parameter"].isin(["fp16_tflops", "fp8_speedup"])]
+    assert len(sourced) == 4 and sourced["source"].str.contains("MI300X-vs-H200").all()
     defaults = load_catalog("cost_defaults")
     own = defaults[defaults["parameter"].isin(["flops_efficiency", "installation_share"])]
     assert own["source"].str.contains("aipolicy assumption").all()
@@ -144,9 +149,13 @@ def test_estimate_is_labelled_and_close_to_measurements():
         assert 0.5 < est.output_tok_s / r["output_tok_s"] < 2.0, r.to_dict()
 
 
-def test_estimate_used_when_nothing_measured_and_says_what_is_missing():
+def test_estimate_used_when_nothing_measured_and_says_what_is_missing(monkeypatch):
     t = replica_throughput("llama-3.1-405b", "h100-sxm", 1000, 300)
     assert t.estimated and t.gpus_per_replica == 8
+    # every catalog GPU now has a compute figure: take B200's away to meet the message
+    real = catalog.gpu_spec
+    monkeypatch.setattr(catalog, "gpu_spec", lambda g, d=None: dataclasses.replace(
+        real(g, d), fp16_tflops=None) if g == "b200" else real(g, d))
     with pytest.raises(CatalogError, match="'b200' has no fp16_tflops"):
         replica_throughput("llama-3.1-405b", "b200", 1000, 300)
 

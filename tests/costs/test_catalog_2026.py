@@ -8,6 +8,7 @@ bandwidth so the throughput estimate can run on it, and rental defaults are 2026
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -99,8 +100,13 @@ def test_gpu_figures_from_the_primary_sources():
     assert catalog.gpu_spec("mi300x").memory_gb.value == 192
 
 
-def test_missing_compute_figure_is_left_out_and_the_estimate_says_so():
-    assert catalog.gpu_spec("b200").fp16_tflops is None
+def test_missing_compute_figure_is_left_out_and_the_estimate_says_so(monkeypatch):
+    # B200's dense BF16 figure now comes from aiconfigurator-core's system file; a GPU
+    # without one is refused by the estimate, naming the missing figure
+    assert catalog.gpu_spec("b200").fp16_tflops.value == 2250
+    real = catalog.gpu_spec
+    monkeypatch.setattr(catalog, "gpu_spec", lambda g, d=None: dataclasses.replace(
+        real(g, d), fp16_tflops=None) if g == "b200" else real(g, d))
     with pytest.raises(CatalogError, match="'b200' has no fp16_tflops"):
         replica_throughput("llama-3.1-8b", "b200", 1000, 300)
 

@@ -65,5 +65,5 @@ def test_every_quality_row_has_a_source_an_as_of_and_a_sane_interval():
     assert table["source"].str.len().gt(0).all() and table["as_of"].ne("undated").all()
     rated = table.dropna(subset=["rating"])
     assert (rated["ci_low"] <= rated["rating"]).all() and (rated["rating"] <= rated["ci_high"]).all()
-    assert set(table["kind"]) == {"open", "proprietary"}
+    assert set(table["kind"]) == {"open", "proprietary", "open-api"}
     assert not table["model"].duplicated().any()

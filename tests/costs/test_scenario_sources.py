@@ -81,7 +81,6 @@ def test_cli_and_python_api_agree_on_price_overrides(capsys):
     (dict(gpu="gb300"), "gpu"),
     (dict(rental_provider="nobody"), "rental_provider"),
     (dict(as_of="June 2025"), "as_of"),
-    (dict(gpu="b200", open_model="llama-3.1-405b"), "throughput_tok_s"),
     (dict(planning_utilization=1.5), "planning_utilization"),
     (dict(gpu_hour_usd=math.nan), "gpu_hour_usd"),
     (dict(gpus_per_replica=1.5), "gpus_per_replica"),
@@ -93,6 +92,19 @@ def test_errors_carry_their_field(kwargs, field):
     with pytest.raises((CatalogError, InvalidInputError)) as info:
         build_scenario(**kwargs)
     assert info.value.field == field
+
+
+def test_a_gpu_without_a_compute_figure_asks_for_the_throughput(monkeypatch):
+    # every catalog GPU has its figures now: take B200's dense FP16 figure away
+    from aipolicy.costs import catalog
+
+    real = catalog.gpu_spec
+    monkeypatch.setattr(catalog, "gpu_spec", lambda g, d=None: dataclasses.replace(
+        real(g, d), fp16_tflops=None) if g == "b200" else real(g, d))
+    with pytest.raises(CatalogError) as info:
+        build_scenario(gpu="b200", open_model="llama-3.1-405b")
+    assert info.value.field == "throughput_tok_s"
+    assert main(["breakeven", "--gpu", "b200", "--open-model", "mistral-7b"]) == 2
 
 
 def test_cli_maps_fields_to_flags_not_messages():

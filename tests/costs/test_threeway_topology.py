@@ -15,6 +15,7 @@ from aipolicy.costs import scenario_from_preset, selfhost_monthly
 from aipolicy.costs.capacity.latency import Slo, slo_capacity
 from aipolicy.costs.catalog.hosted import hosted_options
 from aipolicy.costs.catalog.quality import quality
+from aipolicy.costs.compare.curve import breakeven
 from aipolicy.costs.compare.threeway import compare_all, replica_capacity, with_api_model
 from aipolicy.costs.compare.workload import effective_profile, load_profile
 from tests.costs.conftest import simple_scenario
@@ -113,7 +114,10 @@ def test_every_option_side_by_side():
     assert match.ci_high >= own.ci_low
     assert opts["api_match"].monthly_usd <= opts["api"].monthly_usd
     # the named API option carries the same figures as the scenario's own comparison
-    assert opts["api"].breakeven_requests_per_day == pytest.approx(100_058, rel=0.01)
+    assert opts["api"].breakeven_requests_per_day == pytest.approx(
+        breakeven(mid).requests_per_day, rel=1e-9)
+    # rented at the market rate (2.95 USD/GPU-hour, not Lambda's 3.99): about 86,500 a day
+    assert opts["api"].breakeven_requests_per_day == pytest.approx(86_520, rel=0.01)
     assert opts["rent"].fleet.endswith("incl. 1 spare")
     assert all(o.quality for o in opts.values())
     priced = with_api_model(mid, opts["hosted"].model)

@@ -69,7 +69,7 @@ def test_build_vs_buy_answer_lists_every_api_break_even_and_the_probability():
     assert sum(p.startswith("Against ") for p in a.points) == 3
     assert ("Cheapest in 20,000 Monte Carlo draws of every option's uncertain inputs (ranges "
             "are assumptions, listed below): llama-3.3-70b hosted by novita (per token) in "
-            "99.9%; gpt-4o-mini (cheapest proprietary API rated at least as good) in 0.1%."
+            "99.9%; gpt-4o-mini (cheapest per-token API rated at least as good) in 0.1%."
             ) in a.points
     assert a.points[-1] == "No single uncertain input at its low or high end changes the verdict."
     none = ca.build_vs_buy_answer(SCEN, "midmarket", "Mid-market", OPTIONS, None)

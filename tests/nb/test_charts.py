@@ -332,11 +332,23 @@ def _hourly(base: float, over_at_peak: float, capacity: float) -> pd.DataFrame:
     })
 
 
-def test_hourly_split_of_the_financial_preset_shows_its_thin_overflow(financial):
+def test_hourly_split_of_the_financial_preset_has_no_overflow(financial):
+    # the batch 80% fills the hours the interactive load leaves free: the cheapest split
+    # (the fleet without its spare) serves every request
     scenario, hyb = financial
     hourly, k = hyb.hourly, hyb.hybrid_replicas
+    assert hourly["api_requests_per_hour"].sum() == pytest.approx(0.0, abs=1e-6)
+    assert "no API overflow" in vc.plot_hourly_split(hourly, scenario, k).get_title()
+    # the self-hosted load follows the interactive shape plus the batch in the free hours
+    assert (hourly["selfhost_requests_per_hour"]
+            <= hourly["selfhost_capacity_requests_per_hour"] * (1 + 1e-9)).all()
+
+
+def test_hourly_split_shows_a_thin_overflow(financial):
+    scenario, _ = financial
+    hourly, k = _hourly(80_000.0, 300.0, 80_000.0), 4
     share = hourly["api_requests_per_hour"].sum() / hourly["requests_per_hour"].sum()
-    assert 0 < share < 0.01  # the case of the issue: the overflow is a sliver
+    assert 0 < share < 0.01  # a sliver
     ax = vc.plot_hourly_split(hourly, scenario, k)
     title = ax.get_title()
     assert f"API overflow: {cost_plots.share_text(share)} of requests" in title

@@ -175,13 +175,25 @@ def backends_for(gpu: str) -> tuple[str, ...]:
     """Engines with a database (or a specification-only estimate) for the GPU, in
     :data:`BACKENDS` order; empty when the GPU or the library is missing."""
     system = system_for(gpu)
-    if system is None or system in SPEC_ONLY or library_version() is None:
+    version = library_version()
+    if system is None or system in SPEC_ONLY or version is None:
         return ()
+    # the library parses thousands of YAML files to answer (seconds per GPU): the answer is
+    # kept on disk beside the curves, named by the library version and the system
+    path = cache_dir() / "capacity" / f"backends-{_key(version, system, BACKENDS)}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        return tuple(json.loads(path.read_text()))
     from aiconfigurator_core.sdk.perf_database import get_latest_database_version
 
     with _quiet():
-        return tuple(b for b in BACKENDS
-                     if get_latest_database_version(system=system, backend=b) is not None)
+        found = tuple(b for b in BACKENDS
+                      if get_latest_database_version(system=system, backend=b) is not None)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(list(found)))
+        os.replace(tmp, path)
+    return found
 
 
 @contextlib.contextmanager

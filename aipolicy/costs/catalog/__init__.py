@@ -15,6 +15,7 @@ from aipolicy.costs.catalog.api_prices import (
     api_price,
     hosted_open_price,
     hosted_providers,
+    hosted_table,
 )
 from aipolicy.costs.catalog.files import CATALOG_DIR, CATALOG_FILES, KNOWN_UNITS, load_catalog
 from aipolicy.costs.catalog.tables import (
@@ -32,6 +33,7 @@ from aipolicy.costs.catalog.tables import (
     open_model,
     open_models,
     parse_as_of,
+    reasoning_tokens,
     reserved_rates,
     retirement,
     server_for,
@@ -60,10 +62,12 @@ __all__ = [
     "gpus",
     "hosted_open_price",
     "hosted_providers",
+    "hosted_table",
     "load_catalog",
     "open_model",
     "open_models",
     "parse_as_of",
+    "reasoning_tokens",
     "retirement",
     "server_for",
     "server_power",

@@ -4,6 +4,15 @@ An API option is a model id as providers name it (``gpt-4o``) or ``<open-model>@
 for open weights served per token (``llama-3.3-70b@groq``). Proprietary models and most hosts
 are priced by genai-prices (:mod:`aipolicy.costs.catalog.prices`); hosts it does not cover have
 a curated row in ``hosted_models.csv`` with its own public source and date.
+
+The hosts of an open model are :func:`hosted_table`'s: the rows of ``hosted_models.csv``, then
+every other provider of the installed genai-prices data whose own model matcher prices one of
+the model's names (the ``model_ref`` ids of its catalog rows), so a provider the
+data carries is a candidate without a curated row (``gpt-oss-120b@huggingface_novita`` at
+0.05/0.25). Deprecated or unpriced (free) entries are left out, and so is a match under another
+model's id (genai-prices prices the name ``deepseek-r1`` as DeepSeek's ``deepseek-reasoner``,
+which serves newer weights): the provider's id must be one of the model's names. The open model's maker selling
+it through its own API (:data:`MAKERS`) is named as such (:func:`maker_of`).
 """
 
 from __future__ import annotations
@@ -14,17 +23,81 @@ from pathlib import Path
 
 import pandas as pd
 
+from aipolicy.config import CATALOG_DIR
 from aipolicy.costs.catalog.files import load_catalog
-from aipolicy.costs.catalog.prices import api_price_genai, model_ids
+from aipolicy.costs.catalog.prices import _load, api_price_genai, model_ids
 from aipolicy.costs.catalog.tables import ApiPrice, _opt, _unknown
 
-__all__ = ["PROPRIETARY_PROVIDERS", "api_models", "api_price", "hosted_open_price",
-           "hosted_providers"]
+__all__ = ["MAKERS", "PROPRIETARY_PROVIDERS", "api_models", "api_price", "hosted_open_price",
+           "hosted_providers", "hosted_table", "maker_of"]
 
 
 #: Providers whose own models are "proprietary API" options (genai-prices provider ids).
 PROPRIETARY_PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "google", "x-ai", "mistral",
                                           "deepseek")
+
+
+#: Open model slug prefix -> the genai-prices provider id of its maker (whose own API, where it
+#: sells the weights per token, is "the maker's API").
+MAKERS: dict[str, str] = {"gpt-oss-": "openai", "llama-": "meta", "deepseek-": "deepseek",
+                          "qwen": "alibaba", "mistral-": "mistral", "mixtral-": "mistral"}
+_FOUND: dict[tuple[str, int], pd.DataFrame] = {}
+
+
+def maker_of(model: str) -> str | None:
+    """The maker's genai-prices provider id of an open model slug (``gpt-oss-120b`` ->
+    ``openai``), or None when unknown."""
+    return next((who for prefix, who in MAKERS.items() if model.startswith(prefix)), None)
+
+
+def hosted_table(directory: str | Path | None = None) -> pd.DataFrame:
+    """Every (open model, provider) pair served per token: ``hosted_models.csv``'s rows, then
+    the providers genai-prices prices the model at that the file does not name.
+
+    Columns as ``hosted_models.csv`` plus ``origin`` (``catalog`` or ``genai-prices``); a
+    found row's ``model_ref`` is the genai-prices model id, its prices empty (priced there).
+    """
+    table = load_catalog("hosted_models", directory).assign(origin="catalog")
+    snap, _ = _load()
+    key = (str(directory or CATALOG_DIR), id(snap))
+    if key not in _FOUND:
+        _FOUND.clear()
+        _FOUND[key] = _found_in_genai(table, snap)
+    return pd.concat([table, _FOUND[key]], ignore_index=True)
+
+
+def _found_in_genai(table: pd.DataFrame, snap) -> pd.DataFrame:  # noqa: ANN001
+    """Rows for the providers whose matcher prices a name of an open model in ``table``."""
+    rows = []
+    for model, names in table.groupby("model", sort=False)["model_ref"]:
+        refs = list(dict.fromkeys(names))  # full ids: a bare slug also matches base models
+        named = set(table.loc[table["model"] == model, "provider"])
+        for prov in snap.providers:
+            if prov.id in named:
+                continue
+            hit = next((m for m in map(prov.find_model, refs) if m is not None), None)
+            if hit is None or hit.deprecated or not _priced(hit) or _base(hit.id) not in {
+                    _base(r) for r in refs}:
+                continue  # not served, free, or priced under another model's name
+            via = next(r for r in refs if prov.find_model(r) is hit)
+            rows.append({"model": model, "provider": prov.id, "model_ref": hit.id,
+                         "source": f"pydantic/genai-prices data: {prov.name} prices {via!r} as "
+                                   f"{hit.id!r}", "as_of": "undated", "origin": "genai-prices",
+                         "note": "found in genai-prices (no curated row)"})
+    return pd.DataFrame(rows, columns=[*table.columns])
+
+
+def _base(model_id: str) -> str:
+    """A model id without its vendor prefix, lower case (``openai/gpt-oss-120b`` ->
+    ``gpt-oss-120b``): a provider's own id of the same weights."""
+    return model_id.rsplit("/", 1)[-1].lower()
+
+
+def _priced(model_info) -> bool:  # noqa: ANN001
+    """A genai-prices model whose current price has input and output token rates."""
+    latest = model_info.prices[-1].prices if isinstance(model_info.prices, list) \
+        else model_info.prices
+    return all(getattr(latest, k, None) is not None for k in ("input_mtok", "output_mtok"))
 
 
 def api_models(directory: str | Path | None = None) -> list[str]:
@@ -33,7 +106,7 @@ def api_models(directory: str | Path | None = None) -> list[str]:
     Proprietary names are genai-prices model ids of :data:`PROPRIETARY_PROVIDERS` that are not
     marked deprecated; any other id genai-prices knows is accepted by :func:`api_price` too.
     """
-    hosted = load_catalog("hosted_models", directory)
+    hosted = hosted_table(directory)
     return model_ids(PROPRIETARY_PROVIDERS) + sorted(hosted["model"] + "@" + hosted["provider"])
 
 
@@ -65,8 +138,9 @@ def api_price(model: str, *, as_of: str | dt.date | None = None, input_tokens: f
 
 
 def hosted_providers(model: str, directory: str | Path | None = None) -> list[str]:
-    """Providers that serve the open-weight ``model`` per token (catalog order)."""
-    table = load_catalog("hosted_models", directory)
+    """Providers that serve the open-weight ``model`` per token (catalog rows first, then the
+    providers found in genai-prices)."""
+    table = hosted_table(directory)
     return list(table.loc[table["model"] == model, "provider"])
 
 
@@ -78,7 +152,7 @@ def hosted_open_price(model: str, provider: str, *, as_of: str | dt.date | None 
     Priced by genai-prices under the provider's model id, or by the curated overlay row
     (its own public source and date) for providers genai-prices does not cover.
     """
-    table = load_catalog("hosted_models", directory)
+    table = hosted_table(directory)
     rows = table[(table["model"] == model) & (table["provider"] == provider)]
     if rows.empty:
         known = list(table["model"] + "@" + table["provider"])

@@ -45,6 +45,7 @@ CATALOG_FILES: dict[str, str] = {
     "latency_sweeps": "latency_sweeps.csv",
     "api_latency": "api_latency.csv",
     "model_events": "model_events.csv",
+    "reasoning_tokens": "reasoning_tokens.csv",
 }
 
 _NUMERIC: dict[str, tuple[str, ...]] = {
@@ -63,6 +64,7 @@ _NUMERIC: dict[str, tuple[str, ...]] = {
     "api_latency": ("output_tokens_per_s", "ttft_s"),
     "model_events": ("input_per_mtok_usd", "output_per_mtok_usd",
                      "reference_input_per_mtok_usd", "reference_output_per_mtok_usd"),
+    "reasoning_tokens": ("tokens_per_request",),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "hosted_models": ("model", "provider", "model_ref"),
@@ -80,6 +82,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "model_events": ("date", "provider", "model", "kind", "input_per_mtok_usd",
                      "output_per_mtok_usd", "reference_model", "reference_input_per_mtok_usd",
                      "reference_output_per_mtok_usd"),
+    "reasoning_tokens": ("model", "tokens_per_request"),
 }
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

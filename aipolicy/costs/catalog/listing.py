@@ -33,9 +33,10 @@ def _quality(model: str) -> tuple[float | None, float | None, float | None]:
 
 def model_providers() -> list[str]:
     """Providers with at least one API option (proprietary text model or hosted open model)."""
+    from aipolicy.costs.catalog.api_prices import hosted_table
     from aipolicy.costs.catalog.prices import text_models
 
-    hosted = set(catalog.load_catalog("hosted_models")["provider"])
+    hosted = set(hosted_table()["provider"])
     return sorted({p for p, _ in text_models(catalog.PROPRIETARY_PROVIDERS)} | hosted)
 
 
@@ -64,14 +65,17 @@ def model_table(provider: str | None = None, *, as_of: str | dt.date | None = No
     -------
     DataFrame
         Columns :data:`MODEL_COLUMNS`: ``name`` (what ``--api-model`` takes), ``kind``
-        (``proprietary`` or ``hosted open``), ``provider``, ``input_per_mtok_usd``,
+        (``proprietary``, ``open weights (maker's API)`` or ``hosted open``; hosts as
+        :func:`aipolicy.costs.catalog.hosted_table`), ``provider``, ``input_per_mtok_usd``,
         ``output_per_mtok_usd`` (USD per 1M tokens), ``quality`` with ``quality_low``/
         ``quality_high`` (rating and 95% interval, None when unrated), ``as_of`` (the price's
         date, None when genai-prices gives none), ``retires`` (the provider's retirement date,
         None when none is known), ``retired`` (on or before the valuation date), ``source``.
         Proprietary models without a text token price (image, speech) are left out.
     """
+    from aipolicy.costs.catalog.api_prices import hosted_table
     from aipolicy.costs.catalog.prices import api_price_genai, text_models, valuation_day
+    from aipolicy.costs.catalog.quality import maker_api_label
 
     if sort not in MODEL_SORTS:
         raise CatalogError(f"sort {sort!r}: choose one of {', '.join(MODEL_SORTS)}",
@@ -85,8 +89,9 @@ def model_table(provider: str | None = None, *, as_of: str | dt.date | None = No
             continue  # a model resold by another provider (Claude on Google) is listed once
         seen.add(name)
         p = api_price_genai(name, prov_id, as_of=as_of, input_tokens=input_tokens)
-        rows.append((name, "proprietary", prov_id, p, _quality(name), retire.get(name)))
-    for _, r in catalog.load_catalog("hosted_models").iterrows():
+        kind = "open weights (maker's API)" if maker_api_label(name) else "proprietary"
+        rows.append((name, kind, prov_id, p, _quality(name), retire.get(name)))
+    for _, r in hosted_table().iterrows():
         if provider is not None and r["provider"] != provider:
             continue
         name = f"{r['model']}@{r['provider']}"
@@ -119,12 +124,15 @@ def rental_providers() -> list[str]:
 
 def gpu_table(provider: str | None = None) -> pd.DataFrame:
     """One row per GPU: memory (GB), bandwidth (GB/s), board power (W), a rental price
-    (USD per GPU-hour with its as-of and source; None when none is listed) and the lowest
-    reserved rate.
+    (USD per GPU-hour with its as-of and source; None when none is listed), the market rate an
+    always-on fleet is priced at (``market_usd_per_gpu_hour``, see
+    :mod:`aipolicy.costs.catalog.rental`) and the lowest reserved rate.
 
     ``provider``: only the GPUs this rental provider lists, with its newest price as the rental
-    price; default: every GPU with the catalog's default rental price.
+    price; default: every GPU with the catalog's default on-demand rental price.
     """
+    from aipolicy.costs.catalog.rental import market_rate
+
     rows = []
     offered = (None if provider is None else
                set(catalog.load_catalog("gpu_rental").query("provider == @provider")["gpu"]))
@@ -142,10 +150,10 @@ def gpu_table(provider: str | None = None) -> pd.DataFrame:
         except CatalogError:  # no rental row: None
             rent_txt = (None, None, None)
         rows.append((gpu, val(spec.memory_gb), val(spec.bandwidth_gb_s), val(spec.board_power_w),
-                     *rent_txt, _reserved(gpu)))
+                     *rent_txt, val(market_rate(gpu)), _reserved(gpu)))
     return pd.DataFrame(rows, columns=["gpu", "memory_gb", "bandwidth_gb_s", "board_power_w",
                                        "rent_usd_per_gpu_hour", "rent_as_of", "rent_source",
-                                       "reserved_usd_per_gpu_hour"])
+                                       "market_usd_per_gpu_hour", "reserved_usd_per_gpu_hour"])
 
 
 def _reserved(gpu: str) -> float | None:
@@ -154,13 +162,13 @@ def _reserved(gpu: str) -> float | None:
     return float(rates.min()) if len(rates) else None
 
 
-
 def provider_table() -> pd.DataFrame:
     """Price-data providers: id, name, pricing page, and how many hosted open models each
     serves in the catalogs."""
+    from aipolicy.costs.catalog.api_prices import hosted_table
     from aipolicy.costs.catalog.prices import providers
 
-    hosted = catalog.load_catalog("hosted_models")["provider"].value_counts().to_dict()
+    hosted = hosted_table()["provider"].value_counts().to_dict()
     rows = [(pid, name, page, int(hosted.get(pid, 0))) for pid, name, page in providers()]
     overlay = sorted(set(hosted) - {r[0] for r in rows})
     rows += [(pid, pid, "curated overlay (hosted_models.csv)", int(hosted[pid]))

@@ -6,6 +6,12 @@ column, each row with its public source and as-of date (December 2025 snapshot o
 ``lmarena/arena-catalog``). Ratings of one file and one category only are compared: raw and
 style-controlled orders differ (gemini-2.5-pro is 2nd raw, 8th style-controlled).
 
+A rating is used only for the exact model rated: a model LMArena does not rate under its own
+name (Grok 4.1 Fast, whose flagship Grok 4.1 is rated) is ``unrated``. ``kind`` is
+``proprietary``, ``open`` (an open model of the self-hosting catalog) or ``open-api`` (open
+weights sold per token by their maker's API, such as ``deepseek-v3.2``: a per-token option,
+labelled as open weights).
+
 An Elo difference ``d`` (points) means the higher-rated model wins a head-to-head vote with
 probability ``1 / (1 + 10 ** (-d / 400))``.
 """
@@ -19,7 +25,9 @@ from aipolicy.costs.catalog.files import load_catalog
 from aipolicy.errors import CatalogError
 
 __all__ = [
+    "API_KINDS",
     "Quality",
+    "maker_api_label",
     "QualityGap",
     "at_least_as_good",
     "quality",
@@ -29,6 +37,9 @@ __all__ = [
 ]
 
 RATINGS = ("raw", "style")
+#: Kinds of model sold per token through an API: proprietary, and open weights sold by their
+#: maker.
+API_KINDS = ("proprietary", "open-api")
 
 
 @dataclass(frozen=True)
@@ -85,12 +96,21 @@ def _check_which(which: str) -> str:
     return which
 
 
-def rated_models(kind: str | None = None) -> list[str]:
-    """Models the quality catalog lists (``kind``: ``proprietary``, ``open`` or None = all)."""
+def rated_models(kind: str | tuple[str, ...] | None = None) -> list[str]:
+    """Models the quality catalog lists (``kind``: ``proprietary``, ``open``, ``open-api``, a
+    tuple of them, or None = all)."""
     table = load_catalog("quality")
     if kind is not None:
-        table = table[table["kind"] == kind]
+        table = table[table["kind"].isin((kind,) if isinstance(kind, str) else kind)]
     return list(table["model"])
+
+
+def maker_api_label(model: str) -> str:
+    """``"open weights, maker's API"`` for open weights sold per token by their maker
+    (``deepseek-v3.2``), else ``""``."""
+    table = load_catalog("quality")
+    kinds = table.loc[table["model"] == model.split("@", 1)[0], "kind"]
+    return "open weights, maker's API" if len(kinds) and kinds.iloc[0] == "open-api" else ""
 
 
 def quality(model: str, which: str = "raw") -> Quality:
@@ -139,7 +159,8 @@ def at_least_as_good(model: str, candidates: list[str] | None = None,
     model : str
         The reference (usually an open-weight model).
     candidates : list of str, optional
-        Models to consider; default every proprietary model of the quality catalog.
+        Models to consider; default every per-token API model of the quality catalog
+        (:data:`API_KINDS`: proprietary, and open weights sold by their maker).
 
     Returns
     -------
@@ -150,7 +171,7 @@ def at_least_as_good(model: str, candidates: list[str] | None = None,
     ref = quality(model, which)
     if not ref.rated:
         return []
-    pool = candidates if candidates is not None else rated_models("proprietary")
+    pool = candidates if candidates is not None else rated_models(API_KINDS)
     found = []
     for name in pool:
         q = quality(name, which)

@@ -18,6 +18,8 @@ file                       one row per
 ``open_models.csv``        open model x parameter (long format)
 ``throughput.csv``         model x GPU x precision x TP x input/output tokens -> output tokens/s
 ``cost_defaults.csv``      named default (power price, PUE, staff cost, ...)
+``reasoning_tokens.csv``   reasoning model: hidden (reasoning) tokens per request, billed as
+                           output
 =========================  ===================================================================
 
 API list prices of proprietary models come from genai-prices (:mod:`aipolicy.costs.catalog.prices`),
@@ -57,6 +59,7 @@ __all__ = [
     "server_power",
     "open_model",
     "open_models",
+    "reasoning_tokens",
     "throughput_table",
     "cost_default",
     "cost_defaults",
@@ -168,7 +171,8 @@ def _gpu_spec(gpu: str, directory: str) -> GpuSpec:
 
 def gpu_rental_table(gpu: str | None = None,
                      directory: str | Path | None = None) -> pd.DataFrame:
-    """Rental prices (columns gpu, provider, gpu_hour_usd, default, source, as_of, note)."""
+    """Rental prices (columns gpu, provider, tier, gpu_hour_usd, default, source, as_of, note;
+    ``tier`` as in :mod:`aipolicy.costs.catalog.rental`)."""
     table = load_catalog("gpu_rental", directory)
     if gpu is not None:
         gpu_spec(gpu, directory)  # unknown GPU -> CatalogError
@@ -178,9 +182,10 @@ def gpu_rental_table(gpu: str | None = None,
 
 def reserved_rates(gpu: str | None = None,
                    directory: str | Path | None = None) -> pd.DataFrame:
-    """The committed (reserved) rental rows: providers whose name says ``reserved``."""
+    """The committed (reserved) rental rows: tier ``reserved-1y``, ``reserved-3y`` or
+    ``reserved`` (term not stated)."""
     table = gpu_rental_table(gpu, directory)
-    return table[table["provider"].str.contains("reserved")].reset_index(drop=True)
+    return table[table["tier"].str.startswith("reserved")].reset_index(drop=True)
 
 
 def gpu_rental(gpu: str, provider: str | None = None,
@@ -330,3 +335,17 @@ def cost_default(name: str, directory: str | Path | None = None) -> Figure:
     if name not in table:
         raise _unknown("cost default", name, list(table), "parameter")
     return table[name]
+
+
+def reasoning_tokens(model: str, directory: str | Path | None = None) -> Figure:
+    """Hidden reasoning tokens per request of ``model`` (an API model id, an open model slug or
+    ``<open>@<host>``), billed as output tokens; 0 for a model that does not reason by default
+    (not in ``reasoning_tokens.csv``)."""
+    table = load_catalog("reasoning_tokens", directory)
+    rows = table[table["model"] == model.split("@", 1)[0]]
+    if rows.empty:
+        return Figure(0.0, "tokens", "reasoning_tokens.csv: not a reasoning model by default",
+                      "undated", "no hidden reasoning tokens")
+    r = rows.iloc[0]
+    return Figure(float(r["tokens_per_request"]), "tokens", str(r["source"]), str(r["as_of"]),
+                  str(r["note"]))

@@ -3,9 +3,12 @@
 Per request (USD), with input tokens ``i``, output tokens ``o``, cached share ``c``, batch share
 ``b`` and prices in USD per 1M tokens::
 
-    standard = (1 - c) * i * p_in + c * i * p_cached + o * p_out
+    standard = (1 - c) * i * p_in + c * i * p_cached + o * p_out   (o: visible + hidden)
     batch    = i * p_batch_in + o * p_batch_out
     per_request = api_price_factor * ((1 - b) * standard + b * batch) / 1e6
+
+A reasoning model's hidden tokens (``api_reasoning_tokens`` per request) are billed as output
+tokens, so ``o = output_tokens + api_reasoning_tokens``.
 
 Monthly = per request x requests/day x 365/12 x the horizon-average volume-growth factor,
 plus the API option's own overhead: ``api_staff_fte`` x loaded staff cost and the one-off
@@ -82,7 +85,7 @@ def api_cost_per_request_usd(p: Mapping[str, ArrayLike]) -> ArrayLike:
     c = p["cached_input_share"]
     b = p["batch_share"]
     i = p["input_tokens"]
-    o = p["output_tokens"]
+    o = p["output_tokens"] + p.get("api_reasoning_tokens", 0.0)
     standard = ((1.0 - c) * i * p["api_input_per_mtok_usd"]
                 + c * i * p["api_cached_input_per_mtok_usd"] + o * p["api_output_per_mtok_usd"])
     batch = i * p["api_batch_input_per_mtok_usd"] + o * p["api_batch_output_per_mtok_usd"]

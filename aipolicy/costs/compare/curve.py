@@ -26,12 +26,13 @@ from aipolicy.costs.compare.api import api_cost_per_request_usd, api_monthly_com
 from aipolicy.costs.compare.scenario import Scenario, scenario_params
 from aipolicy.costs.compare.selfhost import (
     ceil_safe,
-    replica_capacity_rps,
+    hourly_load,
     selfhost_components,
+    sizing_load,
     staff_fte_effective,
     unit_costs,
 )
-from aipolicy.costs.compare.workload import DAYS_PER_MONTH, effective_profile, peak_of
+from aipolicy.costs.compare.workload import DAYS_PER_MONTH
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["BreakEven", "CostCurve", "breakeven", "breakeven_vectorised", "cost_curve"]
@@ -90,13 +91,13 @@ def _api_affine(p: Mapping[str, ArrayLike]) -> tuple[ArrayLike, ArrayLike]:
 def _breakpoints(p: Mapping[str, float], profile: Sequence[float], acquisition: str,
                  rent_mode: str, v_max: float) -> np.ndarray:
     avg, end = growth_of(p)
-    cap_day = float(replica_capacity_rps(p)) * 86400.0
-    prof = effective_profile(profile, float(p.get("batch_share", 0.0)))
+    # requests/day at which one more replica is needed (see selfhost.sizing_load/hourly_load)
+    always_on = 86400.0 / (float(sizing_load(p, profile)) * end)
     if acquisition == "rent" and rent_mode == "autoscale":
-        steps = [cap_day / (w * avg) for w in prof if w > 0]
-        steps.append(cap_day / (prof.max() * end))
+        steps = [86400.0 / (w * avg) for w in hourly_load(p, profile) if w > 0]
+        steps.append(always_on)
     else:
-        steps = [cap_day / (prof.max() * end)]
+        steps = [always_on]
     pts = []
     for step in steps:
         n = int(np.ceil(v_max / step)) + 1
@@ -184,8 +185,7 @@ def breakeven_vectorised(p: Mapping[str, ArrayLike], acquisition: str, profile: 
     """
     a0, a1 = (np.asarray(x, dtype=float) for x in _api_affine(p))
     _, end = growth_of(p)
-    peak = peak_of(profile, p.get("batch_share", 0.0))
-    q = np.asarray(replica_capacity_rps(p) * 86400.0 / (peak * end), dtype=float)
+    q = np.asarray(86400.0 / (sizing_load(p, profile) * end), dtype=float)
     u = unit_costs(p, acquisition)
     f = np.asarray(u["fixed"], dtype=float)
     # staff is priced per fleet below (an on-call floor that steps with the GPUs)

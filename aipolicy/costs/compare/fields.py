@@ -31,6 +31,8 @@ FIELD_UNITS: dict[str, str] = {
     "requests_per_day": "requests/day",
     "input_tokens": "tokens/request",
     "output_tokens": "tokens/request",
+    "reasoning_tokens": "hidden tokens/request (open model)",
+    "api_reasoning_tokens": "hidden tokens/request (API model)",
     "cached_input_share": "share of input tokens",
     "batch_share": "share of requests",
     "volume_growth_annual": "ratio/year",

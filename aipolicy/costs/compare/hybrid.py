@@ -1,8 +1,11 @@
 """Hybrid: self-host ``k`` replicas for the base load, send the overflow to the API.
 
-Hour by hour over the 24-hour profile, the ``k`` replicas serve up to
-``k * capacity_rps * 3600`` requests; the rest goes to the API at the scenario's per-request
-price. For each ``k`` from 0 (all API) to the replicas needed for the peak (all self-host):
+Hour by hour over the 24-hour profile, the ``k`` replicas serve the interactive requests up
+to ``k * capacity_rps * 3600`` (planned under the latency target), and the batch share of the
+day in the replica-hours the interactive load leaves free, at ``batch_capacity_rps`` (off-peak:
+batch work can wait hours); the rest goes to the API at the scenario's per-request price
+(:func:`overflow_per_day`). For each ``k`` from 0 (all API) to the replicas the all-self-host
+fleet serves with (all self-host):
 
 * self-hosted part: the self-hosted monthly cost with at most ``k`` replicas (staff, platform
   and implementation only when ``k > 0``);
@@ -24,11 +27,11 @@ import pandas as pd
 from aipolicy.costs.compare.api import api_monthly_components, growth_factors, growth_of
 from aipolicy.costs.compare.scenario import Scenario, scenario_params
 from aipolicy.costs.compare.selfhost import selfhost_components
-from aipolicy.costs.compare.workload import DAYS_PER_MONTH, effective_profile
+from aipolicy.costs.compare.workload import DAYS_PER_MONTH
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["HybridResult", "best_split_draws", "hybrid_split", "hybrid_table", "hybrid_totals",
-           "optimise_hybrid"]
+           "optimise_hybrid", "overflow_per_day"]
 
 ArrayLike = float | np.ndarray
 
@@ -67,12 +70,33 @@ class HybridResult:
     hourly: pd.DataFrame | None = None
 
 
-def _hourly_demand(scenario: Scenario) -> np.ndarray:
-    p = scenario_params(scenario)
-    avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
-    # the batchable share runs off-peak, as the self-hosted fleet is sized for it
-    prof = effective_profile(scenario.load_profile, scenario.batch_share)
-    return scenario.requests_per_day * avg * prof / 24.0
+def _class_demand(p: Mapping[str, ArrayLike], profile: Sequence[float], volume: ArrayLike
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Interactive requests per hour (hours on the last axis) and batch requests per day for
+    ``volume`` requests/day (any shape): ``(1 - b) * volume * profile / 24`` and ``b * volume``.
+    """
+    b = float(p.get("batch_share", 0.0))
+    vol = np.asarray(volume, dtype=float)
+    prof = np.asarray(profile, dtype=float)
+    return (1.0 - b) * vol[..., None] * prof / 24.0, b * vol
+
+
+def overflow_per_day(inter: np.ndarray, batch: ArrayLike, k: ArrayLike, cap_i: ArrayLike,
+                     cap_b: ArrayLike, floor: ArrayLike, *, axis: int) -> np.ndarray:
+    """Requests per day ``k`` replicas cannot serve, for the API to take.
+
+    ``inter``: interactive requests per hour (hours along ``axis``); ``batch``: batch requests
+    per day; ``cap_i``, ``cap_b``: requests per replica-hour of each class (broadcasting with
+    ``inter`` and with the result; ``floor`` broadcasts with ``inter``). Each hour serves up to ``k * cap_i`` interactive requests;
+    the replica-hours left free serve the day's batch at ``cap_b``. An hour's overflow at or
+    below ``floor`` (rounding noise) counts as none, and so does such a batch overflow.
+    """
+    used = np.minimum(inter, k * cap_i)
+    over = inter - used
+    over_i = np.where(over <= floor, 0.0, over).sum(axis=axis)
+    free = np.maximum(k - used / cap_i, 0.0).sum(axis=axis)
+    over_b = np.maximum(np.asarray(batch, dtype=float) - free * cap_b, 0.0)
+    return over_i + np.where(over_b <= np.take(floor, 0, axis=axis), 0.0, over_b)
 
 
 def hybrid_totals(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
@@ -93,37 +117,37 @@ def hybrid_totals(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
     ks = np.asarray(ks, dtype=float)
     sh = selfhost_components(p, acquisition, rent_mode, profile, replicas_cap=ks)
     avg, _ = growth_of(p)
-    # requests per hour of the day; the batchable share runs off-peak, as the fleet is sized
-    prof = effective_profile(profile, float(p.get("batch_share", 0.0)))
     volume = np.asarray(p["requests_per_day"] * avg, dtype=float)  # () or (J, 1)
-    demand = volume.reshape(volume.shape[:-1])[..., None] * prof / 24.0  # (24,) or (J, 24)
-    cap_hour = np.asarray(sh["capacity_rps"], dtype=float) * 3600.0
-    if cap_hour.ndim:  # (J, 1) -> (J, 1, 1)
-        cap_hour = cap_hour[..., None]
-    served = np.minimum(demand[..., None, :], ks[:, None] * cap_hour)
-    total_demand = demand.sum(axis=-1)
+    volume = volume.reshape(volume.shape[:-1]) if volume.ndim else volume  # () or (J,)
+    inter, batch = _class_demand(p, profile, volume)  # (24,) or (J, 24); () or (J,)
+    cap_i = np.asarray(sh["capacity_rps"], dtype=float) * 3600.0
+    cap_b = np.asarray(sh["batch_capacity_rps"], dtype=float) * 3600.0
+    if cap_i.ndim:  # (J, 1) -> (J, 1, 1): one per volume, then k, then the hour
+        cap_i = cap_i[..., None]
+    total_demand = volume
     floor = np.asarray(1e-9 * np.maximum(total_demand, 1.0))[..., None, None]
-    api_part, over_month = _overflow_cost(demand[..., None, :] - served, floor,
-                                          api_monthly_components(p), ks == 0, axis=-1)
+    over_day = overflow_per_day(inter[..., None, :], batch[..., None], ks[:, None], cap_i,
+                                cap_b, floor, axis=-1)
+    api_part, over_month = _overflow_cost(over_day, api_monthly_components(p), ks == 0)
     sh_part = np.broadcast_to(np.asarray(sh["total_usd"], dtype=float), api_part.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(np.asarray(total_demand)[..., None] > 0,
-                         1.0 - over_month / (np.asarray(total_demand)[..., None]
-                                             * DAYS_PER_MONTH), 0.0)
+                         np.clip(1.0 - over_month / (np.asarray(total_demand)[..., None]
+                                                     * DAYS_PER_MONTH), 0.0, 1.0), 0.0)
     return {"selfhost_usd": sh_part, "api_usd": api_part, "total_usd": sh_part + api_part,
             "selfhost_share": share}
 
 
-def _overflow_cost(overflow: np.ndarray, floor: np.ndarray, api: Mapping[str, ArrayLike],
-                   none_self_hosted: ArrayLike, *, axis: int) -> tuple[np.ndarray, np.ndarray]:
+def _overflow_cost(over_day: np.ndarray, api: Mapping[str, ArrayLike],
+                   none_self_hosted: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """The API side of a split: overflow requests at the API's price, plus its overhead.
 
-    ``overflow`` is requests per hour the self-hosted replicas cannot serve (hours along
-    ``axis``); an hour's overflow at or below ``floor`` (rounding noise) counts as none. The
-    API's overhead (staff, implementation) is paid whenever anything overflows or nothing is
-    self-hosted (``none_self_hosted``). Returns (USD per month, overflow requests per month).
+    ``over_day`` is requests per day the self-hosted replicas cannot serve
+    (:func:`overflow_per_day`). The API's overhead (staff, implementation) is paid whenever
+    anything overflows or nothing is self-hosted (``none_self_hosted``). Returns (USD per
+    month, overflow requests per month).
     """
-    over_month = np.where(overflow <= floor, 0.0, overflow).sum(axis=axis) * DAYS_PER_MONTH
+    over_month = np.asarray(over_day, dtype=float) * DAYS_PER_MONTH
     overhead = np.asarray(api["staff_usd"] + api["implementation_usd"], dtype=float)
     part = np.asarray(api["per_request_usd"], dtype=float) * over_month + np.where(
         (over_month > 0) | none_self_hosted, overhead, 0.0)
@@ -176,15 +200,23 @@ def hybrid_split(scenario: Scenario, replicas: int | None = None) -> pd.DataFram
     if replicas < 0 or replicas != int(replicas):
         raise InvalidInputError(f"replicas must be a whole number >= 0, got {replicas!r}")
     p = scenario_params(scenario)
-    cap = float(selfhost_components(p, scenario.acquisition, scenario.rent_mode,
-                                    scenario.load_profile)["capacity_rps"]) * 3600.0
-    demand = _hourly_demand(scenario)
-    served = np.minimum(demand, replicas * cap)
+    full = selfhost_components(p, scenario.acquisition, scenario.rent_mode,
+                               scenario.load_profile)
+    cap_i, cap_b = (float(full[k]) * 3600.0 for k in ("capacity_rps", "batch_capacity_rps"))
+    avg, _ = growth_factors(p["volume_growth_annual"], p["horizon_months"])
+    inter, batch = _class_demand(p, scenario.load_profile, scenario.requests_per_day * avg)
+    used = np.minimum(inter, replicas * cap_i)
+    room = (replicas - used / cap_i) * cap_b  # batch requests the free replica-hours can take
+    took = min(float(batch), float(room.sum()))
+    batch_h = room * (took / room.sum()) if room.sum() > 0 else np.zeros(24)
+    spill = (float(batch) - took) / 24.0  # batch the fleet cannot take, spread evenly
+    demand = inter + batch_h + spill
+    served = used + batch_h
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(demand > 0, served / demand, 1.0)
     return pd.DataFrame({
         "hour": np.arange(24), "requests_per_hour": demand,
-        "selfhost_capacity_requests_per_hour": np.full(24, replicas * cap),
+        "selfhost_capacity_requests_per_hour": used + room,
         "selfhost_requests_per_hour": served, "api_requests_per_hour": demand - served,
         "selfhost_share": share,
     })
@@ -229,17 +261,20 @@ def best_split_draws(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: st
         raise InvalidInputError(f"the all-self-host fleet needs {k_max} replicas; the hybrid "
                                 f"search stops at {_MAX_K}")
     avg, _ = growth_of(p)
-    prof = effective_profile(profile, p.get("batch_share", 0.0))  # (24,) or (24, n)
-    prof = prof if prof.ndim == 2 else prof[:, None]
-    demand = np.asarray(p["requests_per_day"] * avg, dtype=float) * prof / 24.0  # (24, n)
-    floor = 1e-9 * np.maximum(demand.sum(axis=0), 1.0)
-    cap_hour = np.asarray(full["capacity_rps"], dtype=float) * 3600.0
+    volume = np.atleast_1d(np.asarray(p["requests_per_day"] * avg, dtype=float))  # (n,)
+    b = np.asarray(p.get("batch_share", 0.0), dtype=float)
+    prof = np.asarray(profile, dtype=float)[:, None]
+    inter = (1.0 - b) * volume * prof / 24.0  # (24, n)
+    batch = b * volume  # (n,)
+    floor = 1e-9 * np.maximum(volume, 1.0)[None, :]
+    cap_i = np.asarray(full["capacity_rps"], dtype=float) * 3600.0
+    cap_b = np.asarray(full["batch_capacity_rps"], dtype=float) * 3600.0
     api = api_monthly_components(p)
     best = np.full(big.shape, np.inf)
     best_k = np.zeros(big.shape)
     for k in range(k_max + 1):
-        api_part, _ = _overflow_cost(demand - np.minimum(demand, k * cap_hour), floor, api,
-                                     k == 0, axis=0)
+        over = overflow_per_day(inter, batch, float(k), cap_i, cap_b, floor, axis=0)
+        api_part, _ = _overflow_cost(over, api, k == 0)
         sh = selfhost_components(p, acquisition, rent_mode, profile, replicas_cap=float(k))
         total = np.asarray(sh["total_usd"], dtype=float) + api_part
         better = total < best

@@ -20,7 +20,7 @@ from aipolicy.costs.compare.fields import Provenance, catalog_key
 from aipolicy.errors import CatalogError
 
 __all__ = ["Entries", "api_price_entries", "catalog_default", "hardware_entries",
-           "throughput_entries", "workload_entries"]
+           "reasoning_entries", "throughput_entries", "workload_entries"]
 
 #: (value, provenance) of scenario fields, as the builder's steps return them.
 Entries = dict[str, tuple[Any, Provenance]]
@@ -88,6 +88,24 @@ def api_price_entries(api_model: str, as_of: str | dt.date | None, input_tokens:
     return out
 
 
+def reasoning_entries(open_model: str, api_model: str, given: Mapping[str, Any]) -> Entries:
+    """Hidden reasoning tokens per request of the open model and of the API model (tokens,
+    billed as output): the catalog's figure (``reasoning_tokens.csv``; 0 for a model that
+    does not reason by default) unless given. The open weights served per token
+    (``<open>@<host>``) reason like the self-hosted ones, so they take the open model's figure.
+    """
+    out: Entries = {}
+    for key, model in (("reasoning_tokens", open_model), ("api_reasoning_tokens", api_model)):
+        if key in given:
+            out[key] = (float(given[key]), Provenance("caller override"))
+        elif key == "api_reasoning_tokens" and api_model.split("@", 1)[0] == open_model:
+            out[key] = out["reasoning_tokens"]
+        else:
+            out[key] = (catalog.reasoning_tokens(model).value,
+                        _fig_prov(catalog.reasoning_tokens(model)))
+    return out
+
+
 def throughput_entries(open_model: str, gpu: str, input_tokens: float, output_tokens: float,
                        precision: str | None, given: Mapping[str, Any]) -> Entries:
     """Output tokens/s of one replica and its size in GPUs (measured, estimated or given)."""
@@ -150,11 +168,20 @@ def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
 
 def hardware_entries(gpu: str, acquisition: str, rental_provider: str | None,
                      given: Mapping[str, Any]) -> Entries:
-    """GPU-hour price, GPU board power and the server (price, GPUs, installation)."""
+    """GPU-hour price, GPU board power and the server (price, GPUs, installation).
+
+    The GPU-hour price is :func:`aipolicy.costs.catalog.rental.planning_rate`'s: the market
+    rate for an always-on fleet over a year or more (the horizon and rent mode in ``given``,
+    else the catalog defaults), the default on-demand row otherwise, or ``rental_provider``'s.
+    """
+    from aipolicy.costs.catalog.rental import planning_rate
+
     out: Entries = {}
     if "gpu_hour_usd" not in given:
+        horizon = given.get("horizon_months", catalog.cost_default("horizon_months").value)
         try:
-            fig = catalog.gpu_rental(gpu, rental_provider)
+            fig = planning_rate(gpu, horizon_months=float(horizon), provider=rental_provider,
+                                rent_mode=str(given.get("rent_mode", "always_on")))
             out["gpu_hour_usd"] = (fig.value, _fig_prov(fig))
         except CatalogError as exc:  # buying needs no rental price, but a known provider
             if acquisition == "rent" or exc.field == "rental_provider":

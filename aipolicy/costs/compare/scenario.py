@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from aipolicy.costs import catalog
 from aipolicy.costs.catalog.prices import valuation_day
+from aipolicy.costs.compare.capacity_plan import capacity_entries
 from aipolicy.costs.compare.fields import (
     BUY_ONLY,
     CATALOG_DEFAULTS,
@@ -35,7 +36,7 @@ from aipolicy.costs.compare.inputs import (
     api_price_entries,
     catalog_default,
     hardware_entries,
-    throughput_entries,
+    reasoning_entries,
     workload_entries,
 )
 from aipolicy.costs.compare.workload import Workload, load_profile
@@ -70,6 +71,10 @@ class Scenario:
     requests_per_day: float
     input_tokens: float
     output_tokens: float
+    #: Hidden reasoning tokens per request (billed as output, generated like output): of the
+    #: open model (self-hosted replicas and its hosts) and of the API model.
+    reasoning_tokens: float = 0.0
+    api_reasoning_tokens: float = 0.0
     api_input_per_mtok_usd: float
     api_output_per_mtok_usd: float
     api_cached_input_per_mtok_usd: float
@@ -209,6 +214,7 @@ class Scenario:
 UPPER_BOUNDS: dict[str, float] = {
     "requests_per_day": 1e12,  # a trillion requests a day, ~1,000x today's largest services
     "input_tokens": 1e7, "output_tokens": 1e7,  # tokens per request
+    "reasoning_tokens": 1e7, "api_reasoning_tokens": 1e7,
     "volume_growth_annual": 100.0,  # 100x a year
 }
 
@@ -309,18 +315,19 @@ def build_scenario(
                                         load_profile)
     day = valuation_day(as_of)
     entries.update(api_price_entries(api_model, day, in_tok, given))
-    entries.update(throughput_entries(open_model, gpu, in_tok, out_tok, precision, given))
+    entries.update(reasoning_entries(open_model, api_model, given))
+    # a replica generates the hidden reasoning tokens too: its throughput and latency are
+    # those of requests of out_tok + reasoning output tokens
+    gen_tok = out_tok + float(entries["reasoning_tokens"][0])
     entries.update(hardware_entries(gpu, acquisition, rental_provider, given))
     entries.update(_default_entries(acquisition))
+    entries.update(capacity_entries(open_model, gpu, in_tok, gen_tok, precision, given))
     for key, val in (preset_values or {}).items():  # preset values, then caller overrides
         entries[key] = (val, (preset_provenance or {}).get(key, Provenance(f"preset {name}")))
     for key, val in overrides.items():
         entries[key] = (val, Provenance("caller override"))
 
     values = {k: v for k, (v, _) in entries.items()}
-    if "slo_capacity_fraction" not in given:
-        entries.update(_slo_entries(open_model, gpu, in_tok, out_tok, values))
-        values = {k: v for k, (v, _) in entries.items()}
     if isinstance(values["load_profile"], str):
         values["load_profile"] = load_profile_values(values["load_profile"])
     return Scenario(name=name, api_model=api_model, open_model=open_model, gpu=gpu,
@@ -342,74 +349,6 @@ def check_context(open_model: str, context: Any, in_tok: float, out_tok: float) 
                    f"{in_tok:,.0f} + {out_tok:,.0f} output tokens exceed {open_model}'s context "
                    f"window of {window:,.0f} tokens ({context.source}); no engine can serve "
                    "such a request: shorten it or pick a model with a longer window")
-
-
-def _slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,
-                 values: Mapping[str, Any]) -> Entries:
-    """``slo_capacity_fraction`` for the latency target in ``values`` (none: 1.0)."""
-    from aipolicy.costs.capacity.latency import Slo, slo_capacity
-
-    def given(key: str) -> float | None:
-        v = values.get(key)
-        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-
-    slo = Slo(tokens_per_user_s=given("slo_tokens_per_user"), ttft_s=given("slo_ttft_s"))
-    if slo.tokens_per_user_s is None and slo.ttft_s is None:
-        return {}
-    tp, precision = int(values["gpus_per_replica"]), str(values.get("precision", "fp8"))
-    what = " and ".join(x for x in (
-        f">= {slo.tokens_per_user_s:g} output tokens/s per user" if slo.tokens_per_user_s
-        else "", f"time to first token <= {slo.ttft_s:g} s" if slo.ttft_s else "") if x)
-    from_curve = _estimator_fraction(open_model, gpu, tp, precision, in_tok, out_tok, slo, what)
-    if from_curve is not None:
-        return from_curve
-    cap = slo_capacity(open_model, gpu, tp, in_tok, out_tok, slo, precision=precision)
-    fraction, note = cap.fraction, (f"{cap.basis}: {what} ({slo.percentile}) keeps "
-                                    f"{cap.fraction:.0%} of saturation throughput")
-    ours = float(values.get("throughput_tok_s", math.nan))
-    if cap.basis == "measured sweep" and cap.output_tok_s and math.isfinite(ours) and ours > 0 \
-            and cap.output_tok_s / ours < fraction:
-        # the sweep's own figure at that point is below its share of our saturation (the
-        # sweep never reaches our maximum-throughput figure): plan at the measured figure
-        fraction = cap.output_tok_s / ours
-        note += (f" of its sweep, but the sweep itself delivers {cap.output_tok_s:,.0f} output "
-                 f"tokens/s there, below {cap.fraction:.0%} of the {ours:,.0f} used as "
-                 f"saturation: planned at the measured {cap.output_tok_s:,.0f} "
-                 f"({fraction:.0%} of saturation)")
-    return {"slo_capacity_fraction": (fraction, Provenance(
-        cap.source or "aipolicy capacity model", "undated", f"{note}; {cap.note}".rstrip("; ")))}
-
-
-def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_tok: float,
-                        out_tok: float, slo: Any, what: str) -> Entries | None:
-    """The share of saturation that aiconfigurator-core's curve keeps under ``slo``, where no
-    latency sweep of this model, GPU, TP and precision is measured (None: a measured sweep
-    exists, or the library does not cover the case). Refuses a target no point meets."""
-    from aipolicy.costs.capacity import estimator, silicon
-    from aipolicy.costs.capacity.latency import measured_sweeps
-
-    measured = bool(measured_sweeps(open_model, gpu, tp, precision))
-    c = None if measured else estimator.curve(open_model, gpu, tp, precision, in_tok, out_tok)
-    if c is None or not c.fits:
-        return None
-    sat, point = c.saturation, c.under(slo.tokens_per_user_s, slo.ttft_s)
-    if point is None:
-        best = max(c.points, key=lambda p: p.tokens_per_user_s)
-        field = "slo_tokens_per_user" if slo.tokens_per_user_s else "slo_ttft_s"
-        value = slo.tokens_per_user_s or slo.ttft_s
-        raise _bad(field, value, f"= {value:g}: the SLO {slo.describe()} cannot be met by {open_model} on {tp}x "
-                   f"{gpu} at {in_tok:g}/{out_tok:g} tokens ({c.basis}): its fastest point is "
-                   f"{best.tokens_per_user_s:.1f} tokens/s per user with the first token in "
-                   f"{best.ttft_ms / 1000:.2f} s; relax the target or use more GPUs per replica")
-    fraction = min(1.0, point.output_tok_s / sat.output_tok_s)
-    return {"slo_capacity_fraction": (fraction, Provenance(
-        estimator.SOURCE, estimator.released(c.version),
-        f"{c.basis}: {what} ({slo.percentile}) keeps {fraction:.0%} of saturation throughput: "
-        f"at {point.concurrency} concurrent requests {point.tokens_per_user_s:.1f} tokens/s per "
-        f"user and the first token in {point.ttft_ms / 1000:.2f} s, against "
-        f"{sat.output_tok_s:,.0f} output tokens/s at {sat.concurrency} (its saturation); the "
-        "library's latencies are estimates of typical (not p95) figures"
-        f"{silicon.checked_note(c.model, c.backend)}"))}
 
 
 def load_profile_values(name: str) -> tuple[float, ...]:

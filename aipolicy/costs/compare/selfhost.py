@@ -1,13 +1,21 @@
 """Self-hosted monthly cost (rent or buy), vectorised over parameter arrays.
 
-Sizing
-    Replica capacity (requests/s) = ``throughput_tok_s * min(planning_utilization,
-    slo_capacity_fraction) / output_tokens``: saturation throughput at the planning
-    utilisation, or at the share that still meets the latency target when that is lower.
-    Replicas are whole and sized for the peak hour of the busiest month's volume plus the
-    spares: ``max(min_replicas, ceil(requests_per_day * busiest_growth * peak / 86400 /
-    capacity) + redundancy_replicas)`` (N+1 by default). The batchable share of requests runs
-    off-peak, so the peak is that of ``(1 - batch_share) * profile + batch_share``.
+Sizing, per traffic class
+    Saturation (requests/s) = ``throughput_tok_s / (output_tokens + reasoning_tokens)`` (a
+    reasoning model generates its hidden tokens too). The interactive share ``1 - b`` of
+    requests (``b = batch_share``) is planned at ``cap_i = saturation * min(planning_utilization,
+    slo_capacity_fraction)`` (the latency target, when lower); batch work has no latency
+    target and runs at ``cap_b = saturation * planning_utilization``, in whatever hours the
+    interactive load leaves free (off-peak: it can wait hours). An always-on fleet of ``N``
+    serving replicas must carry the interactive peak and, over the day, the interactive and
+    batch work together, so with the busiest month's mean demand ``m`` (requests/s) and the
+    profile's peak ``P`` (mean 1)::
+
+        N = m * max((1 - b) * P / cap_i, (1 - b) / cap_i + b / cap_b)
+
+    (:func:`sizing_load`); replicas are ``max(min_replicas, ceil(N) + redundancy_replicas)``
+    (N+1 by default). An autoscaled fleet runs ``ceil(m_avg * ((1 - b) * profile_h / cap_i +
+    b / cap_b))`` replicas in hour ``h`` (:func:`hourly_load`, the batch spread evenly).
     Staff: ``max(staff_fte, oncall_fte * oncall_share * rotations)`` FTE, one rotation per
     started ``gpus_per_oncall_rotation`` GPUs (a 24/7 pager needs a rotation).
     Servers (buy): ``ceil(replicas / floor(gpus_per_server / gpus_per_replica))``, or
@@ -61,12 +69,12 @@ from aipolicy.costs.compare.scenario import Scenario, catalog_default, scenario_
 from aipolicy.costs.compare.workload import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
-    effective_profile,
     peak_of,
 )
 from aipolicy.errors import InvalidInputError
 
-__all__ = ["COMPONENTS", "SelfHostResult", "ceil_safe", "rent_vs_buy", "replica_capacity_rps",
+__all__ = ["COMPONENTS", "SelfHostResult", "batch_capacity_rps", "ceil_safe", "hourly_load",
+           "rent_vs_buy", "replica_capacity_rps", "sizing_load",
            "selfhost_components", "selfhost_monthly", "servers_for", "unit_costs",
            "with_acquisition"]
 
@@ -100,16 +108,51 @@ def planned_share(p: Mapping[str, ArrayLike]) -> ArrayLike:
 
 def replica_capacity_rps(p: Mapping[str, ArrayLike]) -> ArrayLike:
     """Requests per second one replica is planned to serve (see :func:`planned_share`)."""
-    return p["throughput_tok_s"] * planned_share(p) / p["output_tokens"]
+    return (p["throughput_tok_s"] * planned_share(p)
+            / (p["output_tokens"] + p.get("reasoning_tokens", 0.0)))
 
 
-def fleet_replicas(peak_rps: ArrayLike, cap: ArrayLike, p: Mapping[str, ArrayLike]) -> ArrayLike:
-    """Replicas of a production fleet: the peak-hour need plus the spares, at least the minimum.
+def batch_capacity_rps(p: Mapping[str, ArrayLike]) -> ArrayLike:
+    """Requests per second one replica is planned to serve of batch work: saturation at the
+    planning utilisation (batch work has no latency target)."""
+    return (p["throughput_tok_s"] * p["planning_utilization"]
+            / (p["output_tokens"] + p.get("reasoning_tokens", 0.0)))
 
-    ``max(min_replicas, ceil(peak_rps / cap) + redundancy_replicas)`` (N+1 by default).
+
+def sizing_load(p: Mapping[str, ArrayLike], profile: Sequence[float]) -> ArrayLike:
+    """Serving replicas an always-on fleet needs per request/s of the day's mean demand.
+
+    ``max((1 - b) * peak / cap_i, (1 - b) / cap_i + b / cap_b)``: the interactive peak, or
+    the day's interactive and batch work over 24 hours when the batch cannot all fit into the
+    hours the interactive load leaves free (see the module docstring).
     """
-    need = ceil_safe(peak_rps / cap)
-    return np.maximum(need + p.get("redundancy_replicas", 0.0), p.get("min_replicas", 1.0))
+    b = p.get("batch_share", 0.0)
+    inter = (1.0 - b) / replica_capacity_rps(p)
+    return np.maximum(inter * float(np.max(np.asarray(profile, dtype=float))),
+                      inter + b / batch_capacity_rps(p))
+
+
+def hourly_load(p: Mapping[str, ArrayLike], profile: Sequence[float]) -> np.ndarray:
+    """Replicas needed per request/s of the day's mean demand, hour by hour, with the batch
+    share spread evenly: ``(1 - b) * profile_h / cap_i + b / cap_b``; 24 values, or (24, n)
+    for n draws."""
+    b = np.asarray(p.get("batch_share", 0.0), dtype=float)
+    inter = (1.0 - b) / np.asarray(replica_capacity_rps(p), dtype=float)
+    batch = b / np.asarray(batch_capacity_rps(p), dtype=float)
+    prof = np.asarray(profile, dtype=float)
+    if np.ndim(inter) == 0 and np.ndim(batch) == 0:
+        return prof * float(inter) + float(batch)
+    return prof[:, None] * np.atleast_1d(inter)[None, :] + np.atleast_1d(batch)[None, :]
+
+
+def fleet_replicas(need: ArrayLike, p: Mapping[str, ArrayLike]) -> ArrayLike:
+    """Replicas of a production fleet: the serving need plus the spares, at least the minimum.
+
+    ``max(min_replicas, ceil(need) + redundancy_replicas)`` (N+1 by default); ``need`` is
+    serving replicas (:func:`sizing_load` x mean requests/s).
+    """
+    return np.maximum(ceil_safe(need) + p.get("redundancy_replicas", 0.0),
+                      p.get("min_replicas", 1.0))
 
 
 def staff_fte_effective(p: Mapping[str, ArrayLike], gpus: ArrayLike) -> ArrayLike:
@@ -208,19 +251,21 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
     -------
     dict
         ``<component>_usd`` for each of :data:`COMPONENTS`, ``total_usd``, ``replicas``,
-        ``gpus``, ``servers``, ``capacity_rps`` (per replica), ``peak_rps``.
+        ``gpus``, ``servers``, ``capacity_rps`` (per replica, interactive: under the
+        latency target), ``batch_capacity_rps`` (per replica, batch), ``peak_rps`` (the peak
+        hour's demand with the batch spread evenly).
     """
     avg, end = growth_of(p)
     cap = replica_capacity_rps(p)
-    peak_rps = p["requests_per_day"] * end * peak_of(profile, p.get("batch_share", 0.0)) / 86400.0
-    replicas = fleet_replicas(peak_rps, cap, p)
+    mean_rps = p["requests_per_day"] / 86400.0
+    peak_rps = mean_rps * end * peak_of(profile, p.get("batch_share", 0.0))
+    replicas = fleet_replicas(mean_rps * end * sizing_load(p, profile), p)
     if replicas_cap is not None:  # the hybrid's k: the API absorbs overflow and failures
         replicas = np.minimum(replicas, replicas_cap)
     if acquisition == "rent" and rent_mode == "autoscale":
-        prof = effective_profile(profile, p.get("batch_share", 0.0))
         replica_months = 0.0
-        for w in prof:
-            need = np.maximum(ceil_safe(p["requests_per_day"] * avg * w / 86400.0 / cap), 1.0)
+        for w in hourly_load(p, profile):
+            need = np.maximum(ceil_safe(mean_rps * avg * w), 1.0)
             replica_months = replica_months + np.minimum(need, replicas) / 24.0
     else:
         replica_months = replicas
@@ -244,7 +289,8 @@ def selfhost_components(p: Mapping[str, ArrayLike], acquisition: str, rent_mode:
         if np.ndim(v) or v != 0.0:
             total = total + v
     out.update(total_usd=total, replicas=replicas, gpus=replicas * p["gpus_per_replica"],
-               servers=servers, capacity_rps=cap, peak_rps=peak_rps,
+               servers=servers, capacity_rps=cap, batch_capacity_rps=batch_capacity_rps(p),
+               peak_rps=peak_rps,
                replica_months=replica_months, staff_fte=staff_fte * active)
     return out
 

@@ -3,8 +3,9 @@
 For one workload, :func:`compare_all` prices
 
 1. the proprietary API model the scenario names;
-2. the cheapest proprietary model at least as good as the open model (LMArena 95% intervals
-   overlapping or above; retired models left out), when it is another model;
+2. the cheapest per-token API model at least as good as the open model (proprietary, or open
+   weights sold by their maker's API, labelled so; LMArena 95% intervals overlapping or above;
+   retired models left out), when it is another model;
 3. the same open weights on the cheapest hosted per-token provider for this request shape;
 4. self-hosting on rented GPUs; 5. on bought GPUs; 6. the best hybrid (own acquisition mode).
 
@@ -30,7 +31,7 @@ from aipolicy.costs.compare.api import api_monthly
 from aipolicy.costs.compare.curve import breakeven
 from aipolicy.costs.compare.hybrid import optimise_hybrid
 from aipolicy.costs.compare.inputs import api_price_entries
-from aipolicy.costs.compare.scenario import Scenario
+from aipolicy.costs.compare.scenario import Scenario, scenario_params
 from aipolicy.costs.compare.selfhost import planned_share, selfhost_monthly, with_acquisition
 from aipolicy.errors import AipolicyError
 from aipolicy.record import share_text
@@ -46,6 +47,9 @@ class Option:
     """One way to serve the workload, priced.
 
     ``monthly_usd`` is USD per month, ``usd_per_mtok`` USD per 1M input + output tokens;
+    ``fixed_usd`` the part of ``monthly_usd`` that does not grow with volume (staff, platform,
+    implementation) and ``volume_usd_per_mtok`` the rest (the token bill, or GPUs, power and
+    space) per 1M input + output tokens, so a small token bill is not hidden in the overhead;
     ``breakeven_requests_per_day`` (API options only) is the volume from which self-hosting in
     the scenario's mode is no dearer than this option (None: not reached).
     """
@@ -79,6 +83,8 @@ class Option:
     same_as: str = ""
     #: A hybrid's per-token partner (model slug).
     partner: str = ""
+    fixed_usd: float = math.nan
+    volume_usd_per_mtok: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN as None)."""
@@ -96,10 +102,24 @@ def with_api_model(scenario: Scenario, model: str, entries: Any = None) -> Scena
     """
     if entries is None:
         entries = api_price_entries(model, scenario_day(scenario), scenario.input_tokens, {})
+    entries = {**entries, "api_reasoning_tokens": _api_reasoning(scenario, model)}
     s = scenario.replace(**{k: v for k, (v, _) in entries.items()})
     prov = dict(s.provenance)
     prov.update({k: p for k, (_, p) in entries.items()})
     return dataclasses.replace(s, api_model=model, provenance=prov)
+
+
+def _api_reasoning(scenario: Scenario, model: str) -> tuple[float, Any]:
+    """Hidden reasoning tokens of per-token ``model``: the open model's (as the scenario holds
+    them, overrides included) for its hosted copies, else the catalog's figure."""
+    from aipolicy.costs.catalog import reasoning_tokens
+    from aipolicy.costs.compare.fields import Provenance
+
+    if model.split("@", 1)[0] == scenario.open_model:
+        return scenario.reasoning_tokens, scenario.provenance.get(
+            "reasoning_tokens", Provenance("default"))
+    fig = reasoning_tokens(model)
+    return fig.value, Provenance(fig.source, fig.as_of, fig.note)
 
 
 def scenario_day(scenario: Scenario) -> dt.date:
@@ -136,9 +156,11 @@ def replica_capacity(scenario: Scenario) -> dict[str, Any]:
     Keys: ``saturation_req_s`` (max-throughput requests/s), ``planned_req_s`` (what sizing
     uses), ``planned_share`` (planned / saturation), ``slo`` (the latency target in words or
     None), ``basis`` (throughput basis and SLO basis in words), ``fit_max_error`` (fraction or
-    None), ``redundancy_replicas``.
+    None), ``redundancy_replicas``; and the batch share's ``batch_share`` (of requests),
+    ``batch_req_s`` and ``batch_planned_share`` (saturation x planning utilisation: batch
+    work has no latency target and runs in the hours the interactive load leaves free).
     """
-    sat = scenario.throughput_tok_s / scenario.output_tokens
+    sat = scenario.throughput_tok_s / (scenario.output_tokens + scenario.reasoning_tokens)
     share = float(planned_share({"planning_utilization": scenario.planning_utilization,
                                  "slo_capacity_fraction": scenario.slo_capacity_fraction}))
     tp = scenario.provenance.get("throughput_tok_s")
@@ -161,7 +183,9 @@ def replica_capacity(scenario: Scenario) -> dict[str, Any]:
         basis += f"; no latency target: planned at {scenario.planning_utilization:.0%} of it"
     fit_err = scenario.throughput_fit_max_error
     return {"saturation_req_s": sat, "planned_req_s": sat * share, "planned_share": share,
-            "slo": slo, "basis": basis,
+            "batch_share": scenario.batch_share,
+            "batch_req_s": sat * scenario.planning_utilization,
+            "batch_planned_share": scenario.planning_utilization, "slo": slo, "basis": basis,
             "fit_max_error": None if fit_err is None or math.isnan(fit_err) else fit_err,
             "redundancy_replicas": int(scenario.redundancy_replicas)}
 
@@ -213,22 +237,23 @@ def _per_token_options(scenario: Scenario, per_mtok: Any) -> list[Option]:
     from aipolicy.costs.catalog.quality import quality
 
     named = scenario.api_model
-    out = [_api_option("api", f"API: {named}", scenario, per_mtok,
+    out = [_api_option("api", _api_label(named), scenario, per_mtok,
                        "the API model the scenario names")]
     match = best_proprietary_match(scenario)
     if match is not None and match != named:
         out.append(_api_option(
-            "api_match", f"API: {match} (cheapest at least as good)",
+            "api_match", _api_label(match, "cheapest at least as good"),
             with_api_model(scenario, match), per_mtok,
             f"cheapest proprietary model rated at least as good as {scenario.open_model}"
             f"{_gap_text(match, scenario.open_model)}"))
     try:
         hosted = cheapest_hosted(scenario.open_model, input_tokens=scenario.input_tokens,
-                                 output_tokens=scenario.output_tokens,
+                                 output_tokens=scenario.output_tokens
+                                 + scenario.reasoning_tokens,
                                  cached_share=scenario.cached_input_share,
                                  as_of=scenario_day(scenario))
         out.append(_api_option(
-            "hosted", f"hosted open weights: {hosted.model}", with_api_model(scenario, hosted.model),
+            "hosted", _api_label(hosted.model), with_api_model(scenario, hosted.model),
             per_mtok, f"the same weights per token; cheapest of the catalog's providers "
                       f"({hosted.source}, {hosted.as_of})"))
     except AipolicyError as exc:
@@ -237,12 +262,30 @@ def _per_token_options(scenario: Scenario, per_mtok: Any) -> list[Option]:
     return out
 
 
+def _api_label(model: str, why: str = "") -> str:
+    """``API: <model>`` or ``hosted open weights: <open>@<host>``, saying when the weights are
+    open and sold by their maker's API, and ``why`` the option is listed."""
+    from aipolicy.costs.catalog.api_prices import maker_of
+    from aipolicy.costs.catalog.quality import maker_api_label
+
+    if "@" in model:
+        name, host = model.split("@", 1)
+        tags = ["the maker's API"] if host == maker_of(name) else []
+        head = f"hosted open weights: {model}"
+    else:
+        tags = [maker_api_label(model)] if maker_api_label(model) else []
+        head = f"API: {model}"
+    tags += [why] if why else []
+    return head + (f" ({'; '.join(tags)})" if tags else "")
+
+
 def _api_option(key: str, label: str, s: Scenario, per_mtok: Any, note: str) -> Option:
     """A per-token option priced with ``s``'s API prices, with its break-even and checks."""
     from aipolicy.costs.catalog.quality import quality
     from aipolicy.costs.compare.eligibility import latency_check, quality_check
 
-    cost = api_monthly(s).monthly_usd
+    res = api_monthly(s)
+    cost, fixed = res.monthly_usd, res.breakdown["staff"] + res.breakdown["implementation"]
     be = breakeven(s)
     price = s.provenance.get("api_input_per_mtok_usd")
     q_ok, q_note = quality_check(s.api_model, s.open_model)
@@ -254,7 +297,8 @@ def _api_option(key: str, label: str, s: Scenario, per_mtok: Any, note: str) -> 
                   price_source=price.source if price else "",
                   price_as_of=price.as_of if price else "",
                   price_note=price.note if price else "", kind="per_token",
-                  quality_ok=q_ok, quality_note=q_note, latency_ok=l_ok, latency_note=l_note)
+                  quality_ok=q_ok, quality_note=q_note, latency_ok=l_ok, latency_note=l_note,
+                  fixed_usd=fixed, volume_usd_per_mtok=per_mtok(cost - fixed))
 
 
 def _selfhost_option(scenario: Scenario, mode: str, label: str, cap: dict[str, Any],
@@ -271,10 +315,12 @@ def _selfhost_option(scenario: Scenario, mode: str, label: str, cap: dict[str, A
     except AipolicyError as exc:
         return Option(mode, label, scenario.open_model, math.nan, math.nan, q, note=str(exc),
                       kind="selfhost", quality_ok=True, quality_note="the open weights")
+    fixed = sum(r.breakdown[c] for c in _FIXED)
     return Option(mode, label, scenario.open_model, r.monthly_usd, per_mtok(r.monthly_usd), q,
                   fleet=_fleet(r, s), capacity_basis=cap["basis"], kind="selfhost",
                   quality_ok=True, quality_note="the open weights", latency_ok=l_ok,
-                  latency_note=l_note)
+                  latency_note=l_note, fixed_usd=fixed,
+                  volume_usd_per_mtok=per_mtok(r.monthly_usd - fixed))
 
 
 def _hybrid_option(scenario: Scenario, key: str, partner: Scenario, cap: dict[str, Any],
@@ -294,6 +340,7 @@ def _hybrid_option(scenario: Scenario, key: str, partner: Scenario, cap: dict[st
 
     hyb = optimise_hybrid(partner, tables=False)
     share = hyb.selfhost_share_of_requests
+    fixed = _hybrid_fixed(partner, hyb.hybrid_replicas, share)
     same = ("" if hyb.cheapest == "hybrid" else
             scenario.acquisition if hyb.cheapest == "selfhost" else "per_token")
     q_ok, q_note = quality_check(partner.api_model, scenario.open_model)
@@ -307,7 +354,28 @@ def _hybrid_option(scenario: Scenario, key: str, partner: Scenario, cap: dict[st
                   note=f"{partner.api_model} takes the overflow and covers failures",
                   kind="hybrid", quality_ok=q_ok, quality_note=q_note, latency_ok=l_ok,
                   latency_note=l_note, same_as=same,
-                  partner=partner.api_model)
+                  partner=partner.api_model, fixed_usd=fixed,
+                  volume_usd_per_mtok=per_mtok(hyb.hybrid_monthly_usd - fixed))
+
+
+#: Self-hosting components that do not grow with volume (USD per month).
+_FIXED = ("staff", "platform", "implementation")
+
+
+def _hybrid_fixed(partner: Scenario, k: int, share: float) -> float:
+    """Fixed overhead of a split (USD per month): the own fleet's staff, platform and
+    implementation when it runs (k > 0), the API's when anything overflows to it."""
+    from aipolicy.costs.compare.selfhost import selfhost_components
+
+    out = 0.0
+    if k > 0:
+        c = selfhost_components(scenario_params(partner), partner.acquisition,
+                                partner.rent_mode, partner.load_profile, replicas_cap=k)
+        out += sum(float(c[f"{name}_usd"]) for name in _FIXED)
+    if k == 0 or share < 1.0:
+        res = api_monthly(partner)
+        out += res.breakdown["staff"] + res.breakdown["implementation"]
+    return out
 
 
 def cheapest_equal_quality(options: list[Option]) -> Option | None:

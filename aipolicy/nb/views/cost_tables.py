@@ -102,8 +102,9 @@ def options_view(options: pd.DataFrame) -> Table:
     Parameters
     ----------
     options : DataFrame
-        Indexed by option; ``USD/month``, ``USD per 1M tokens`` (numbers or the table's
-        ``"10,290"``-style strings; ``"n/a"`` when an option cannot be priced),
+        Indexed by option; ``USD/month``, ``fixed USD/month``, ``USD per 1M tokens`` (the
+        volume part; numbers or the table's ``"10,290"``-style strings; ``"n/a"`` when an
+        option cannot be priced),
         ``quality (LMArena)``, ``fleet``, ``break-even vs self-host (requests/day)``.
 
     Returns
@@ -115,7 +116,8 @@ def options_view(options: pd.DataFrame) -> Table:
     be = "break-even vs self-host (requests/day)"
     cols = {
         "USD/month": Col("usd", header="monthly cost", missing="n/a"),
-        "USD per 1M tokens": Col("usd_per_mtok", header="cost", decimals=3, missing="n/a"),
+        "fixed USD/month": Col("usd", header="of which fixed", missing="n/a"),
+        "USD per 1M tokens": Col("usd_per_mtok", header="volume cost", decimals=3, missing="n/a"),
         "quality (LMArena)": Col("text", header="quality (LMArena rating, 95% interval)",
                                  align="right"),
         "fleet": Col("text"),
@@ -127,6 +129,9 @@ def options_view(options: pd.DataFrame) -> Table:
              "latency target: self-hosting is sized under it, a per-token API is checked "
              "against public, dated speed figures (“not checked” where none exist). Only an "
              "option known to miss one cannot be the verdict."] if "checks" in frame else []
+    notes += ["of which fixed: staff, platform and implementation, paid whatever the volume; "
+              "volume cost: the rest (the token bill; GPUs, power, space) per 1M input + output "
+              "tokens."] if "fixed USD/month" in frame else []
     notes += ["break-even “—”: not applicable (the option is self-hosted); “not reached”: "
              "self-hosting stays dearer over the volumes searched."] if be in frame else []
     if any_missing(frame, ["USD/month"], blank_text=True) or (frame.astype(str) == "n/a").to_numpy().any():
