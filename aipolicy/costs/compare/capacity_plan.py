@@ -45,8 +45,8 @@ def capacity_entries(open_model: str, gpu: str, in_tok: float, gen_tok: float,
     ``slo_capacity_fraction``, ``gpus_per_replica`` or ``throughput_tok_s`` is kept as given
     (then a target no point meets is refused, naming it).
     """
-    entries = _cached(throughput_entries(open_model, gpu, in_tok, gen_tok, precision, given),
-                      open_model, gpu, in_tok, gen_tok, given)
+    raw = throughput_entries(open_model, gpu, in_tok, gen_tok, precision, given)
+    entries = _cached(raw, open_model, gpu, in_tok, gen_tok, given)
     if "slo_capacity_fraction" in given:
         return entries
     targets = {k: given.get(k) for k in SLO_FIELDS}
@@ -54,16 +54,18 @@ def capacity_entries(open_model: str, gpu: str, in_tok: float, gen_tok: float,
     smallest = int(entries["gpus_per_replica"][0])
     while True:
         tp = int(entries["gpus_per_replica"][0])
-        values = {**targets, "gpus_per_replica": tp, "precision": entries["precision"][0]}
+        # the throughput before the prefix-cache credit: what a measured sweep is compared with
+        values = {**targets, "gpus_per_replica": tp, "precision": entries["precision"][0],
+                  "throughput_tok_s": raw["throughput_tok_s"][0]}
         try:
             return {**entries, **slo_entries(open_model, gpu, in_tok, gen_tok, values)}
         except InvalidInputError as exc:
             if not search or exc.field not in SLO_FIELDS or tp * 2 > MAX_TP:
                 raise
             try:
-                bigger = _cached(throughput_entries(open_model, gpu, in_tok, gen_tok, precision,
-                                                    {**given, "gpus_per_replica": tp * 2}),
-                                 open_model, gpu, in_tok, gen_tok, given)
+                raw = throughput_entries(open_model, gpu, in_tok, gen_tok, precision,
+                                         {**given, "gpus_per_replica": tp * 2})
+                bigger = _cached(raw, open_model, gpu, in_tok, gen_tok, given)
             except AipolicyError:
                 raise exc from None
         bigger["gpus_per_replica"] = (tp * 2, Provenance(
