@@ -36,6 +36,11 @@ from typing import Any
 
 import numpy as np
 
+from aipolicy.costs.compare.bounds import (
+    MAX_GRID_DRAWS,
+    check_grid_size,
+    check_tokens_per_day,
+)
 from aipolicy.errors import InvalidInputError
 
 __all__ = ["AXES", "Chunk", "Config", "Grid", "SloSpec", "TOP_KEYS", "grid_from_mapping",
@@ -49,8 +54,6 @@ TOP_KEYS = ("name", "description", "as_of", "draws", "seed", "chunk_cells", "axe
 RANGE_KEYS = {"log": ("log_from", "log_to", "per_decade"), "linear": ("from", "to", "step")}
 #: The latency-target keys of an ``slo`` value given as a mapping.
 SLO_KEYS = ("tokens_per_user", "ttft_s")
-#: Most cells one grid may have (a 10^6-cell grid is a cluster's job; see docs/decision-map.md).
-MAX_CELLS = 10_000_000
 #: Default cells per chunk.
 DEFAULT_CHUNK_CELLS = 256
 PRESET = "preset"
@@ -58,6 +61,14 @@ PRESET = "preset"
 
 def _bad(key: str, message: str, value: Any = None) -> InvalidInputError:
     return InvalidInputError(f"grid {key}: {message}", field=key, value=value)
+
+
+def _bounded(check: Any, *args: Any) -> None:
+    """Run a check of :mod:`aipolicy.costs.compare.bounds`; its refusal names the grid key."""
+    try:
+        check(*args)
+    except InvalidInputError as exc:
+        raise _bad(str(exc.field), str(exc), exc.value) from None
 
 
 @dataclass(frozen=True)
@@ -175,7 +186,7 @@ class Grid:
         if as_of is not None:
             spec["as_of"] = _as_of(as_of)
         if draws is not None:
-            spec["draws"] = _whole("draws", draws, 0, 1_000_000)
+            spec["draws"] = _whole("draws", draws, 0, MAX_GRID_DRAWS)
         if seed is not None:
             spec["seed"] = _whole("seed", seed, 0, 2**63 - 1)
         return grid_from_mapping(spec, source=self.name)
@@ -218,18 +229,21 @@ def _volumes(value: Any) -> tuple[float, ...]:
                         raise _bad(key, f"log_from and log_to must be > 0 with log_from <= "
                                         f"log_to, got {lo:g} and {hi:g}")
                     n = int(round(math.log10(hi / lo) * per)) + 1
+                    _bounded(check_grid_size, n)  # before any array is built
                     vols = np.logspace(math.log10(lo), math.log10(hi), n)
                 else:
                     lo, hi, step = (_number(f"{key}.{k}", value[k]) for k in names)
                     if not (0 < lo <= hi and step > 0):
                         raise _bad(key, f"from and to must be > 0 with from <= to and step > 0, "
                                         f"got {lo:g}, {hi:g}, {step:g}")
+                    _bounded(check_grid_size, math.ceil((hi + step * 1e-9 - lo) / step))
                     vols = np.arange(lo, hi + step * 1e-9, step)
                 return tuple(float(v) for v in vols)
         forms = "; ".join(", ".join(n) for n in RANGE_KEYS.values())
         raise _bad(key, f"a range needs exactly the keys {forms}; got {', '.join(map(str, value))}",
                    value)
     items = value if isinstance(value, list) else [value]
+    _bounded(check_grid_size, len(items))
     vols_list = [_number(key, v) for v in items]
     if any(v <= 0 for v in vols_list):
         raise _bad(key, "volumes must be > 0 tokens/day", value)
@@ -363,14 +377,13 @@ def grid_from_mapping(data: Any, *, source: str = "grid", default_as_of: Any = N
                     _check_api_model(name)
         if len(set(map(repr, values[axis]))) != len(values[axis]):
             raise _bad(f"axes.{axis}", "a value is listed twice")
-    draws = _whole("draws", data.get("draws", 0), 0, 1_000_000)
+    draws = _whole("draws", data.get("draws", 0), 0, MAX_GRID_DRAWS)
     seed = _whole("seed", data.get("seed", 0), 0, 2**63 - 1)
     chunk_cells = _whole("chunk_cells", data.get("chunk_cells", DEFAULT_CHUNK_CELLS), 1,
                          1_000_000)
+    _bounded(check_grid_size, len(vols), math.prod(len(values[a]) for a in AXES[:-1]), draws)
+    _check_requests(vols, values)
     combos = list(itertools.product(*(values[a] for a in AXES[:-1])))
-    if len(combos) * len(vols) > MAX_CELLS:
-        raise _bad("axes", f"{len(combos) * len(vols):,} cells is above the limit of "
-                           f"{MAX_CELLS:,}; split the grid")
     configs = tuple(Config(i, *c) for i, c in enumerate(combos))
     spec = {"name": str(data.get("name", source)), "description": str(data.get("description", "")),
             "as_of": as_of, "draws": draws, "seed": seed, "chunk_cells": chunk_cells,
@@ -379,6 +392,19 @@ def grid_from_mapping(data: Any, *, source: str = "grid", default_as_of: Any = N
     return Grid(name=spec["name"], description=spec["description"], as_of=as_of,
                 draws=draws, seed=seed,
                 chunk_cells=chunk_cells, configs=configs, tokens_per_day=vols, spec=spec)
+
+
+def _check_requests(vols: tuple[float, ...], values: Mapping[str, list[Any]]) -> None:
+    """The largest volume at the shortest request of any shape (a preset's own included) stays
+    within the requests/day that ``aipolicy breakeven`` accepts."""
+    from aipolicy.costs.compare.presets import PRESETS
+
+    shapes = {s for s in values["shape"] if s is not None}
+    if None in values["shape"]:
+        shapes |= {(PRESETS[p].values["input_tokens"][0], PRESETS[p].values["output_tokens"][0])
+                   for p in values["preset"]}
+    i, o = min(shapes, key=sum)
+    _bounded(check_tokens_per_day, "axes.tokens_per_day", max(vols), i + o, f"{i:g}/{o:g}")
 
 
 def _plain(value: Any) -> Any:
@@ -397,15 +423,17 @@ def load_grid(path: str | Path, *, default_as_of: Any = None) -> Grid:
     """
     import yaml
 
+    from aipolicy import safeyaml
+
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data = safeyaml.load(safeyaml.read(p).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"grid file {p}: cannot read it ({exc.__class__.__name__}: "
                                 f"{exc}); give a YAML grid such as examples/sweep-small.yaml",
                                 field="file", value=str(p)) from None
-    try:
-        data = yaml.safe_load(text)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"grid file {p}: {exc}", field="file", value=str(p)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
