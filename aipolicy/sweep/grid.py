@@ -36,12 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from aipolicy.costs.compare.bounds import (
-    MAX_GRID_DRAWS,
-    check_grid_size,
-    check_tokens_per_day,
-)
+from aipolicy.costs.compare.bounds import MAX_GRID_DRAWS, check_grid_size
 from aipolicy.errors import InvalidInputError
+from aipolicy.sweep.gridchecks import bounded, check_first_prices, check_requests
 
 __all__ = ["AXES", "Chunk", "Config", "Grid", "SloSpec", "TOP_KEYS", "grid_from_mapping",
            "load_grid"]
@@ -61,14 +58,6 @@ PRESET = "preset"
 
 def _bad(key: str, message: str, value: Any = None) -> InvalidInputError:
     return InvalidInputError(f"grid {key}: {message}", field=key, value=value)
-
-
-def _bounded(check: Any, *args: Any) -> None:
-    """Run a check of :mod:`aipolicy.costs.compare.bounds`; its refusal names the grid key."""
-    try:
-        check(*args)
-    except InvalidInputError as exc:
-        raise _bad(str(exc.field), str(exc), exc.value) from None
 
 
 @dataclass(frozen=True)
@@ -229,21 +218,21 @@ def _volumes(value: Any) -> tuple[float, ...]:
                         raise _bad(key, f"log_from and log_to must be > 0 with log_from <= "
                                         f"log_to, got {lo:g} and {hi:g}")
                     n = int(round(math.log10(hi / lo) * per)) + 1
-                    _bounded(check_grid_size, n)  # before any array is built
+                    bounded(check_grid_size, n)  # before any array is built
                     vols = np.logspace(math.log10(lo), math.log10(hi), n)
                 else:
                     lo, hi, step = (_number(f"{key}.{k}", value[k]) for k in names)
                     if not (0 < lo <= hi and step > 0):
                         raise _bad(key, f"from and to must be > 0 with from <= to and step > 0, "
                                         f"got {lo:g}, {hi:g}, {step:g}")
-                    _bounded(check_grid_size, math.ceil((hi + step * 1e-9 - lo) / step))
+                    bounded(check_grid_size, math.ceil((hi + step * 1e-9 - lo) / step))
                     vols = np.arange(lo, hi + step * 1e-9, step)
                 return tuple(float(v) for v in vols)
         forms = "; ".join(", ".join(n) for n in RANGE_KEYS.values())
         raise _bad(key, f"a range needs exactly the keys {forms}; got {', '.join(map(str, value))}",
                    value)
     items = value if isinstance(value, list) else [value]
-    _bounded(check_grid_size, len(items))
+    bounded(check_grid_size, len(items))
     vols_list = [_number(key, v) for v in items]
     if any(v <= 0 for v in vols_list):
         raise _bad(key, "volumes must be > 0 tokens/day", value)
@@ -381,8 +370,9 @@ def grid_from_mapping(data: Any, *, source: str = "grid", default_as_of: Any = N
     seed = _whole("seed", data.get("seed", 0), 0, 2**63 - 1)
     chunk_cells = _whole("chunk_cells", data.get("chunk_cells", DEFAULT_CHUNK_CELLS), 1,
                          1_000_000)
-    _bounded(check_grid_size, len(vols), math.prod(len(values[a]) for a in AXES[:-1]), draws)
-    _check_requests(vols, values)
+    bounded(check_grid_size, len(vols), math.prod(len(values[a]) for a in AXES[:-1]), draws)
+    check_requests(vols, values)
+    check_first_prices(as_of, values)
     combos = list(itertools.product(*(values[a] for a in AXES[:-1])))
     configs = tuple(Config(i, *c) for i, c in enumerate(combos))
     spec = {"name": str(data.get("name", source)), "description": str(data.get("description", "")),
@@ -392,19 +382,6 @@ def grid_from_mapping(data: Any, *, source: str = "grid", default_as_of: Any = N
     return Grid(name=spec["name"], description=spec["description"], as_of=as_of,
                 draws=draws, seed=seed,
                 chunk_cells=chunk_cells, configs=configs, tokens_per_day=vols, spec=spec)
-
-
-def _check_requests(vols: tuple[float, ...], values: Mapping[str, list[Any]]) -> None:
-    """The largest volume at the shortest request of any shape (a preset's own included) stays
-    within the requests/day that ``aipolicy breakeven`` accepts."""
-    from aipolicy.costs.compare.presets import PRESETS
-
-    shapes = {s for s in values["shape"] if s is not None}
-    if None in values["shape"]:
-        shapes |= {(PRESETS[p].values["input_tokens"][0], PRESETS[p].values["output_tokens"][0])
-                   for p in values["preset"]}
-    i, o = min(shapes, key=sum)
-    _bounded(check_tokens_per_day, "axes.tokens_per_day", max(vols), i + o, f"{i:g}/{o:g}")
 
 
 def _plain(value: Any) -> Any:
