@@ -44,7 +44,7 @@ DEFAULT_UPPER = 1e15
 #: Replicas of one self-hosted fleet: 200,000 replicas are at least 200,000 GPUs, the size of
 #: the largest AI clusters built; the hybrid search covers every fleet up to it.
 MAX_REPLICAS = 200_000
-#: Monte Carlo draws of one comparison (a million draws take seconds; more only cost memory).
+#: Monte Carlo draws of one comparison (memory grows about 0.25 GB per million draws).
 MAX_DRAWS = 5_000_000
 #: Sweep grids: points of the volume axis, configs (combinations of the other axes), cells,
 #: draws per cell and draws x cells (about 1.4 million draw-cells a second on one core: the
