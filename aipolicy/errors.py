@@ -24,8 +24,8 @@ def in_user_terms(message: str, names: Mapping[str, str]) -> str:
 
     Examples
     --------
-    >>> in_user_terms("keep planning_utilization at least 0.4", {"planning_utilization": "--utilization"})
-    'keep --utilization at least 0.4'
+    >>> in_user_terms("keep planning_utilization >= 0.4", {"planning_utilization": "--utilization"})
+    'keep --utilization >= 0.4'
     """
     if not names:
         return message

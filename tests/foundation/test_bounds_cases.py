@@ -306,7 +306,7 @@ def test_9_a_replica_size_must_divide_the_attention_heads(capsys):
     (["--throughput", "1e-6"], "--throughput: 1e-06 makes the self-hosted fleet"),
     (["--input-tokens", "10000000"], "--input-tokens: 10,000,000 + 400 output tokens exceed"),
     (["--input-tokens", "9000000", "--open-model", "llama-4-scout"],
-     "--gpus-per-replica: 2: llama-4-scout at fp8 with a request of 9,000,000 input"),
+     "--gpus-per-replica: 2 is too few: llama-4-scout at fp8 with a request of 9,000,000"),
 ])
 def test_10_messages_name_the_flag_its_value_and_the_range(capsys, flags, starts):
     code, _, err = _breakeven(capsys, *flags)

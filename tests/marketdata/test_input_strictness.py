@@ -93,7 +93,8 @@ def test_day_first_file_is_not_read_month_first(folder):
     ],
 )
 def test_unambiguous_date_forms_are_read(folder, dates):
-    _write(folder, "NVDA.csv", "Date,Close\n" + "\n".join(f"{d},{i + 1}" for i, d in enumerate(dates)))
+    rows = (f"{d},{i + 1}" for i, d in enumerate(dates))  # closes above 0
+    _write(folder, "NVDA.csv", "Date,Close\n" + "\n".join(rows))
     df = load_prices("NVDA", source="csv", data_dir=folder)
     assert list(df.index) == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-03")]
     assert df["NVDA"].tolist() == [1.0, 2.0]
