@@ -323,10 +323,12 @@ def test_11_tiny_volumes_print_readably_in_separate_columns(capsys):
     assert "workload: 0.001 requests/day, 1,500 in / 400 out tokens" in out
     lines = out.splitlines()
     start = next(i for i, x in enumerate(lines) if x.startswith("every option")) + 1
-    for line in lines[start:lines.index("", start)]:
-        cells = line[58:80]
-        assert cells[0] == " " and cells[11] == " ", line  # two columns, each space-led
-        assert len(cells[:11].split()) == 1 and len(cells[11:].split()) == 1, line
+    end = next(i for i, x in enumerate(lines) if i > start and not x.startswith(
+        ("API", "hosted", "self-host", "hybrid")))
+    assert end - start >= 5
+    for line in lines[start:end]:  # USD/month, fixed, var/1M tok: 11 characters each
+        for col in (line[58:69], line[69:80], line[80:91]):
+            assert col[0] == " " and len(col.split()) == 1, line
 
 
 def test_11_the_cell_formatter_handles_any_magnitude():
