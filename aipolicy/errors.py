@@ -8,9 +8,30 @@ or parameter without parsing the message.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 _UNSET: Any = object()
+
+
+def in_user_terms(message: str, names: Mapping[str, str]) -> str:
+    """``message`` with every field name in it replaced by the user's name for that input.
+
+    The package words its errors in scenario fields and grid keys (``planning_utilization``);
+    a front-end passes its own names (``{"planning_utilization": "--utilization"}``). Only
+    whole names are replaced (not ``input_tokens`` inside ``axes.input_tokens``).
+
+    Examples
+    --------
+    >>> in_user_terms("keep planning_utilization >= 0.4", {"planning_utilization": "--utilization"})
+    'keep --utilization >= 0.4'
+    """
+    if not names:
+        return message
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![\w.-])({alternatives})(?![\w-])", lambda m: names[m.group(1)],
+                  message)
 
 
 class AipolicyError(Exception):

@@ -16,10 +16,11 @@ from typing import Any
 
 from aipolicy.commands import breakeven_extras as extra
 from aipolicy.commands.asof import AS_OF_HELP, as_of_flag
+from aipolicy.commands.numbers import amount, cell
 from aipolicy.commands.reserve import acquisition_label, gpu_hour, rate_line, reserved_overrides
 from aipolicy.costs.capacity.targets import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.compare.presets import list_presets
-from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError
+from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError, in_user_terms
 
 
 def _number(kind: str) -> Callable[[str], float]:
@@ -172,9 +173,13 @@ def _dest(flag: str) -> str:
 
 
 def flag_error(exc: AipolicyError) -> InvalidInputError:
-    """The error re-worded for the command line: prefixed with the flag of ``exc.field``."""
+    """The error re-worded for the command line: prefixed with the flag of ``exc.field``, and
+    every input it names by its flag (``keep --utilization at least 0.004``)."""
     flag = FIELD_FLAGS.get(exc.field or "") or _OTHER_FLAGS.get(exc.field or "")
     msg = str(exc)
+    if exc.field and msg.startswith(f"{exc.field} "):  # the flag goes in front instead
+        msg = msg[len(exc.field) + 1:]
+    msg = in_user_terms(msg, {**FIELD_FLAGS, "draws": "--draws", "seed": "--seed"})
     if flag is None:
         return InvalidInputError(msg, field=exc.field)
     if isinstance(exc, CatalogError):
@@ -350,18 +355,6 @@ def _price_date(as_of: str, note: str) -> str:
     return f"price dated {as_of}" + (f", {until}" if until else "")
 
 
-def _usd11(v: float | None) -> str:
-    return f"{'n/a':>11}" if v is None else f"{v:>11,.0f}"
-
-
-def _per(v: float | None) -> str:
-    return f"{'n/a':>11}" if v is None else f"{v:>11,.3f}"
-
-
-def _usd(v: float) -> str:
-    return f"{v:>14,.0f}"
-
-
 def render(r: dict[str, Any]) -> str:
     """Human-readable table of :func:`compute`'s result."""
     basis = r.get("throughput_basis", "measured")
@@ -371,8 +364,8 @@ def render(r: dict[str, Any]) -> str:
         f"aipolicy breakeven - preset {r['preset']}: {r['api_model']} vs {r['open_model']} on "
         f"{r['gpu']} ({r['acquisition']})",
         *rate_line(r),
-        f"workload: {r['requests_per_day']:,.0f} requests/day, {r['input_tokens']:,.0f} in / "
-        f"{r['output_tokens']:,.0f} out tokens, peak hour x{r['peak_factor']:.2f}",
+        f"workload: {amount(r['requests_per_day'])} requests/day, {amount(r['input_tokens'])} "
+        f"in / {amount(r['output_tokens'])} out tokens, peak hour x{r['peak_factor']:.2f}",
         f"replica: {r['gpus_per_replica']} GPU(s), {r['throughput_tok_s']:,.0f} output tok/s"
         f"{est}; planned at {r['replica_capacity']['planned_req_s']:,.2f} requests/s "
         f"({r['replica_capacity']['planned_share']:.0%} of saturation, "
@@ -382,8 +375,8 @@ def render(r: dict[str, Any]) -> str:
         "",
         f"{'every option':<58}{'USD/month':>11}{'fixed':>11}{'var/1M tok':>11}  quality   "
         "q/latency  fleet",
-        *[f"{o['label'][:57]:<58}{_usd11(o['monthly_usd'])}{_usd11(o['fixed_usd'])}"
-          f"{_per(o['volume_usd_per_mtok'])}  "
+        *[f"{o['label'][:57]:<58}{cell(o['monthly_usd'], 11)}{cell(o['fixed_usd'], 11)}"
+          f"{cell(o['volume_usd_per_mtok'], 11, 3)}  "
           f"{o['quality'].split(' ')[0]:<9} {_checks(o):<10} {o['fleet']}" for o in r["options"]],
         extra.cost_legend(), *extra.fleet_lines(r),
         "",

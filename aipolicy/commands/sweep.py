@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from aipolicy.commands.asof import as_of_flag
 from aipolicy.errors import InvalidInputError
@@ -69,17 +70,45 @@ def resumed_as_of(out: Path) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep; print where the dataset is and what was done."""
+    import sys
+
     from aipolicy.report.index import counted
     from aipolicy.sweep.grid import load_grid
-    from aipolicy.sweep.run import run_sweep
+    from aipolicy.sweep.run import SweepInterrupted, run_sweep
 
     grid = load_grid(args.grid, default_as_of=resumed_as_of(args.out)).with_run(
         draws=args.draws, seed=args.seed, as_of=args.as_of)
     if not grid.configs:
         raise InvalidInputError("grid: no cells", field="axes")
-    res = run_sweep(grid, args.out, workers=args.workers, scheduler=args.scheduler,
-                    quiet=args.quiet)
+    for line in model_warnings(grid):
+        print(f"warning: {line}", file=sys.stderr)
+    try:
+        res = run_sweep(grid, args.out, workers=args.workers, scheduler=args.scheduler,
+                        quiet=args.quiet)
+    except SweepInterrupted as stop:
+        print(f"aipolicy sweep: interrupted: {stop.kept} of {counted(stop.chunks, 'chunk')} "
+              f"({stop.kept_cells:,} of {counted(stop.cells, 'cell')}) are kept in {stop.out}; "
+              "run the same command to resume", file=sys.stderr)
+        return 130
     print(f"sweep: {res.out} ({counted(res.cells, 'cell')} in {counted(res.chunks, 'chunk')}: "
           f"{res.written} written, {res.skipped} already done; priced as of {grid.as_of}; "
           f"{res.seconds:.1f} s on {res.engine})")
     return 0
+
+
+def model_warnings(grid: Any) -> list[str]:
+    """A warning for each API model of the grid that is retired, or retires within its
+    preset's horizon, on the grid's valuation date (the lines ``aipolicy breakeven`` prints)."""
+    import datetime as dt
+
+    from aipolicy.costs.catalog import cost_default
+    from aipolicy.costs.catalog.lifecycle import retirement_warning
+    from aipolicy.costs.compare.presets import PRESETS
+
+    day = dt.date.fromisoformat(grid.as_of)
+    usual = (cost_default("horizon_months").value, "")
+    pairs = dict.fromkeys((c.api_model or PRESETS[c.preset].build["api_model"],
+                           float(PRESETS[c.preset].values.get("horizon_months", usual)[0]))
+                          for c in grid.configs)
+    found = (retirement_warning(m, horizon_months=h, today=day) for m, h in pairs)
+    return list(dict.fromkeys(w for w in found if w))

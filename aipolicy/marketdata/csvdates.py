@@ -63,7 +63,8 @@ def _calendar_day(text: str) -> date:
     raise ValueError(text)
 
 
-def _date_form(path: Path, raw: pd.Series, values: pd.Series, line0: int) -> str:
+def _date_form(path: Path, raw: pd.Series, values: pd.Series, line0: int,
+               expect: tuple[str, int, str] | None = None) -> str:
     """The one date form of a column: ``"iso"``, ``"ymd"`` (``2025/5/12``) or ``"named"``.
 
     Parameters
@@ -74,11 +75,13 @@ def _date_form(path: Path, raw: pd.Series, values: pd.Series, line0: int) -> str
         The column's stripped text and its values as read (shape (n,)).
     line0 : int
         The file's line number of the first value.
+    expect : (form, line, value), optional
+        The form of an earlier block of the same file, and its first line and value.
 
     Returns
     -------
     str
-        The form of the first value, which every value shares.
+        The form of the first value (or ``expect``'s), which every value shares.
 
     Raises
     ------
@@ -105,12 +108,13 @@ def _date_form(path: Path, raw: pd.Series, values: pd.Series, line0: int) -> str
             f"{path}: line {line0 + i}: {values.iloc[i]!r} is not a date in a form aipolicy "
             f"reads; {_EXPECTED_DATES}"
         )
-    form = next(name for name, rows in forms.items() if rows[0])
+    form, first_line, first = expect or (next(n for n, rows in forms.items() if rows[0]), line0,
+                                         values.iloc[0])
     if not forms[form].all():
         i = int((~forms[form]).nonzero()[0][0])
         raise MalformedDataError(
             f"{path}: line {line0 + i}: date {values.iloc[i]!r} is written differently from line "
-            f"{line0} ({values.iloc[0]!r}); use one date form throughout the file; {_EXPECTED_DATES}"
+            f"{first_line} ({first!r}); use one date form throughout the file; {_EXPECTED_DATES}"
         )
     return form
 
@@ -186,18 +190,20 @@ def _check_range(path: Path, values: pd.Series, text: pd.Series, dates: pd.Serie
                                  f"{_MIN_DATE} to {_MAX_DATE}; check the date column")  # fmt: skip
 
 
-def to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
+def to_dates(path: Path, values: pd.Series, line0: int,
+             expect: tuple[str, int, str] | None = None) -> pd.DatetimeIndex:
     """Parse a date column that uses one unambiguous form throughout; else name the first bad line.
 
     Forms: ISO (with or without time and UTC offset; the date part is kept, since yfinance
     writes the exchange's local midnight, so the date part is the trading day), year-first
     with slashes (``2025/5/12``: no convention puts the day second) and Yahoo's ``Jan 2,
-    2024``. Nothing is parsed row by row with a guessed format.
+    2024``. Nothing is parsed row by row with a guessed format. A file read in blocks passes
+    ``expect`` (:func:`date_form` of its first block) with each later block.
     """
     import pandas as pd
 
     raw = values.astype(str).str.strip()
-    form = _date_form(path, raw, values, line0)
+    form = _date_form(path, raw, values, line0, expect)
     text, dates = _parse_form(raw, form)
     _check_range(path, values, text, dates, form, line0)
     index = pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="Date")
@@ -210,3 +216,12 @@ def to_dates(path: Path, values: pd.Series, line0: int) -> pd.DatetimeIndex:
             f"{line0 + j}); each date must appear once: remove the duplicate row"
         )
     return index
+
+
+def date_form(values: pd.Series, line0: int) -> tuple[str, int, str]:
+    """``(form, line0, first value)`` of a date column :func:`to_dates` has read: what a later
+    block of the same file must match."""
+    raw = str(values.iloc[0]).strip()
+    form = next(name for name, rx in (("iso", _ISO), ("ymd", _YMD_SLASH), ("named", _MONTH_NAME))
+                if rx.fullmatch(raw))
+    return form, line0, values.iloc[0]

@@ -15,13 +15,15 @@ the line and what is expected):
   one form per file;
   ``DD/MM/YYYY``, ``MM/DD/YYYY``, ``DD.MM.YYYY`` and mixed files are errors;
 - a date may appear only once;
+- a close (as written, and adjusted) must be above 0;
 - a multi-level file is read by its ``Ticker`` row; one without the requested ticker is an
   error naming the tickers it holds;
 - a FRED file's header must name the series it is read as;
 - a ticker cannot name a file outside ``data_dir``;
 - a semicolon- or tab-separated file, and a Close column without a single number, say so.
 
-The date rules live in :mod:`aipolicy.marketdata.csvdates`.
+The date rules live in :mod:`aipolicy.marketdata.csvdates`; price files are read in blocks by
+:mod:`aipolicy.marketdata.csvprices`, with the layout and parsing helpers here.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aipolicy.errors import DataPermissionError, InvalidInputError, MalformedDataError
 from aipolicy.marketdata.csvdates import to_dates as _to_dates
 from aipolicy.marketdata.frames import Record
-from aipolicy.marketdata.provenance import OHLCV
 from aipolicy.marketdata.universe import safe_name
 
 if TYPE_CHECKING:
@@ -46,6 +48,9 @@ KNOWN_INDEXES: frozenset[str] = frozenset(
     {"GSPC", "IXIC", "SOX", "DJI", "RUT", "VIX", "NDX", "NYA"}
 )
 _NA_TOKENS = {"", ".", "null", "NULL", "nan", "NaN", "NA", "N/A", "-"}
+#: Largest FRED file read (bytes): it is read whole, and a century of daily observations is
+#: about 2 MB.
+MAX_FRED_BYTES = 32 * 1024 * 1024
 
 
 def price_file(data_dir: Path, symbol: str) -> Path | None:
@@ -99,21 +104,42 @@ def list_symbols(data_dir: Path) -> list[str]:
     return out
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except PermissionError as exc:
-        raise DataPermissionError(
+def _unreadable(path: Path, exc: Exception) -> Exception:
+    """The one-line error for a file that cannot be read as UTF-8 text."""
+    if isinstance(exc, PermissionError):
+        return DataPermissionError(
             f"{path}: cannot read the file: permission denied; give your user read access "
             f"(chmod u+r '{path}')"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise MalformedDataError(
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return MalformedDataError(
             f"{path}: the file is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as "
             "UTF-8 (or plain ASCII) CSV"
-        ) from exc
-    except OSError as exc:
-        raise MalformedDataError(f"{path}: cannot read the file: {exc}") from exc
+        )
+    return MalformedDataError(f"{path}: cannot read the file: {exc}")
+
+
+def _read_text(path: Path, limit: int | None = None) -> str:
+    """The file's text; refused above ``limit`` bytes before it is read."""
+    try:
+        size = path.stat().st_size
+        if limit is not None and size > limit:
+            raise MalformedDataError(
+                f"{path}: {size:,} bytes is above the limit of {limit:,} for this kind of file; "
+                "a FRED series file is a few hundred kilobytes: check it is the right file"
+            )
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _head_lines(path: Path) -> list[str]:
+    """The first three lines of a file (line ends removed), read without the rest."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [fh.readline().rstrip("\r\n") for _ in range(3)]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unreadable(path, exc) from exc
 
 
 def _to_float(path: Path, frame: pd.DataFrame, col: str, line0: int) -> pd.Series:
@@ -136,13 +162,13 @@ def _split_header(line: str) -> list[str]:
     return [c.strip() for c in next(csv.reader([line]), [])]
 
 
-def _parse(path: Path, text: str) -> tuple[pd.DataFrame, int, list[str] | None]:
-    """CSV text -> string frame, the file line of its first data row and, for yfinance's
-    multi-level layout, the ticker of each column (None for the date column).
-    """
-    import pandas as pd
+#: (rows to skip after the header, file line of the first data row, the Price row's fields
+#: and the Ticker row's tickers of a multi-level file, else None)
+Layout = tuple[list[int], int, "list[str] | None", "list[str] | None"]
 
-    lines = text.splitlines()
+
+def _layout(path: Path, lines: list[str]) -> Layout:
+    """The file's layout from its first three lines (see :data:`Layout`)."""
     if not lines or not lines[0].strip():
         raise MalformedDataError(f"{path}: line 1: the file is empty; expected a header row")
     head = lines[0]
@@ -153,36 +179,66 @@ def _parse(path: Path, text: str) -> tuple[pd.DataFrame, int, list[str] | None]:
                 f"(header: {head[:60]!r}): save it with ',' between fields and '.' as the decimal "
                 "point"
             )
-    skip: list[int] = []
-    line0 = 2
-    tickers: list[str] | None = None
     firsts = [_split_header(x)[0] if x.strip() else "" for x in lines[:3]]
-    if len(lines) > 2 and {firsts[0], firsts[1]} == {"Price", "Ticker"}:
+    if len(lines) > 2 and lines[2] and {firsts[0], firsts[1]} == {"Price", "Ticker"}:
         # yfinance multi-level to_csv: Price,... / Ticker,... (either order) / Date,,,...
         rows = {firsts[0]: _split_header(lines[0]), firsts[1]: _split_header(lines[1])}
         skip = [1, 2] if firsts[2] == "Date" and not any(_split_header(lines[2])[1:]) else [1]
-        line0 = 2 + len(skip)
         fields, tickers = rows["Price"], rows["Ticker"]
         if len(fields) != len(tickers):
             raise MalformedDataError(
                 f"{path}: lines 1-2: the Price and Ticker header rows have {len(rows[firsts[0]])} "
                 f"and {len(rows[firsts[1]])} cells; expected one ticker per column"
             )
-        tickers = [""] + tickers[1:]
+        return skip, 2 + len(skip), fields, [""] + tickers[1:]
+    return [], 2, None, None
+
+
+def _frames(path: Path, source: Any, layout: Layout, rows: int | None
+            ) -> Iterator[tuple[int, pd.DataFrame]]:
+    """The data as string frames of at most ``rows`` rows (all at once for None), each with
+    the file line of its first row."""
+    import pandas as pd
+
+    skip, line, fields, tickers = layout
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skiprows=skip,
-                            skipinitialspace=True)  # fmt: skip
+        with pd.read_csv(source, dtype=str, keep_default_na=False, skiprows=skip,
+                         skipinitialspace=True, chunksize=rows or 1 << 62,
+                         encoding="utf-8-sig") as reader:  # fmt: skip
+            for frame in reader:
+                if tickers is not None:
+                    if frame.shape[1] != len(tickers):
+                        raise MalformedDataError(
+                            f"{path}: line {line}: rows have {frame.shape[1]} fields but the "
+                            f"header rows {len(tickers)}; expected one value per column"
+                        )
+                    frame.columns = ["Date", *fields[1:]]
+                frame.columns = [str(c).strip() for c in frame.columns]
+                yield line, frame
+                line += len(frame)
+    except UnicodeDecodeError as exc:
+        raise _unreadable(path, exc) from exc
     except (pd.errors.ParserError, ValueError) as exc:
         raise MalformedDataError(f"{path}: {exc}".replace("\n", " ")) from exc
-    if tickers is not None:
-        if frame.shape[1] != len(tickers):
-            raise MalformedDataError(
-                f"{path}: line {line0}: rows have {frame.shape[1]} fields but the header rows "
-                f"{len(tickers)}; expected one value per column"
-            )
-        frame.columns = ["Date", *fields[1:]]
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, line0, tickers
+
+
+def _parse(path: Path, text: str) -> tuple[pd.DataFrame, int, list[str] | None]:
+    """CSV text -> string frame, the file line of its first data row and, for yfinance's
+    multi-level layout, the ticker of each column (None for the date column).
+    """
+    import pandas as pd
+
+    layout = _layout(path, [x.rstrip("\r") for x in text.split("\n", 3)[:3]])
+    blocks = list(_frames(path, io.StringIO(text), layout, None))
+    frame = blocks[0][1] if blocks else pd.DataFrame(columns=_columns(layout, text))
+    return frame, layout[1], layout[3]
+
+
+def _columns(layout: Layout, first_line: str) -> list[str]:
+    """The column names of a file without data rows."""
+    fields = layout[2]
+    return ["Date", *fields[1:]] if fields is not None else _split_header(
+        first_line.split("\n", 1)[0])
 
 
 def _select_ticker(
@@ -218,63 +274,6 @@ def _select_ticker(
             "expected one column per field and ticker"
         )
     return out
-
-
-def read_price_csv(path: Path, symbol: str | None = None) -> Record:
-    """Read one price file into a record with adjusted Open/High/Low/Close and Volume.
-
-    ``symbol`` picks the columns of a multi-level (several tickers) file by its Ticker row;
-    without it such a file must hold exactly one ticker.
-
-    Raises
-    ------
-    MalformedDataError
-        Naming the file and the line when the header lacks ``Date``/``Close``, a value is
-        not a number or a date, a date is ambiguous or repeated, the file is not
-        comma-separated, the Close column is empty, or the Ticker row lacks ``symbol``.
-    DataPermissionError
-        The file may not be read.
-    """
-    import numpy as np
-    import pandas as pd
-
-    from aipolicy.marketdata.frames import record_from_frame
-
-    frame, line0, tickers = _parse(path, _read_text(path))
-    if tickers is not None:
-        frame = _select_ticker(path, frame, tickers, symbol)
-    cols = set(frame.columns)
-    if "Date" not in cols or not ({"Close", "Adj Close"} & cols):
-        raise MalformedDataError(
-            f"{path}: line 1: header {list(frame.columns)} lacks 'Date' and 'Close'; expected "
-            "Yahoo's 'Date,Open,High,Low,Close,Adj Close,Volume' or yfinance's 'Date,Close,High,Low,Open,Volume'"
-        )
-    if frame.empty:
-        raise MalformedDataError(f"{path}: line {line0}: the file has a header but no rows")
-    index = _to_dates(path, frame["Date"], line0)
-    values = {c: _to_float(path, frame, c, line0) for c in (*OHLCV, "Adj Close") if c in cols}
-    close_col = "Adj Close" if "Adj Close" in values else "Close"
-    if not np.isfinite(values[close_col].to_numpy()).any():
-        of = f" of {symbol}" if tickers is not None and symbol else ""
-        raise MalformedDataError(
-            f"{path}: column {close_col!r}{of} is empty: none of its {len(frame)} rows holds a "
-            "number (only blanks or missing-value markers such as 'null', 'NaN', '.'); expected "
-            "a price on each trading day"
-        )
-
-    out = pd.DataFrame(index=index)
-    for c in OHLCV:
-        out[c] = values[c].to_numpy() if c in values else np.nan
-    if "Adj Close" in values:  # Yahoo website layout: Close is unadjusted
-        adj = values["Adj Close"].to_numpy()
-        close = out["Close"].to_numpy()
-        ratio = np.where(
-            np.isfinite(close) & (close != 0), adj / np.where(close == 0, np.nan, close), 1.0
-        )
-        for c in ("Open", "High", "Low"):
-            out[c] = out[c].to_numpy() * ratio
-        out["Close"] = adj
-    return record_from_frame(out, list(OHLCV))
 
 
 def read_fred_text(text: str, series_id: str, where: str) -> Record:
@@ -318,5 +317,5 @@ def read_fred_text(text: str, series_id: str, where: str) -> Record:
 
 
 def read_fred_csv(path: Path, series_id: str) -> Record:
-    """Read ``SERIES_ID.csv`` in FRED's download layout."""
-    return read_fred_text(_read_text(path), series_id, str(path))
+    """Read ``SERIES_ID.csv`` in FRED's download layout (refused above :data:`MAX_FRED_BYTES`)."""
+    return read_fred_text(_read_text(path, MAX_FRED_BYTES), series_id, str(path))

@@ -213,13 +213,13 @@ def folder_partial_bar(folder: str | Path) -> PartialBar | None:
 @lru_cache(maxsize=8)
 def _judge_folder(folder: str, key: tuple) -> PartialBar | None:
     from aipolicy.errors import AipolicyError
-    from aipolicy.marketdata import csvfiles
+    from aipolicy.marketdata import csvfiles, csvprices
 
     records = {}
     for sym in csvfiles.list_symbols(Path(folder)):
         path = csvfiles.price_file(Path(folder), sym)
         try:
-            records[sym] = csvfiles.read_price_csv(path, sym)
+            records[sym] = csvprices.read_price_csv(path, sym)
         except (AipolicyError, OSError):
             continue
     return partial_final_bar(records)

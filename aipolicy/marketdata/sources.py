@@ -21,7 +21,7 @@ from aipolicy.errors import (
     InvalidInputError,
     UnknownTickerError,
 )
-from aipolicy.marketdata import cache, csvfiles, live, reach, sample
+from aipolicy.marketdata import cache, csvfiles, csvprices, live, reach, sample
 from aipolicy.marketdata.frames import Record, has_data, record_from_frame, record_from_table
 from aipolicy.marketdata.provenance import OHLCV, utc_now
 from aipolicy.marketdata.universe import DEFAULT_START
@@ -154,7 +154,7 @@ def from_csv(kind: str, syms: list[str], data_dir: Any, missing: str) -> Loaded:
     out = Loaded(missing=list(unknown), used=["csv"])
     for s, p in files.items():
         out.records[s] = (
-            csvfiles.read_price_csv(p, s) if kind == "prices" else csvfiles.read_fred_csv(p, s)
+            csvprices.read_price_csv(p, s) if kind == "prices" else csvfiles.read_fred_csv(p, s)
         )
     return out
 

@@ -126,25 +126,40 @@ def validate_cost_parameters(
 
     out["draws"] = as_number("draws", draws, low=0, high=MAX_DRAWS, integer=True)
     out["seed"] = as_number("seed", seed, low=0, integer=True)
+    from aipolicy.costs.compare.bounds import MAX_REQUESTS_PER_DAY
+
     out["requests_per_day"] = None if requests_per_day is None else float(
-        as_number("requests_per_day", requests_per_day, low=0, high=1e9))
+        as_number("requests_per_day", requests_per_day, low=0, high=MAX_REQUESTS_PER_DAY))
     out["horizon_months"] = None if horizon_months is None else float(
         as_number("horizon_months", horizon_months, low=1, high=240, integer=True))
     return out
 
 
+#: Notebook parameters that are scenario fields or catalog names of the same name.
+_SCENARIO_PARAMETERS = ("api_model", "open_model", "gpu", "acquisition", "requests_per_day",
+                        "horizon_months")
+
+
 def scenario_for(params: Mapping[str, Any], **changes: Any) -> Any:
     """The preset's :class:`~aipolicy.costs.Scenario` with the validated notebook overrides.
 
-    ``changes`` (scenario fields or catalog names) win over ``params``.
+    ``changes`` (scenario fields or catalog names) win over ``params``. A bound of
+    :mod:`aipolicy.costs.compare.bounds` that a parameter breaks is reported as that
+    parameter's error (``parameter 'requests_per_day': ...``).
     """
     from aipolicy.costs import scenario_from_preset
 
-    kw = {k: params.get(k) for k in ("api_model", "open_model", "gpu", "acquisition",
-                                     "requests_per_day", "horizon_months")}
+    kw = {k: params.get(k) for k in _SCENARIO_PARAMETERS}
     kw = {k: v for k, v in kw.items() if v is not None}
     kw.update(changes)
-    return scenario_from_preset(params["preset"], **kw)
+    try:
+        return scenario_from_preset(params["preset"], **kw)
+    except AipolicyError as exc:
+        if exc.field not in (*_SCENARIO_PARAMETERS, "as_of") or exc.field in changes:
+            raise
+        msg = str(exc).removeprefix(f"{exc.field} ")
+        raise type(exc)(f"parameter {exc.field!r}: {msg}", field=exc.field,
+                        value=exc.value) from None
 
 
 # --------------------------------------------------------------------------- tables

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from aipolicy.errors import ReportError
+from aipolicy.errors import InvalidInputError, ReportError
 from aipolicy.report.notebooks import NotebookInfo, match_name
 
 GLOBAL = "global"
@@ -96,18 +96,22 @@ def load_yaml(path: Path, flag: str = "--params") -> Any:
     Raises
     ------
     ReportError
-        Unreadable file, text not UTF-8 (or UTF-16/32 with a BOM), invalid YAML; one line
+        Unreadable file, text not UTF-8 (or UTF-16/32 with a BOM), invalid YAML, a file or a
+        document (aliases expanded) above the budget of :mod:`aipolicy.safeyaml`; one line
         naming ``flag`` and ``path``.
     """
     import yaml
 
+    from aipolicy import safeyaml
+
     try:
-        raw = Path(path).read_bytes()
+        raw = safeyaml.read(path)
+        text = _decode(raw, path, flag)
+        return safeyaml.load(text, _string_dates_loader())
     except OSError as exc:
         raise ReportError(f"{flag} {path}: cannot read the file ({exc.strerror})") from exc
-    text = _decode(raw, path, flag)
-    try:
-        return yaml.load(text, Loader=_string_dates_loader())  # noqa: S506 - a SafeLoader
+    except InvalidInputError as exc:
+        raise ReportError(f"{flag} {path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise ReportError(f"{flag} {path}: invalid YAML: {_yaml_problem(exc)}") from exc
 

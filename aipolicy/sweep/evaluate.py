@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aipolicy.costs.compare.bounds import MAX_REPLICAS
 from aipolicy.errors import AipolicyError
 from aipolicy.sweep.grid import Chunk, Config, Grid
 
@@ -50,8 +51,6 @@ PERCENTILES = (5, 25, 50, 75, 95)
 _MC_BLOCK = 1 << 17
 #: Volumes x replicas x 24 hours evaluated at once for the hybrid.
 _HYBRID_BLOCK = 3_000_000
-#: Largest fleet the hybrid search covers (as :func:`aipolicy.costs.compare.hybrid.hybrid_table`).
-_MAX_K = 200_000
 
 
 @dataclass
@@ -226,7 +225,7 @@ def _hybrid(prep: Prepared, rpd: np.ndarray) -> dict[str, np.ndarray]:
     p = _params(s, rpd)
     full = np.asarray(selfhost_components(p, s.acquisition, s.rent_mode,
                                           s.load_profile)["replicas"], dtype=float)
-    ok = np.flatnonzero(full <= _MAX_K)
+    ok = np.flatnonzero(full <= MAX_REPLICAS)
     i = 0
     while i < ok.size:  # volumes in blocks whose (J, K, 24) array stays within the budget
         j = i + 1
@@ -348,6 +347,7 @@ def evaluate_cells(prep: Prepared, tokens_per_day: Sequence[float], *, first_cel
             cols[f"{mode}_replicas"] = nan
             if mode == "buy":
                 cols["buy_servers"] = nan
+    over = _over_fleet_bound(cols, prep.status)
     cols.update(_hybrid(prep, rpd))
     for mode in SELFHOST_OPTIONS:
         for key in API_OPTIONS:
@@ -356,9 +356,27 @@ def evaluate_cells(prep: Prepared, tokens_per_day: Sequence[float], *, first_cel
     cols.update(_ranking(cols, n))
     if draws:
         cols.update(_monte_carlo(prep, rpd, draws, seed))
+        for key in ("p_selfhost_cheaper", *(f"savings_p{q}" for q in PERCENTILES)):
+            cols[key] = np.where(over, np.nan, cols[key])
     for key in ("api_match", "hosted", "rent", "buy"):
         cols[f"{key}_note"] = prep.notes.get(key, "")
     return pd.DataFrame(cols)
+
+
+def _over_fleet_bound(cols: dict[str, Any], status: str) -> np.ndarray:
+    """Cells whose self-hosted fleet needs more than the bound on replicas (the one
+    ``aipolicy breakeven`` applies): their self-hosting costs become NaN (the hybrid's search
+    stops there too) and their ``status`` says why; returns the mask, shape ``(n,)``."""
+    over = np.zeros(np.shape(cols["tokens_per_day"]), dtype=bool)
+    for mode in SELFHOST_OPTIONS:
+        over |= np.nan_to_num(cols[f"{mode}_replicas"], nan=0.0) > MAX_REPLICAS
+    if over.any():
+        for mode in SELFHOST_OPTIONS:
+            cols[f"{mode}_usd"] = np.where(over, np.nan, cols[f"{mode}_usd"])
+        cols["status"] = np.where(over, f"self-hosting needs more than {MAX_REPLICAS:,} "
+                                        "replicas (the limit): only per-token options priced",
+                                  status)
+    return over
 
 
 def _ranking(cols: dict[str, Any], n: int) -> dict[str, np.ndarray]:

@@ -36,7 +36,9 @@ from typing import Any
 
 import numpy as np
 
+from aipolicy.costs.compare.bounds import MAX_GRID_DRAWS, check_grid_size
 from aipolicy.errors import InvalidInputError
+from aipolicy.sweep.gridchecks import bounded, check_first_prices, check_requests
 
 __all__ = ["AXES", "Chunk", "Config", "Grid", "SloSpec", "TOP_KEYS", "grid_from_mapping",
            "load_grid"]
@@ -49,8 +51,6 @@ TOP_KEYS = ("name", "description", "as_of", "draws", "seed", "chunk_cells", "axe
 RANGE_KEYS = {"log": ("log_from", "log_to", "per_decade"), "linear": ("from", "to", "step")}
 #: The latency-target keys of an ``slo`` value given as a mapping.
 SLO_KEYS = ("tokens_per_user", "ttft_s")
-#: Most cells one grid may have (a 10^6-cell grid is a cluster's job; see docs/decision-map.md).
-MAX_CELLS = 10_000_000
 #: Default cells per chunk.
 DEFAULT_CHUNK_CELLS = 256
 PRESET = "preset"
@@ -175,7 +175,7 @@ class Grid:
         if as_of is not None:
             spec["as_of"] = _as_of(as_of)
         if draws is not None:
-            spec["draws"] = _whole("draws", draws, 0, 1_000_000)
+            spec["draws"] = _whole("draws", draws, 0, MAX_GRID_DRAWS)
         if seed is not None:
             spec["seed"] = _whole("seed", seed, 0, 2**63 - 1)
         return grid_from_mapping(spec, source=self.name)
@@ -218,18 +218,21 @@ def _volumes(value: Any) -> tuple[float, ...]:
                         raise _bad(key, f"log_from and log_to must be > 0 with log_from <= "
                                         f"log_to, got {lo:g} and {hi:g}")
                     n = int(round(math.log10(hi / lo) * per)) + 1
+                    bounded(check_grid_size, n)  # before any array is built
                     vols = np.logspace(math.log10(lo), math.log10(hi), n)
                 else:
                     lo, hi, step = (_number(f"{key}.{k}", value[k]) for k in names)
                     if not (0 < lo <= hi and step > 0):
                         raise _bad(key, f"from and to must be > 0 with from <= to and step > 0, "
                                         f"got {lo:g}, {hi:g}, {step:g}")
+                    bounded(check_grid_size, math.ceil((hi + step * 1e-9 - lo) / step))
                     vols = np.arange(lo, hi + step * 1e-9, step)
                 return tuple(float(v) for v in vols)
         forms = "; ".join(", ".join(n) for n in RANGE_KEYS.values())
         raise _bad(key, f"a range needs exactly the keys {forms}; got {', '.join(map(str, value))}",
                    value)
     items = value if isinstance(value, list) else [value]
+    bounded(check_grid_size, len(items))
     vols_list = [_number(key, v) for v in items]
     if any(v <= 0 for v in vols_list):
         raise _bad(key, "volumes must be > 0 tokens/day", value)
@@ -363,14 +366,14 @@ def grid_from_mapping(data: Any, *, source: str = "grid", default_as_of: Any = N
                     _check_api_model(name)
         if len(set(map(repr, values[axis]))) != len(values[axis]):
             raise _bad(f"axes.{axis}", "a value is listed twice")
-    draws = _whole("draws", data.get("draws", 0), 0, 1_000_000)
+    draws = _whole("draws", data.get("draws", 0), 0, MAX_GRID_DRAWS)
     seed = _whole("seed", data.get("seed", 0), 0, 2**63 - 1)
     chunk_cells = _whole("chunk_cells", data.get("chunk_cells", DEFAULT_CHUNK_CELLS), 1,
                          1_000_000)
+    bounded(check_grid_size, len(vols), math.prod(len(values[a]) for a in AXES[:-1]), draws)
+    check_requests(vols, values)
+    check_first_prices(as_of, values)
     combos = list(itertools.product(*(values[a] for a in AXES[:-1])))
-    if len(combos) * len(vols) > MAX_CELLS:
-        raise _bad("axes", f"{len(combos) * len(vols):,} cells is above the limit of "
-                           f"{MAX_CELLS:,}; split the grid")
     configs = tuple(Config(i, *c) for i, c in enumerate(combos))
     spec = {"name": str(data.get("name", source)), "description": str(data.get("description", "")),
             "as_of": as_of, "draws": draws, "seed": seed, "chunk_cells": chunk_cells,
@@ -397,15 +400,17 @@ def load_grid(path: str | Path, *, default_as_of: Any = None) -> Grid:
     """
     import yaml
 
+    from aipolicy import safeyaml
+
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data = safeyaml.load(safeyaml.read(p).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"grid file {p}: cannot read it ({exc.__class__.__name__}: "
                                 f"{exc}); give a YAML grid such as examples/sweep-small.yaml",
                                 field="file", value=str(p)) from None
-    try:
-        data = yaml.safe_load(text)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"grid file {p}: {exc}", field="file", value=str(p)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

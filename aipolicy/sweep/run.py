@@ -38,7 +38,7 @@ from aipolicy.sweep.store import (
     write_manifest,
 )
 
-__all__ = ["SweepResult", "chunk_task", "evaluate_grid", "run_sweep"]
+__all__ = ["SweepInterrupted", "SweepResult", "chunk_task", "evaluate_grid", "run_sweep"]
 
 #: Dask settings of the LocalCluster's workers. Dask's statistical profiler samples every
 #: worker thread's stack every 10 ms, and its event loop and monitors wake every 20-500 ms; for
@@ -68,6 +68,16 @@ class SweepResult:
     engine: str
 
 
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a sweep: ``kept`` of ``chunks`` chunks (``kept_cells`` of ``cells``
+    cells) are whole in ``out``; the same command resumes."""
+
+    def __init__(self, out: Path, kept: int, chunks: int, kept_cells: int, cells: int) -> None:
+        super().__init__(out, kept, chunks)
+        self.out, self.kept, self.chunks = out, kept, chunks
+        self.kept_cells, self.cells = kept_cells, cells
+
+
 def chunk_task(grid: Grid, index: int) -> tuple[int, pd.DataFrame, dict[str, Any]]:
     """One Dask task: evaluate chunk ``index``; return it with the worker's catalog snapshot
     (on the grid's valuation date)."""
@@ -95,10 +105,54 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
     import dask
 
     n = workers or os.cpu_count() or 1
-    with dask.config.set(WORKER_CONFIG):  # the nannies hand this config to their workers
+    with dask.config.set(WORKER_CONFIG), _workers_ignore_sigint():
+        # the nannies hand this config to their workers
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                dashboard_address=":0")
-    return Client(cluster), cluster, f"Dask LocalCluster of {n} worker process(es)"
+    client = Client(cluster)
+    client.run(_quiet_cancellations)
+    return client, cluster, f"Dask LocalCluster of {n} worker process(es)"
+
+
+def _quiet_cancellations() -> None:
+    """On a local worker: no warning per task cancelled by Ctrl-C (the client prints one line
+    for the whole sweep)."""
+    import logging
+
+    logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint() -> Any:
+    """Worker processes started inside inherit an ignored SIGINT, so Ctrl-C at a terminal
+    reaches this process alone, which stops them (instead of a traceback from each)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@contextlib.contextmanager
+def _quiet_teardown(interrupted: bool) -> Any:
+    """While a cluster stops after Ctrl-C: no log lines about cancelled tasks and workers
+    killed mid-chunk (the one-line summary says what was kept)."""
+    import logging
+
+    log = logging.getLogger("distributed")
+    level = log.level
+    if interrupted:
+        log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
@@ -138,6 +192,7 @@ def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
     done = done_chunks(out, grid, fingerprint)
     todo = [c.index for c in grid.chunks if c.index not in done]
     bar = _progress(len(grid.chunks), len(done), quiet)
+    written: list[int] = []  # chunks whose file is in place
 
     def store(index: int, frame: pd.DataFrame, worker_snap: dict[str, Any]) -> None:
         if catalog_id(worker_snap) != catalog_id(snap):
@@ -147,6 +202,7 @@ def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
                 f"({snap['price_data']}, catalog {snap['catalog_sha256']}); install the same "
                 "aipolicy and price data on every worker", field="scheduler")
         write_chunk(out, grid, fingerprint, index, frame, snap)
+        written.append(index)
         bar.update(1)
         if on_chunk is not None:
             on_chunk(index)
@@ -158,6 +214,10 @@ def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
                 store(*chunk_task(grid, index))
         elif todo:
             engine = _run_dask(grid, todo, store, workers, scheduler, fingerprint)
+    except KeyboardInterrupt:
+        kept = done | set(written)
+        raise SweepInterrupted(out, len(kept), len(grid.chunks),
+                               sum(grid.chunks[i].n_cells for i in kept), grid.n_cells) from None
     finally:
         bar.close()
     return SweepResult(out=out, fingerprint=fingerprint, chunks=len(grid.chunks),
@@ -171,6 +231,7 @@ def _run_dask(grid: Grid, todo: list[int], store: Callable[..., None], workers: 
 
     client, cluster, engine = _client(workers, scheduler)
     futures: list[Any] = []
+    interrupted = False
     try:
         grid_f = client.scatter(grid, broadcast=True)
         futures = [client.submit(chunk_task, grid_f, i, key=f"aipolicy-sweep-{fingerprint}-{i}",
@@ -178,12 +239,16 @@ def _run_dask(grid: Grid, todo: list[int], store: Callable[..., None], workers: 
         for fut in as_completed(futures):
             store(*fut.result())
             fut.release()
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
-        with contextlib.suppress(Exception):
-            client.cancel(futures)
-        with contextlib.suppress(Exception):
-            client.close()
-        if cluster is not None:
+        with _quiet_teardown(interrupted):
             with contextlib.suppress(Exception):
-                cluster.close()
+                client.cancel(futures)
+            with contextlib.suppress(Exception):
+                client.close()
+            if cluster is not None:
+                with contextlib.suppress(Exception):
+                    cluster.close()
     return engine

@@ -161,8 +161,17 @@ def write_manifest(out: Path, grid: Grid, fingerprint: str, snap: dict[str, Any]
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise InvalidInputError(f"--out {out}: exists and is not a sweep folder; give a new "
                                     "or empty folder", field="out", value=str(out))
-        _atomic_bytes(path, json.dumps(manifest_of(grid, fingerprint, snap), indent=1,
-                                       sort_keys=True).encode())
+        under = next((q for q in out.parents if q.exists() and not q.is_dir()), None)
+        if under is not None:
+            raise InvalidInputError(f"--out {out}: {under} is a file, not a folder; give a "
+                                    "folder path", field="out", value=str(out))
+        try:
+            _atomic_bytes(path, json.dumps(manifest_of(grid, fingerprint, snap), indent=1,
+                                           sort_keys=True).encode())
+        except OSError as exc:
+            raise InvalidInputError(f"--out {out}: cannot write there ({exc.strerror or exc}); "
+                                    "give a folder you may write to", field="out",
+                                    value=str(out)) from None
     for stale in out.glob("preset=*/*.tmp-*"):  # left by an interrupted write
         with contextlib.suppress(OSError):
             stale.unlink()

@@ -93,10 +93,11 @@ def test_day_first_file_is_not_read_month_first(folder):
     ],
 )
 def test_unambiguous_date_forms_are_read(folder, dates):
-    _write(folder, "NVDA.csv", "Date,Close\n" + "\n".join(f"{d},{i}" for i, d in enumerate(dates)))
+    rows = (f"{d},{i + 1}" for i, d in enumerate(dates))  # closes above 0
+    _write(folder, "NVDA.csv", "Date,Close\n" + "\n".join(rows))
     df = load_prices("NVDA", source="csv", data_dir=folder)
     assert list(df.index) == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-03")]
-    assert df["NVDA"].tolist() == [0.0, 1.0]
+    assert df["NVDA"].tolist() == [1.0, 2.0]
 
 
 def test_out_of_range_date_is_a_one_line_error(folder):
@@ -293,7 +294,7 @@ def test_corrupt_cache_file_is_still_moved_aside():
 
 def test_unreadable_csv_is_a_permission_error(folder, monkeypatch):
     p = _write(folder, "NVDA.csv", "Date,Close\n2024-01-02,1.0\n")
-    _deny(monkeypatch, p, "read_text")
+    _deny(monkeypatch, p)  # the file is opened to read its header, then streamed
     with pytest.raises(DataPermissionError) as exc:
         load_prices("NVDA", source="csv", data_dir=folder)
     assert f"{p}: cannot read the file: permission denied" in _one_line(exc)

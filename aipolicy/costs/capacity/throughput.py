@@ -301,8 +301,10 @@ def estimate_throughput(model: str, gpu: str, input_tokens: float, output_tokens
     free = mem - weights
     per_seq = kv_per_token * (input_tokens + output_tokens)
     if free <= 0 or per_seq > free:
-        raise InvalidInputError(f"{model} at {precision} with {input_tokens:g}+{output_tokens:g} "
-                                f"tokens does not fit on {tp} x {gpu}; raise gpus_per_replica",
+        raise InvalidInputError(f"gpus_per_replica {tp} is too few: {model} at {precision} "
+                                f"with a request of {input_tokens:,.0f} input + "
+                                f"{output_tokens:,.0f} output tokens does not fit on {tp} x "
+                                f"{gpu}; raise gpus_per_replica or shorten input_tokens",
                                 field="gpus_per_replica", value=tp)
     batch = min(d["max_batch_size"].value, math.floor(free / per_seq))
     step = max((weights + batch * kv_per_token * (input_tokens + output_tokens / 2)) / bw,

@@ -35,6 +35,7 @@ KNOWN_UNITS = frozenset(
 CATALOG_FILES: dict[str, str] = {
     "hosted_models": "hosted_models.csv",
     "retirements": "retirements.csv",
+    "releases": "releases.csv",
     "gpus": "gpus.csv",
     "gpu_rental": "gpu_rental.csv",
     "servers": "servers.csv",
@@ -51,6 +52,7 @@ CATALOG_FILES: dict[str, str] = {
 _NUMERIC: dict[str, tuple[str, ...]] = {
     "hosted_models": ("input_per_mtok_usd", "output_per_mtok_usd", "cached_input_per_mtok_usd"),
     "retirements": (),
+    "releases": (),
     "gpus": ("value",),
     "gpu_rental": ("gpu_hour_usd",),
     "servers": ("gpus_per_server", "price_usd", "installation_usd"),
@@ -69,6 +71,7 @@ _NUMERIC: dict[str, tuple[str, ...]] = {
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "hosted_models": ("model", "provider", "model_ref"),
     "retirements": ("model", "provider", "retires_on"),
+    "releases": ("model", "provider", "released_on"),
     "gpus": ("gpu", "parameter", "value", "unit"),
     "gpu_rental": ("gpu", "provider", "gpu_hour_usd"),
     "servers": ("server", "gpu", "gpus_per_server", "price_usd"),
@@ -135,7 +138,7 @@ def _validate(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         if pd.isna(src) or not str(src).strip():
             raise CatalogError(f"{path.name} line {line}: empty 'source'; every figure needs one",
                                field="source")
-        for col in ("as_of", "valid_from", "valid_to", "retires_on", "date"):
+        for col in ("as_of", "valid_from", "valid_to", "retires_on", "date", "released_on"):
             if col not in frame.columns:
                 continue
             raw = frame.at[idx, col]
@@ -152,7 +155,8 @@ def _validate(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             raise CatalogError(f"{path.name} line {line}: unknown unit {frame.at[idx, 'unit']!r}; "
                                f"known units: {', '.join(sorted(KNOWN_UNITS))}", field="unit",
                                value=frame.at[idx, "unit"])
-    for col in ("note", "valid_from", "valid_to", "precision", "engine", "tier", "retires_on"):
+    for col in ("note", "valid_from", "valid_to", "precision", "engine", "tier", "retires_on",
+                "released_on"):
         if col in frame.columns:
             frame[col] = frame[col].fillna("").astype(str)
     frame["as_of"] = frame["as_of"].astype(str)

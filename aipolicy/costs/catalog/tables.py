@@ -284,7 +284,8 @@ def server_power(gpu: str, gpus_per_server: int, base_power_w: float | None = No
 
 @dataclass(frozen=True)
 class OpenModelSpec:
-    """An open-weight model: parameters (billions), context length and KV-cache geometry."""
+    """An open-weight model: parameters (billions), context length, KV-cache geometry and
+    attention heads (which bound the tensor-parallel sizes)."""
 
     model: str
     total_params_b: Figure
@@ -293,6 +294,7 @@ class OpenModelSpec:
     n_layers: Figure | None
     n_kv_heads: Figure | None
     head_dim: Figure | None
+    n_heads: Figure | None = None
 
 
 def open_models(directory: str | Path | None = None) -> list[str]:
@@ -309,7 +311,7 @@ def open_model(model: str, directory: str | Path | None = None) -> OpenModelSpec
     return OpenModelSpec(model=model, total_params_b=figs["total_params_b"],
                          active_params_b=figs.get("active_params_b", figs["total_params_b"]),
                          **{f: figs.get(f) for f in ("context_tokens", "n_layers",
-                                                      "n_kv_heads", "head_dim")})
+                                                      "n_kv_heads", "head_dim", "n_heads")})
 
 
 def throughput_table(directory: str | Path | None = None) -> pd.DataFrame:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.costs.compare.api import api_cost_per_request_usd, api_monthly_components, growth_of
+from aipolicy.costs.compare.bounds import MAX_REPLICAS
 from aipolicy.costs.compare.scenario import Scenario, scenario_params
 from aipolicy.costs.compare.selfhost import (
     ceil_safe,
@@ -101,12 +102,20 @@ def _breakpoints(p: Mapping[str, float], profile: Sequence[float], acquisition: 
     pts = []
     for step in steps:
         n = int(np.ceil(v_max / step)) + 1
-        if n > _MAX_STEPS:
+        if n > _MAX_STEPS:  # a guard: the search stops at the fleet bound first
             raise InvalidInputError(
-                f"break-even search up to {v_max:g} requests/day needs {n} replica steps; "
-                "lower max_requests_per_day")
+                f"the break-even search up to {v_max:,.0f} requests/day needs {n:,} replica "
+                f"steps (at most {_MAX_STEPS:,}); raise throughput_tok_s or "
+                "planning_utilization", field="planning_utilization")
         pts.append(np.arange(n + 1) * step)
     return np.unique(np.concatenate(pts + [np.array([0.0, v_max])]))
+
+
+def _fleet_bound(p: Mapping[str, float], profile: Sequence[float]) -> float:
+    """Requests/day at which the peak hour needs :data:`~aipolicy.costs.compare.bounds.MAX_REPLICAS`
+    replicas (the largest volume a break-even search may look at)."""
+    _, end = growth_of(p)
+    return 86400.0 / (float(sizing_load(p, profile)) * end) * MAX_REPLICAS
 
 
 def breakeven(scenario: Scenario, *, max_requests_per_day: float | None = None) -> BreakEven:
@@ -117,10 +126,12 @@ def breakeven(scenario: Scenario, *, max_requests_per_day: float | None = None) 
     scenario : Scenario
         Everything but the volume is taken from here; ``requests_per_day`` is varied.
     max_requests_per_day : float, optional
-        Search limit; default ``max(1000 * scenario.requests_per_day, 1e8)``.
+        Search limit; default ``max(1000 * scenario.requests_per_day, 1e8)``, and never past
+        the volume whose fleet reaches :data:`~aipolicy.costs.compare.bounds.MAX_REPLICAS`.
     """
     p = scenario_params(scenario)
     v_max = float(max_requests_per_day or max(1000.0 * scenario.requests_per_day, 1e8))
+    v_max = min(v_max, _fleet_bound(p, scenario.load_profile))
     a0, a1 = (float(x) for x in _api_affine(p))
     bps = _breakpoints(p, scenario.load_profile, scenario.acquisition, scenario.rent_mode, v_max)
     bps = bps[bps <= v_max]

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.costs.compare.api import api_monthly_components, growth_factors, growth_of
+from aipolicy.costs.compare.bounds import MAX_REPLICAS
 from aipolicy.costs.compare.scenario import Scenario, scenario_params
 from aipolicy.costs.compare.selfhost import selfhost_components
 from aipolicy.costs.compare.workload import DAYS_PER_MONTH
@@ -35,7 +36,7 @@ __all__ = ["HybridResult", "best_split_draws", "hybrid_split", "hybrid_table", "
 
 ArrayLike = float | np.ndarray
 
-_MAX_K = 200_000
+_MAX_K = MAX_REPLICAS  # the search covers every fleet the bounds allow
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,14 @@ from typing import Any, Literal
 
 from aipolicy.costs import catalog
 from aipolicy.costs.catalog.prices import valuation_day
+from aipolicy.costs.compare.bounds import (
+    DEFAULT_UPPER,
+    UPPER_BOUNDS,
+    check_context,
+    check_first_price,
+    check_fleet,
+    check_tensor_parallel,
+)
 from aipolicy.costs.compare.capacity_plan import capacity_entries
 from aipolicy.costs.compare.fields import (
     BUY_ONLY,
@@ -161,7 +169,7 @@ class Scenario:
                 raise _bad(name, v, f"must be a finite number, got {v!r}{hint}")
             if v < 0 and name != "volume_growth_annual":
                 raise _bad(name, v, f"must be >= 0, got {v!r}")
-            top = UPPER_BOUNDS.get(name, 1e15)
+            top = UPPER_BOUNDS.get(name, DEFAULT_UPPER)
             if v > top:
                 raise _bad(name, v, f"must be at most {top:g} ({FIELD_UNITS[name]}), got {v:g}")
         for name in SHARES:
@@ -207,16 +215,6 @@ class Scenario:
         for k in changes:
             prov[k] = Provenance("caller override")
         return dataclasses.replace(self, **changes, provenance=prov)
-
-
-#: Largest values the cost model accepts (beyond them the arithmetic stops being meaningful);
-#: every other numeric field is capped at 1e15.
-UPPER_BOUNDS: dict[str, float] = {
-    "requests_per_day": 1e12,  # a trillion requests a day, ~1,000x today's largest services
-    "input_tokens": 1e7, "output_tokens": 1e7,  # tokens per request
-    "reasoning_tokens": 1e7, "api_reasoning_tokens": 1e7,
-    "volume_growth_annual": 100.0,  # 100x a year
-}
 
 
 def _check_field_names(values: Mapping[str, Any]) -> None:
@@ -310,10 +308,13 @@ def build_scenario(
             raise _bad(key, v, f"must be between 0 and {UPPER_BOUNDS[key]:g} "
                                f"({FIELD_UNITS[key]}), got {v:g}")
     check_context(open_model, spec.context_tokens, in_tok, out_tok)
+    check_tensor_parallel(open_model, spec.n_heads, given.get("gpus_per_replica"))
+    day = valuation_day(as_of)
+    if "@" not in api_model:
+        check_first_price(api_model, day)
 
     entries: Entries = workload_entries(requests_per_day, input_tokens, output_tokens,
                                         load_profile)
-    day = valuation_day(as_of)
     entries.update(api_price_entries(api_model, day, in_tok, given))
     entries.update(reasoning_entries(open_model, api_model, given))
     # a replica generates the hidden reasoning tokens too: its throughput and latency are
@@ -330,25 +331,11 @@ def build_scenario(
     values = {k: v for k, (v, _) in entries.items()}
     if isinstance(values["load_profile"], str):
         values["load_profile"] = load_profile_values(values["load_profile"])
-    return Scenario(name=name, api_model=api_model, open_model=open_model, gpu=gpu,
-                    acquisition=acquisition, as_of=day.isoformat(),
-                    provenance={k: p for k, (_, p) in entries.items()}, **values)
-
-
-def check_context(open_model: str, context: Any, in_tok: float, out_tok: float) -> None:
-    """Refuse a request longer than the model's context window (input + output tokens).
-
-    ``context`` is the catalog's ``context_tokens`` figure (None: the catalog has none, and
-    nothing is checked). The error names ``input_tokens`` and the window with its source.
-    """
-    if context is None:
-        return
-    window = float(context.value)
-    if in_tok + out_tok > window:
-        raise _bad("input_tokens", in_tok,
-                   f"{in_tok:,.0f} + {out_tok:,.0f} output tokens exceed {open_model}'s context "
-                   f"window of {window:,.0f} tokens ({context.source}); no engine can serve "
-                   "such a request: shorten it or pick a model with a longer window")
+    scenario = Scenario(name=name, api_model=api_model, open_model=open_model, gpu=gpu,
+                        acquisition=acquisition, as_of=day.isoformat(),
+                        provenance={k: p for k, (_, p) in entries.items()}, **values)
+    check_fleet(scenario)
+    return scenario
 
 
 def load_profile_values(name: str) -> tuple[float, ...]:

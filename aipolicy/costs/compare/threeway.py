@@ -131,15 +131,18 @@ def best_proprietary_match(scenario: Scenario) -> str | None:
     """Cheapest current proprietary model rated at least as good as the open model, or None.
 
     Candidates: :func:`aipolicy.costs.catalog.quality.at_least_as_good` (95% intervals overlapping or
-    above); retired models, or models retiring within the horizon, are left out.
+    above); retired models, models retiring within the horizon and models not yet priced on
+    the valuation date are left out.
     """
-    from aipolicy.costs.catalog.lifecycle import retirement_warning
+    from aipolicy.costs.catalog.lifecycle import first_priced, retirement_warning
     from aipolicy.costs.catalog.quality import at_least_as_good
 
     best: tuple[float, str] | None = None
+    day = scenario_day(scenario)
     for model in at_least_as_good(scenario.open_model):
-        if retirement_warning(model, horizon_months=scenario.horizon_months,
-                              today=scenario_day(scenario)):
+        first = first_priced(model)
+        if retirement_warning(model, horizon_months=scenario.horizon_months, today=day) or (
+                first is not None and day < first[0]):
             continue
         try:
             cost = api_monthly(with_api_model(scenario, model)).monthly_usd

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aipolicy.costs import catalog
+from aipolicy.costs.compare import bounds
 from aipolicy.costs.compare.scenario import FIELD_UNITS, Scenario
 from aipolicy.errors import CatalogError, InvalidInputError
 
@@ -72,8 +73,8 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
 
 
 #: Most Monte Carlo draws one run may take (memory grows about 0.25 GB per million draws);
-#: the command line and the notebooks share this limit.
-MAX_DRAWS = 5_000_000
+#: the command line and the notebooks share this limit, kept with the other bounds.
+MAX_DRAWS = bounds.MAX_DRAWS
 
 #: Colocation range, USD per kW-month (see :func:`default_uncertainties`): CBRE North America
 #: H2 2024 184.06 / 1.126 (its +12.6% y/y) for the low, CBRE global Q1 2025 for the high.
