@@ -23,6 +23,17 @@ from aipolicy.signals.price_cuts import MIN_INFERENCE_EVENTS, MODELS
 
 #: Event window shown in the answer and the scorecard.
 HEADLINE_WINDOW = "(-1,+1)"
+#: The demand scenario's inputs (parameter names) as readers see them.
+INPUT_NAMES = {"growth_annual": "volume growth at constant prices (a year)",
+               "price_decline_annual": "token price decline (a year)",
+               "elasticity": "price elasticity of demand",
+               "efficiency_gain_annual": "tokens per GPU, gain (a year)"}
+
+
+def input_name(name: str) -> str:
+    """The reader's name of a demand input (the names of several, joined, each translated)."""
+    return ", ".join(INPUT_NAMES.get(n.strip(), n.strip()) for n in str(name).split(",")
+                     if n.strip())
 
 
 def gpu_capacities(preset: str, gpus: Sequence[str]) -> tuple[dict[str, float], list[str]]:
@@ -74,7 +85,7 @@ def events_view(events: pd.DataFrame, *, clustered: bool = False) -> Table:
                              "per 1M tokens. Before: the model the new price replaces or is "
                              "compared with (a list cut: the same model's old price). Dated "
                              "by: genai-prices' dated price changes, the curated table of "
-                             "announcements (aipolicy/catalogs/model_events.csv), or both.")
+                             "announcements (each row with its public source), or both.")
 
 
 def price_cut_view(summary: pd.DataFrame) -> Table:
@@ -148,7 +159,9 @@ def demand_tornado_view(tornado: pd.DataFrame) -> Table:
     """Each input at its low and high end: the yearly growth of GPU demand."""
     cols = ["low", "base", "high", "growth_at_low", "growth_at_high", "swing"] + (
         ["moves_with"] if "moves_with" in tornado.columns else [])
-    frame = tornado.set_index("input")[cols]
+    frame = tornado.set_index("input")[cols].rename(index=input_name)
+    if "moves_with" in frame.columns:
+        frame = frame.assign(moves_with=frame["moves_with"].map(input_name))
     return people_table(frame, {
         "low": Col("number", decimals=2, unit=""), "base": Col("number", decimals=2, unit=""),
         "high": Col("number", decimals=2, unit=""),
@@ -324,7 +337,7 @@ def demand_points(s: Any, growth_range: tuple[float, float], jevons: float,
 
 def demand_inputs_view(inputs: Sequence[Any]) -> Table:
     """The demand scenario's calibrated inputs: value, range, basis and sources."""
-    frame = pd.DataFrame([{"input": i.name, "value": i.value, "low": i.low, "high": i.high,
+    frame = pd.DataFrame([{"input": input_name(i.name), "value": i.value, "low": i.low, "high": i.high,
                            "basis": i.basis, "as_of": i.as_of, "source": i.source}
                           for i in inputs]).set_index("input")
     return people_table(frame, {

@@ -9,14 +9,16 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.nb.prose import Entry, Prose
 from aipolicy.nb.tables import (
     Col,
     Table,
     format_value,
     people_table,
 )
+from aipolicy.signals.claim_base import SYNTHETIC_NOTE, VERDICT_MEANINGS, VERDICT_ORDER
 
-__all__ = ["CLAIM_UNITS", "claims_view"]
+__all__ = ["CLAIM_UNITS", "claim_details", "claims_view", "verdict_meanings"]
 
 
 # --------------------------------------------------------------------------- claims
@@ -159,3 +161,40 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
                  "sector index and with equal weights never rebalanced, where each applies "
                  "(the lines below give the figures); —: no variant applies or no verdict.")
     return people_table(frame, cols, footnote=notes)
+
+
+def verdict_meanings() -> Prose:
+    """The five verdicts with what each means, strongest first."""
+    return Prose.terms([(v, VERDICT_MEANINGS[v] + ".") for v in VERDICT_ORDER],
+                       lead="What each verdict means:")
+
+
+def _as_of_text(value: Any) -> str:
+    """``YYYY-MM-DD`` of a claim's as-of date, ``n/a`` when it has none."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return "n/a"
+    return format_value(value, Col("date"))
+
+
+def claim_details(checked: pd.DataFrame) -> Prose:
+    """Each claim's verdict with how it was reached: window, the computation, the robustness
+    line, the data and the document the claim comes from.
+
+    Parameters
+    ----------
+    checked : DataFrame
+        :func:`aipolicy.signals.check_claims` output with a ``document`` column (where each
+        claim was made); ``note`` loses the synthetic-data prefix (the data line names the
+        synthetic sample already).
+    """
+    entries = []
+    for _, r in checked.iterrows():
+        how = str(r["note"]).removeprefix(SYNTHETIC_NOTE)
+        entries.append(Entry(f"{str(r['verdict']).capitalize()}: {r['claim']}", (
+            ("window", str(r["window"])), ("note", how),
+            ("robustness", str(r["robustness"])),
+            ("data", f"{r['data_source']}, as of {_as_of_text(r['as_of'])}"),
+            ("claim made in", str(r["document"])))))
+    counts = checked["verdict"].value_counts()
+    summary = "In all: " + ", ".join(f"{counts[v]} {v}" for v in VERDICT_ORDER if v in counts)
+    return Prose.entries(entries) + Prose.lines(summary + ".")

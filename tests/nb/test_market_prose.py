@@ -1,0 +1,62 @@
+"""The market pages' sentences: the claims' verdicts and details, strategy and input names."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from aipolicy.nb.answer import Gaps
+from aipolicy.nb.economics import input_name
+from aipolicy.nb.views import claims_table as ct
+from aipolicy.nb.views import market_tables as mt
+from aipolicy.signals.claim_base import SYNTHETIC_NOTE, VERDICT_ORDER
+
+
+def _checked():
+    return pd.DataFrame([
+        {"claim": "Micron's 700%+ rally", "verdict": "not supported",
+         "window": "2025-01-01 to 2026-05-31", "note": SYNTHETIC_NOTE + "MU low 70.50",
+         "robustness": "holds in every variant", "data_source": "aipolicy synthetic sample",
+         "as_of": "2026-05-29", "document": "https://example.com/a.html"},
+        {"claim": "Cerebras raising $5.5B", "verdict": "consistent with secondary reports",
+         "window": "IPO priced 2026-05-13", "note": "CBRS proceeds", "robustness": "none",
+         "data_source": "virtuesig.com", "as_of": None, "document": "https://example.com/a.html"},
+    ])
+
+
+def test_claim_details_name_each_claim_by_its_text_without_the_synthetic_prefix():
+    text = ct.claim_details(_checked()).to_text()
+    assert text.splitlines()[:3] == ["Not supported: Micron's 700%+ rally",
+                                     "    window: 2025-01-01 to 2026-05-31",
+                                     "    note: MU low 70.50"]
+    assert "SYNTHETIC sample data" not in text and "as of n/a" in text
+    assert text.endswith("In all: 1 consistent with secondary reports, 1 not supported.")
+    assert "<pre" not in ct.claim_details(_checked()).to_html()
+
+
+def test_verdict_meanings_list_the_five_verdicts_strongest_first():
+    lines = ct.verdict_meanings().to_text().splitlines()
+    assert lines[0] == "What each verdict means:"
+    assert [line.split(":")[0] for line in lines[1:]] == list(VERDICT_ORDER)
+
+
+def test_strategies_and_demand_inputs_are_named_in_words():
+    assert mt.strategy_name("equal_weight") == "equal-weight basket"
+    assert mt.strategy_name("momentum_rotation") == "momentum rotation"
+    assert mt.strategy_name("some_rule") == "some rule"
+    pva = pd.DataFrame({"sharpe": [0.6, 0.7]}, index=["index", "momentum_rotation"])
+    assert list(mt.passive_active_view(pva).frame.index) == ["the index", "momentum rotation"]
+    assert input_name("efficiency_gain_annual") == "tokens per GPU, gain (a year)"
+    assert input_name("elasticity, growth_annual") == ("price elasticity of demand, volume "
+                                                       "growth at constant prices (a year)")
+    assert input_name("") == ""
+
+
+def test_gaps_show_one_paragraph_per_skipped_analysis(capsys):
+    gaps = Gaps(display=False)
+    gaps.show()
+    assert capsys.readouterr().out == "Every analysis ran: nothing was skipped for lack of data.\n"
+    gaps.skip("rolling beta", "needs 126 sessions")
+    gaps.skip("12-1 momentum", "covers 5.0 months")
+    gaps.show()
+    assert capsys.readouterr().out.splitlines() == ["Skipped: rolling beta: needs 126 sessions",
+                                                    "Skipped: 12-1 momentum: covers 5.0 months"]
