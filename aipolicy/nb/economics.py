@@ -144,7 +144,7 @@ def per_event_view(car: pd.DataFrame, events: pd.DataFrame,
 
 def demand_view(demand: pd.DataFrame, gpus: Sequence[str]) -> Table:
     """The compute-demand index by year: volume, price, spend and GPUs per generation."""
-    cols = {"tokens_per_day": Col("number", header="tokens a day", scale="bn", decimals=2),
+    cols = {"tokens_per_day": Col("number", header="tokens a day", scale="auto", decimals=1),
             "price_index": Col("number", header="price per token (today = 1)", decimals=3,
                                unit=""),
             "spend_index": Col("number", header="spend on tokens (today = 1)", decimals=2,

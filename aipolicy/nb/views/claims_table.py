@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.nb.format import scale_of
 from aipolicy.nb.prose import Entry, Prose
 from aipolicy.nb.tables import (
     Col,
@@ -44,11 +45,9 @@ _COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "approx
 
 
 def _usd_scale(x: float) -> str | None:
-    if abs(x) >= 1e9:
-        return "bn"
-    if abs(x) >= 1e6:
-        return "M"
-    return None
+    """The scale word of a claim's USD threshold (``bn``, ``M``; None below a million)."""
+    word = scale_of(x)[0]
+    return word if word in ("M", "bn", "tn") else None
 
 
 def _claim_value(x: Any, style: str, scale: str | None = None, *, signed: bool = False) -> str:
