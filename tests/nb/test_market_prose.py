@@ -60,3 +60,27 @@ def test_gaps_show_one_paragraph_per_skipped_analysis(capsys):
     gaps.show()
     assert capsys.readouterr().out.splitlines() == ["Skipped: rolling beta: needs 126 sessions",
                                                     "Skipped: 12-1 momentum: covers 5.0 months"]
+
+
+def test_the_synthetic_warning_shows_only_on_the_sample():
+    assert "mean nothing about real markets" in ct.synthetic_warning(True).to_text()
+    assert ct.synthetic_warning(False).blocks == ()
+
+
+def test_a_sourced_real_first_close_never_shares_the_column_with_synthetic_ones_unlabelled():
+    from aipolicy.nb.views import ipo_tables
+
+    bhar = pd.DataFrame({"first_close_date": pd.to_datetime(["2023-09-14", "2026-05-14"]),
+                         "first_close": [52.70, 311.07], "first_day_return": [0.033, 0.681]},
+                        index=pd.Index(["ARM", "CBRS"], name="ticker"))
+    ipos = pd.DataFrame({"ticker": ["ARM", "CBRS"], "source": ["BBC", "virtuesig.com"]})
+    basis = ipo_tables.first_close_basis(bhar, ipos, synthetic=True)
+    assert basis == {"ARM": "synthetic", "CBRS": "real: curated table (virtuesig.com)"}
+    view = ipo_tables.bhar_view(bhar, basis=basis)
+    assert list(view.frame["first close is"]) == ["synthetic",
+                                                  "real: curated table (virtuesig.com)"]
+    assert "every later price and every other close are synthetic" in view.footnote
+    # real data: every close is the data's own, no column, no note
+    assert ipo_tables.first_close_basis(bhar, ipos, synthetic=False) is None
+    plain = ipo_tables.bhar_view(bhar, basis=None)
+    assert "first close is" not in plain.frame.columns and not plain.footnote

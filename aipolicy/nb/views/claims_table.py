@@ -19,7 +19,8 @@ from aipolicy.nb.tables import (
 )
 from aipolicy.signals.claim_base import SYNTHETIC_NOTE, VERDICT_MEANINGS, VERDICT_ORDER
 
-__all__ = ["CLAIM_UNITS", "claim_details", "claims_view", "verdict_meanings"]
+__all__ = ["CLAIM_UNITS", "claim_details", "claims_view", "synthetic_warning",
+           "verdict_meanings"]
 
 
 # --------------------------------------------------------------------------- claims
@@ -160,6 +161,18 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
                  "sector index and with equal weights never rebalanced, where each applies "
                  "(the lines below give the figures); —: no variant applies or no verdict.")
     return people_table(frame, cols, footnote=notes)
+
+
+def synthetic_warning(synthetic: bool) -> Prose:
+    """The warning above the claims table when the data are the synthetic sample (nothing
+    otherwise: on real data the verdicts are about the market)."""
+    if not synthetic:
+        return Prose()
+    return Prose.terms([(
+        "On the synthetic sample these verdicts mean nothing about real markets",
+        "the sample is generated, and a claim it \"supports\" or rejects says only what the "
+        "generator produced. Run the report on real data (aipolicy report --source csv "
+        "--data-dir DIR, or --source live) to check the claims against real markets.")])
 
 
 def verdict_meanings() -> Prose:
