@@ -18,7 +18,7 @@ import pandas as pd
 from aipolicy.nb.answer import Answer
 from aipolicy.nb.format import fmt_pct
 from aipolicy.nb.market_answer import caveat
-from aipolicy.nb.tables import Col, Table, people_table
+from aipolicy.nb.tables import Col, Table, format_value, people_table
 from aipolicy.signals.price_cuts import MIN_INFERENCE_EVENTS, MODELS
 
 #: Event window shown in the answer and the scorecard.
@@ -62,22 +62,33 @@ def capacity_basis(preset: str, gpus: Sequence[str]) -> dict[str, str]:
     return {g: scenario_from_preset(preset, gpu=g).throughput_basis for g in gpus}
 
 
+def _price_change(before: Any, after: Any) -> str:
+    """``$30.00 → $10.00`` (USD per 1M tokens; ``—`` for a missing side)."""
+    b, a = (format_value(v, Col("usd_per_mtok", decimals=2)) for v in (before, after))
+    return f"{b} → {a}"
+
+
 def events_view(events: pd.DataFrame, *, clustered: bool = False) -> Table:
-    """The price events: date, provider/model, prices before and after, change, source.
+    """The price events: date, model, input and output price before → after, change, source.
 
     ``events`` are price-change rows (genai-prices' dated cuts, the curated model events, or
-    both pooled into event dates); ``origin`` and ``event_kind`` are shown when present."""
-    cols = ["date", "provider", "model", "event_kind", "input_before", "input_after",
-            "output_before", "output_after", "blended_change"] + (
+    both pooled into event dates); ``origin`` and ``event_kind`` are shown when present. The
+    model names its provider (``openai/gpt-4o``), so the provider has no column of its own,
+    and each price is one ``before → after`` cell: the table fits a 1280-px page."""
+    frame = events.copy()
+    for side in ("input", "output"):
+        if f"{side}_before" in frame.columns and f"{side}_after" in frame.columns:
+            frame[side] = [_price_change(b, a) for b, a in
+                           zip(frame[f"{side}_before"], frame[f"{side}_after"], strict=True)]
+    cols = ["date", "model", "event_kind", "input", "output", "blended_change"] + (
         ["n_changes"] if clustered else []) + ["origin", "source"]
-    frame = events[[c for c in cols if c in events.columns]]
+    frame = frame[[c for c in cols if c in frame.columns]]
+    unit = "USD per 1M tokens, before → after"
     return people_table(frame, {
-        "date": "date", "provider": "text", "model": "text",
+        "date": "date", "model": "text",
         "event_kind": Col("text", header="kind"),
-        "input_before": Col("usd_per_mtok", header="input before"),
-        "input_after": Col("usd_per_mtok", header="input after"),
-        "output_before": Col("usd_per_mtok", header="output before"),
-        "output_after": Col("usd_per_mtok", header="output after"),
+        "input": Col("text", header="input price", unit=unit, align="right"),
+        "output": Col("text", header="output price", unit=unit, align="right"),
         "blended_change": Col("pct", header="blended price change", signed=True),
         "n_changes": Col("count", header="announcements", unit=""),
         "origin": Col("text", header="dated by"), "source": "source",

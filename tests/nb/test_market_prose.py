@@ -84,3 +84,20 @@ def test_a_sourced_real_first_close_never_shares_the_column_with_synthetic_ones_
     assert ipo_tables.first_close_basis(bhar, ipos, synthetic=False) is None
     plain = ipo_tables.bhar_view(bhar, basis=None)
     assert "first close is" not in plain.frame.columns and not plain.footnote
+
+
+def test_the_price_events_table_is_narrow_enough_for_a_page():
+    from aipolicy.nb.economics import events_view
+
+    events = pd.DataFrame({"date": pd.to_datetime(["2023-11-06"]), "provider": ["openai"],
+                           "model": ["openai/gpt-4-turbo"], "event_kind": ["cheaper flagship"],
+                           "input_before": [30.0], "input_after": [10.0],
+                           "output_before": [60.0], "output_after": [None],
+                           "blended_change": [-0.6], "n_changes": [1], "origin": ["curated"],
+                           "source": ["OpenAI https://openai.com/x"]})
+    t = events_view(events, clustered=True)
+    assert list(t.frame.columns) == [
+        "date", "model", "kind", "input price (USD per 1M tokens, before → after)",
+        "output price (USD per 1M tokens, before → after)", "blended price change (%)",
+        "announcements", "dated by", "source"]
+    assert t.frame.iloc[0, 3] == "$30.00 → $10.00" and t.frame.iloc[0, 4] == "$60.00 → —"
