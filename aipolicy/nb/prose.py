@@ -4,7 +4,8 @@ A ``print()`` of prose becomes a preformatted block on the page: a fixed-width f
 long as the code wrote them, no links. :class:`Prose` is the same text as HTML that wraps at
 words (paragraphs, a bulleted list, terms with their meaning, or entries with labelled lines),
 with every URL linked, and as plain text that nbval compares (one line per paragraph or item,
-no markup). :func:`say` displays it.
+no markup). :func:`say` displays it. :class:`Folded` shows a long table or text closed under
+a one-line summary (a click opens it), so a page's decisive section stays short.
 
 Examples
 --------
@@ -21,10 +22,11 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aipolicy.nb.links import link_html
 
-__all__ = ["Entry", "Prose", "say"]
+__all__ = ["Entry", "Folded", "Prose", "say"]
 
 # the font is inherited: on a page and in JupyterLab prose reads like the Markdown around it
 _BOX_STYLE = "max-width:100%;overflow-wrap:break-word;"
@@ -144,6 +146,38 @@ class Prose:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+_FOLD_STYLE = "margin:0.4em 0;"
+_SUMMARY_STYLE = "cursor:pointer;color:#0b57d0;"
+_HINT_STYLE = "color:#57606a;font-size:0.85em;"
+
+
+@dataclass(frozen=True)
+class Folded:
+    """``content`` (a table, :class:`Prose` ...) closed under ``summary`` on the page.
+
+    The HTML is a ``<details>`` (closed; a click opens it); the plain text is the summary
+    line followed by the content's own text, so nbval still compares all of it.
+    """
+
+    summary: str
+    content: Any
+
+    def to_text(self) -> str:
+        """The summary, then the content's plain text."""
+        return f"{self.summary}\n{self.content!r}"
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        inner = getattr(self.content, "_repr_html_", None)
+        body = inner() if inner else f"<pre>{html.escape(repr(self.content))}</pre>"
+        return (f'<details class="aipolicy-inner-fold" style="{_FOLD_STYLE}">'
+                f'<summary style="{_SUMMARY_STYLE}">{html.escape(self.summary)}'
+                f'<span style="{_HINT_STYLE}"> (click to open)</span></summary>'
+                f"{body}</details>")
 
 
 def say(*paragraphs: str | Prose, bullets: Sequence[str] | None = None) -> None:

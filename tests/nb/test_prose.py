@@ -39,3 +39,14 @@ def test_say_prints_the_plain_text_outside_ipython(capsys):
     assert capsys.readouterr().out == "one.\ntwo.\n- three\n"
     say()
     assert capsys.readouterr().out == ""
+
+
+def test_folded_content_is_closed_on_the_page_and_whole_in_the_text():
+    from aipolicy.nb.prose import Folded
+
+    f = Folded("The events one by one (3 rows)", Prose.bullets(["a", "b <c>"]))
+    assert f.to_text() == "The events one by one (3 rows)\n- a\n- b <c>" == repr(f)
+    h = f._repr_html_()
+    assert h.startswith('<details class="aipolicy-inner-fold"')
+    assert h[:h.index(">")].count("open") == 0  # closed until a click
+    assert "<summary" in h and "<li>b &lt;c&gt;</li>" in h

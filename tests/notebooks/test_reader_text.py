@@ -44,3 +44,36 @@ def test_market_pages_name_things_in_words_not_code(path):
             assert TYPED.match(" ".join(code.split())), f"cell {i}: `{code}` is code"
         names = re.findall(r"\b[a-z]+_[a-z_]+\b", cell.source)
         assert not names, f"cell {i}: {names} are code names"
+
+
+#: Each market page's decisive section: it stays open on the page, the others fold.
+DECISIVE = {
+    "03": "## 1. Cumulative returns: infrastructure basket, platform basket, index",
+    "04": "## 1. CPI and core CPI, year over year",
+    "05": "## 2. Buy-and-hold abnormal returns after listing",
+    "06": "## 3. The claims check",
+    "07": "## 1. The cheapest option, by volume and open model",
+    "08": "## 2. Do the baskets move around the cuts?",
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_market_pages_carry_their_number_and_keep_their_decisive_section_open(path):
+    nb = nbformat.read(path, as_version=4)
+    number = path.stem[:2]
+    assert nb.cells[0].source.startswith(f"# {number} · "), "title: '# NN · ...'"
+    kept = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"
+            and "keep-open" in c.metadata.get("tags", [])]
+    assert kept == [DECISIVE[number]]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_section_heading_opens_its_cell_so_each_section_keeps_its_own_words(path):
+    # the report folds from a heading cell to the next: text above a heading in the same cell
+    # would land in the next section's fold, a second heading would not fold at all
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        heads = [k for k, line in enumerate(cell.source.splitlines()) if line.startswith("## ")]
+        assert heads in ([], [0]), f"cell {i}: '##' headings at lines {heads}"
