@@ -254,7 +254,8 @@ def breakeven_trends_view(econ: pd.DataFrame) -> Table:
                                         missing="not reached"),
         "source": Col("source"),
     }
-    return people_table(pick_columns(econ, cols), cols, index="case")
+    frame = pick_columns(econ, cols).rename(index={"api price cut": "API price cut"})
+    return people_table(frame, cols, index="case")
 
 
 def basket_scorecard_view(card: pd.DataFrame) -> Table:
