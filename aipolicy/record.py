@@ -98,21 +98,74 @@ def format_figure(value: Any, fmt: str | None = None, unit: str | None = None) -
     if fmt == "count":
         return f"{x:,.0f}{suffix}"
     if fmt == "tokens_per_day":
-        return _scaled(x) + " tokens/day"
+        return fmt_scaled(x, 1) + " tokens/day"
     if fmt == "requests_per_day":
         return f"{x:,.0f} requests/day"
     if fmt == "months":
         return _count_word(x, "month", "months")
     if fmt == "years":
         return _count_word(x, "year", "years")
-    return _scaled(x) + suffix if abs(x) >= 1e6 else f"{x:,.4g}{suffix}"
+    return fmt_scaled(x, 1) + suffix if abs(x) >= 1e6 else f"{x:,.4g}{suffix}"
 
 
-def _scaled(x: float) -> str:
-    for size, word in ((1e12, "T"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= size:
-            return f"{x / size:,.1f} {word}"
-    return f"{x:,.0f}"
+#: The words of large numbers, largest first: ``k`` (thousand), ``M`` (million), ``bn``
+#: (billion), ``tn`` (trillion). The one spelling of every page and the report index (the
+#: notebook layer's ``aipolicy.nb.format.fmt_scaled`` is :func:`fmt_scaled`).
+SCALES: tuple[tuple[str, float], ...] = (("tn", 1e12), ("bn", 1e9), ("M", 1e6), ("k", 1e3))
+
+
+def _places(v: float, decimals: int | None) -> int:
+    return decimals if decimals is not None else (1 if v < 10 else 0)
+
+
+def scale_of(x: float, decimals: int | None = None) -> tuple[str, float]:
+    """The scale word and divisor :func:`fmt_scaled` writes ``x`` with (``("", 1.0)`` below
+    a thousand)."""
+    a = abs(float(x))
+    for word, size in SCALES:
+        if round(a / size, _places(a / size, decimals)) >= 1:
+            return word, size
+    return "", 1.0
+
+
+def fmt_scaled(x: Any, decimals: int | None = None, *, prefix: str = "",
+               signed: bool = False, missing: str = "—") -> str:
+    """A large number with its scale word, one spelling everywhere: ``190.1 M``, ``10 bn``.
+
+    Parameters
+    ----------
+    x : float
+        The number (tokens a day, USD, shares ...); None, NaN or infinity -> ``missing``.
+    decimals : int, optional
+        Decimal places of the scaled number; None: one below 10, none from 10 (``3.2 M``,
+        ``141 M``, ``1 M``: a trailing ``.0`` dropped).
+    prefix : str
+        Written between the sign and the number, e.g. ``"$"`` -> ``-$5.6 bn``.
+    signed : bool
+        ``+`` before a positive number.
+    missing : str
+        Text for a missing value.
+
+    Examples
+    --------
+    >>> fmt_scaled(1.901e8, 1), fmt_scaled(1e10), fmt_scaled(3.16e5), fmt_scaled(999.96)
+    ('190.1 M', '10 bn', '316 k', '1 k')
+    >>> fmt_scaled(-5.55e9, 2, prefix="$"), fmt_scaled(86_000, signed=True), fmt_scaled(500)
+    ('-$5.55 bn', '+86 k', '500')
+    """
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return missing
+    if not math.isfinite(v):
+        return missing
+    word, size = scale_of(v, decimals)
+    body = f"{abs(v) / size:,.{_places(abs(v) / size, decimals)}f}"
+    if decimals is None and "." in body:
+        body = body.rstrip("0").rstrip(".")
+    nonzero = any(c in "123456789" for c in body)
+    sign = "-" if v < 0 and nonzero else ("+" if signed and v > 0 and nonzero else "")
+    return f"{sign}{prefix}{body}{' ' + word if word else ''}"
 
 
 def record(

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 IPO_TABLE_PATH = Path(__file__).resolve().parent / "ipos.csv"
 #: Version of the curated table; bump when a row changes.
-IPO_TABLE_VERSION = "2026-12-05.1"
+IPO_TABLE_VERSION = "2026-12-05.2"
 #: A source naming a primary document: the prospectus (424B4), a registration statement
 #: (S-1, F-1), a periodic filing (10-Q, 10-K), SEC EDGAR, or a row marked ``[primary]``.
 PRIMARY_SOURCE = re.compile(

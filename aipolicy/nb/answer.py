@@ -130,5 +130,11 @@ class Gaps:
             return "Every analysis ran: nothing was skipped for lack of data."
         return "\n".join(f"Skipped: {i['analysis']}: {i['reason']}" for i in self.items)
 
+    def show(self) -> None:
+        """Display :meth:`text` as prose (one paragraph per skipped analysis)."""
+        from aipolicy.nb.prose import say
+
+        say(*self.text().splitlines())
+
     def __bool__(self) -> bool:
         return bool(self.items)

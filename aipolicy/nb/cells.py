@@ -18,14 +18,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aipolicy.nb.format import fmt_number
+from aipolicy.nb.format import SCALES as _SCALE_WORDS
+from aipolicy.nb.format import fmt_number, fmt_scaled
 
 #: Every column kind :class:`Col` accepts.
 KINDS: tuple[str, ...] = ("usd", "usd_per_mtok", "int", "count", "pct", "pp", "number",
                           "tokens_per_day", "months", "date", "text", "source", "bool")
 
-#: Scale name -> divisor, for ``usd``, ``number`` and ``tokens_per_day`` columns.
-SCALES: dict[str, float] = {"k": 1e3, "M": 1e6, "bn": 1e9, "tn": 1e12}
+#: Scale name -> divisor, for ``usd``, ``number`` and ``tokens_per_day`` columns (the one
+#: spelling of :mod:`aipolicy.nb.format`); ``auto`` gives each value its own scale.
+SCALES: dict[str, float] = {**_SCALE_WORDS, "auto": 1.0}
 
 
 _NUMERIC = {"usd", "usd_per_mtok", "int", "count", "pct", "pp", "number", "tokens_per_day"}
@@ -57,7 +59,9 @@ class Col:
         Put ``+`` before positive numbers (``pct``, ``pp``, ``number``, ``usd``).
     scale : str, optional
         ``k``, ``M``, ``bn`` or ``tn``: divide by 1e3 ... 1e12 and (``usd``, ``number``) add the
-        scale to the cell, e.g. ``$5.6 bn``; ``tokens_per_day`` defaults to ``M``.
+        scale to the cell, e.g. ``$5.6 bn``; ``tokens_per_day`` defaults to ``M``. ``auto``:
+        each value with its own scale word (:func:`aipolicy.nb.format.fmt_scaled`, e.g.
+        ``4.4 bn`` ... ``105.9 tn``; ``decimals`` None: one below 10, none from 10).
     fmt : str, optional
         strftime pattern of a ``date`` column (default ``%Y-%m-%d``).
     align : str, optional
@@ -113,8 +117,9 @@ class Col:
         if self.unit is not None:
             return self.unit
         if self.kind == "tokens_per_day":
-            return f"{self._scale()} tokens/day"
-        if self.kind == "usd" and self.scale:
+            scale = self._scale()
+            return "tokens/day" if scale == "auto" else f"{scale} tokens/day"
+        if self.kind == "usd" and self.scale and self.scale != "auto":
             return f"USD {self.scale}"
         return _DEFAULT_UNITS.get(self.kind, "")
 
@@ -301,6 +306,11 @@ def format_column(values: Iterable[Any], col: Col | str) -> list[str]:
     if kind == "months":
         return [col.missing_text if p is None else p if isinstance(p, str)
                 else f"month {fmt_number(p, 0)}" for p in parsed]
+    if col._scale() == "auto" and kind in ("usd", "number", "tokens_per_day"):
+        prefix = "$" if kind == "usd" else ""
+        return [col.missing_text if p is None else p if isinstance(p, str)
+                else fmt_scaled(p, col.decimals, prefix=prefix, signed=col.signed)
+                for p in parsed]
     numbers = [p for p in parsed if isinstance(p, float)]
     decimals = _resolve_decimals(col, numbers)
     return [col.missing_text if p is None else p if isinstance(p, str)

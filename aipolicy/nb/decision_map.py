@@ -1,4 +1,5 @@
-"""Notebook 07's views of a sweep: option maps, break-evens, robustness, and the answer.
+"""Notebook 07's views of a sweep: option maps, break-evens, robustness, and the answer
+(its tables are in :mod:`aipolicy.nb.views.decision_tables`).
 
 The sweep's frame has one row per cell (see :data:`aipolicy.sweep.store.COLUMNS`). A map
 takes, for each (row, volume) of the map, the cheapest cell over the axes the map does not
@@ -16,14 +17,13 @@ import numpy as np
 import pandas as pd
 
 from aipolicy.nb.answer import Answer
-from aipolicy.nb.tables import Col, Table, people_table
+from aipolicy.nb.format import fmt_scaled
 from aipolicy.sweep.evaluate import API_OPTIONS, OPTIONS, SELFHOST_OPTIONS
 
-__all__ = ["OPTION_COLOURS", "OPTION_NAMES", "best_cells", "breakeven_frame", "breakeven_view",
-           "plot_breakevens",
-           "choose_preset", "decision_answer", "models_by_quality", "option_counts",
+__all__ = ["OPTION_COLOURS", "OPTION_NAMES", "best_cells", "breakeven_frame", "plot_breakevens",
+           "choose_preset", "decision_answer", "grid_counts", "models_by_quality", "option_counts",
            "plot_option_map", "plot_probability_map", "preset_model", "record_figures",
-           "robustness", "robustness_view", "source_text", "sweep_table", "volume_text"]
+           "robustness", "source_text", "volume_text"]
 
 #: Readable option names (the sweep's option keys).
 OPTION_NAMES = {
@@ -45,13 +45,9 @@ OPTION_COLOURS = {"api": "#9ecae1", "api_match": "#4292c6", "hosted": "#08519c",
 
 
 def volume_text(tokens_per_day: float) -> str:
-    """``3.2 M``, ``1 B``, ``100 k`` tokens/day (the map's column labels)."""
-    v = float(tokens_per_day)
-    for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if v >= div:
-            x = v / div
-            return f"{x:.2g} {unit}" if x < 10 else f"{x:.0f} {unit}"
-    return f"{v:.0f}"
+    """``3.2 M``, ``1 bn``, ``100 k`` tokens/day (the map's labels; the one spelling of
+    :func:`aipolicy.nb.format.fmt_scaled`)."""
+    return fmt_scaled(tokens_per_day)
 
 
 def model_label(frame: pd.DataFrame, model: str) -> str:
@@ -260,29 +256,23 @@ def plot_breakevens(frame: pd.DataFrame, preset: str, *, source: str, ax: Any = 
     return ax
 
 
-def sweep_table(frame: pd.DataFrame, manifest: dict[str, Any]) -> Table:
-    """What the sweep holds: its axes, cells, draws, seed and the price data it used."""
-    grid = manifest["grid"]
-    rows = [("cells", f"{manifest['cells']:,} in {manifest['chunks']} chunk(s)")]
-    for axis in ("preset", "open_model", "gpu", "shape", "slo", "api_model"):
-        vals = sorted({str(v) for v in frame[axis if axis != "slo" else "slo_spec"]}) \
-            if axis not in ("shape",) else sorted({f"{i:g}/{o:g}" for i, o in zip(
-                frame["input_tokens"], frame["output_tokens"], strict=True)})
-        rows.append((axis.replace("_", " "), ", ".join(vals)))
-    vols = sorted(set(frame["tokens_per_day"]))
-    rows.append(("volumes", f"{len(vols)} from {volume_text(vols[0])} to "
-                            f"{volume_text(vols[-1])} tokens/day"))
-    rows.append(("Monte Carlo", f"{manifest['draws']:,} draws per cell, seed {manifest['seed']}"
-                 if manifest["draws"] else "none"))
-    cat = manifest["catalog"]
-    if grid.get("as_of"):
-        rows.append(("valuation date", f"{grid['as_of']}: every cell is priced with the API "
-                                       "prices in force on it"))
-    rows.append(("price data", f"{cat['price_data']}; aipolicy {cat['aipolicy']}, catalog "
-                               f"{cat['catalog_sha256']}"))
-    rows.append(("grid", str(grid.get("name", ""))))
-    t = pd.DataFrame(rows, columns=["what", "value"]).set_index("what")
-    return people_table(t, {"value": Col("text")}, index="")
+def grid_counts(frame: pd.DataFrame, preset: str) -> dict[str, int]:
+    """The counts a page about ``preset`` gives, from one place so they never disagree.
+
+    Returns
+    -------
+    dict
+        ``presets``, ``models``, ``gpus``, ``volumes`` (of ``preset``); ``cells`` (priced
+        cells of ``preset``: one per open model, GPU, request shape and volume); ``pairs``
+        (model-and-volume pairs: the cells of a map, each the best GPU's); ``sweep_cells``
+        (priced cells of every preset).
+    """
+    cells = frame[frame["preset"] == preset]
+    return {"presets": int(frame["preset"].nunique()), "models": int(cells["open_model"].nunique()),
+            "gpus": int(cells["gpu"].nunique()), "volumes": int(cells["tokens_per_day"].nunique()),
+            "cells": int(len(cells)),
+            "pairs": int(len(cells.drop_duplicates(["open_model", "tokens_per_day"]))),
+            "sweep_cells": int(len(frame))}
 
 
 def decision_answer(frame: pd.DataFrame, preset: str, *, robust: float,
@@ -291,7 +281,8 @@ def decision_answer(frame: pd.DataFrame, preset: str, *, robust: float,
     cells = frame[frame["preset"] == preset]
     best = best_cells(cells, ["open_model"])
     counts = option_counts(best)
-    n = int(len(best))
+    k = grid_counts(frame, preset)
+    n = k["pairs"]
     top = counts.index[0]
     own = best[best["cheapest"].isin([*SELFHOST_OPTIONS, "hybrid"])]
     vols = sorted(set(cells["tokens_per_day"]))
@@ -299,21 +290,21 @@ def decision_answer(frame: pd.DataFrame, preset: str, *, robust: float,
                                             strict=True)})
     shape = ("; ".join(f"{i:,.0f} input / {o:,.0f} output" for i, o in shapes)
              + " tokens per request")
-    context = (f"Preset {preset}: {shape}; "
-               f"{cells['open_model'].nunique()} open models x {cells['gpu'].nunique()} GPUs x "
-               f"{len(vols)} volumes from {volume_text(vols[0])} to {volume_text(vols[-1])} "
-               f"tokens/day ({len(cells):,} cells)")
+    context = (f"Preset {preset}: {shape}; {k['models']} open models x {k['gpus']} GPUs x "
+               f"{k['volumes']} volumes from {volume_text(vols[0])} to {volume_text(vols[-1])} "
+               f"tokens/day: {k['cells']:,} priced cells, read as the best GPU for each of "
+               f"{n} model-and-volume pairs")
     if own.empty:
-        headline = (f"{OPTION_SUBJECTS[top]} is the cheapest option in {counts[top]} of {n} "
-                    "model-and-volume cells; self-hosting is never the cheapest on this grid.")
+        headline = (f"{OPTION_SUBJECTS[top]} is the cheapest option for {counts[top]} of the {n} "
+                    "model-and-volume pairs; self-hosting is never the cheapest on this grid.")
     else:
         low = own.sort_values(["tokens_per_day", "cheapest_usd"]).iloc[0]
-        headline = (f"{OPTION_SUBJECTS[top]} is the cheapest option in {counts[top]} of {n} "
-                    "model-and-volume cells; self-hosting first wins at "
+        headline = (f"{OPTION_SUBJECTS[top]} is the cheapest option for {counts[top]} of the {n} "
+                    "model-and-volume pairs; self-hosting first wins at "
                     f"{volume_text(low['tokens_per_day'])} tokens/day ({low['open_model']} on "
                     f"{low['gpu']}, {OPTION_NAMES[low['cheapest']]}).")
-    points = [", ".join(f"{OPTION_NAMES[k]}: {v}" for k, v in counts.items())
-              + " cells (best GPU per model and volume)."]
+    points = [f"The cheapest option of each of the {n} pairs (best GPU each): "
+              + "; ".join(f"{OPTION_NAMES[o]}: {v}" for o, v in counts.items()) + "."]
     named = cells["api_model"].iloc[0]
     be = breakeven_frame(cells)
     be_api = be.groupby("open_model")["api"].min().dropna()
@@ -326,9 +317,9 @@ def decision_answer(frame: pd.DataFrame, preset: str, *, robust: float,
                          f"does from {volume_text(be['hosted'].min())} tokens/day at best."))
     if manifest["draws"]:
         r = robustness(best, robust)
-        points.append(f"With {manifest['draws']:,} draws a cell: {r.iloc[0]} cells robustly "
-                      f"self-hosted (P >= {robust:.0%}), {r.iloc[1]} robustly per token, "
-                      f"{r.iloc[2]} a coin toss.")
+        points.append(f"With {manifest['draws']:,} draws a cell, of the {n} pairs: {r.iloc[0]} "
+                      f"robustly self-hosted (P >= {robust:.0%}), {r.iloc[1]} robustly per "
+                      f"token, {r.iloc[2]} a coin toss.")
     worst = best.loc[best["cheapest"] == "none", "open_model"].unique()
     if len(worst):
         points.append(f"Not servable on any GPU of the grid under its latency target: "
@@ -386,38 +377,6 @@ def source_text(manifest: dict[str, Any]) -> str:
             "figures from the aipolicy catalogs (sources in notebook 01)")
 
 
-def breakeven_view(frame: pd.DataFrame) -> Table:
-    """The break-even table: one row per preset, open model and GPU (M tokens/day)."""
-    be = breakeven_frame(frame)
-    named = frame.drop_duplicates("config").set_index("config")
-    be["api_model"] = named["api_model"].to_numpy()
-    be["match_model"] = named["match_model"].replace("", "—").to_numpy()
-    be = be[["preset", "open_model", "gpu", "api_model", "api", "match_model", "api_match",
-             "hosted"]]
-    def tpd(header: str) -> Col:
-        return Col("tokens_per_day", header=header, missing="never")
-
-    return people_table(
-        be.set_index(["preset", "open_model", "gpu"]),
-        {"api_model": Col("text", header="named API"), "api": tpd("vs named API"),
-         "match_model": Col("text", header="cheapest API at least as good"),
-         "api_match": tpd("vs that API"), "hosted": tpd("vs hosted open weights")},
-        index=["preset", "open model", "GPU"],
-        caption="Break-even of self-hosting (rent or buy, whichever comes first)",
-        footnote="never: self-hosting stays dearer up to the cost model's search limit.")
-
-
-def robustness_view(frame: pd.DataFrame, robust: float) -> Table:
-    """Cells robustly self-hosted, robustly per token, or a coin toss, per preset."""
-    rows = {name: robustness(best_cells(frame[frame["preset"] == name], ["open_model"]), robust)
-            for name in dict.fromkeys(frame["preset"])}
-    t = pd.DataFrame(rows).T
-    t.index.name = "preset"
-    return people_table(t, {c: Col("int", header=f"{c} (cells)") for c in t.columns},
-                        caption=f"How sure the answer is (robust: P >= {robust:.0%} either way; "
-                                "best GPU per model and volume)")
-
-
 def record_figures(frame: pd.DataFrame, preset: str, *, robust: float,
                    manifest: dict[str, Any]) -> None:
     """Record the index's headline figures for ``preset``."""
@@ -427,14 +386,17 @@ def record_figures(frame: pd.DataFrame, preset: str, *, robust: float,
     best = best_cells(cells, ["open_model"])
     counts = option_counts(best)
     record("preset", preset, label="Preset", fmt="text")
-    record("cells", int(len(frame)), label="Cells in the sweep", fmt="count")
+    k = grid_counts(frame, preset)
+    record("cells", k["sweep_cells"], fmt="count",
+           label=f"Priced cells ({k['presets']} presets)" if k["presets"] > 1 else "Priced cells")
+    record("pairs", k["pairs"], label=f"Model-and-volume pairs ({preset})", fmt="count")
     record("cheapest_in_most_cells", OPTION_NAMES[counts.index[0]],
-           label="Cheapest in most cells", fmt="text")
+           label="Cheapest for most pairs", fmt="text")
     own = best[best["cheapest"].isin([*SELFHOST_OPTIONS, "hybrid"])]
     record("selfhost_first_wins_tokens_per_day",
            float(own["tokens_per_day"].min()) if len(own) else None,
            label="Self-hosting first cheapest at", fmt="tokens_per_day")
     if manifest["draws"]:
         record("coin_toss_cells", int(robustness(best, robust).iloc[2]),
-               label=f"Coin-toss cells (P between {1 - robust:.0%} and {robust:.0%})",
+               label=f"Coin-toss pairs (P between {1 - robust:.0%} and {robust:.0%})",
                fmt="count")

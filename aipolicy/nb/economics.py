@@ -18,11 +18,22 @@ import pandas as pd
 from aipolicy.nb.answer import Answer
 from aipolicy.nb.format import fmt_pct
 from aipolicy.nb.market_answer import caveat
-from aipolicy.nb.tables import Col, Table, people_table
+from aipolicy.nb.tables import Col, Table, format_value, people_table
 from aipolicy.signals.price_cuts import MIN_INFERENCE_EVENTS, MODELS
 
 #: Event window shown in the answer and the scorecard.
 HEADLINE_WINDOW = "(-1,+1)"
+#: The demand scenario's inputs (parameter names) as readers see them.
+INPUT_NAMES = {"growth_annual": "volume growth at constant prices (a year)",
+               "price_decline_annual": "token price decline (a year)",
+               "elasticity": "price elasticity of demand",
+               "efficiency_gain_annual": "tokens per GPU, gain (a year)"}
+
+
+def input_name(name: str) -> str:
+    """The reader's name of a demand input (the names of several, joined, each translated)."""
+    return ", ".join(INPUT_NAMES.get(n.strip(), n.strip()) for n in str(name).split(",")
+                     if n.strip())
 
 
 def gpu_capacities(preset: str, gpus: Sequence[str]) -> tuple[dict[str, float], list[str]]:
@@ -51,22 +62,33 @@ def capacity_basis(preset: str, gpus: Sequence[str]) -> dict[str, str]:
     return {g: scenario_from_preset(preset, gpu=g).throughput_basis for g in gpus}
 
 
+def _price_change(before: Any, after: Any) -> str:
+    """``$30.00 → $10.00`` (USD per 1M tokens; ``—`` for a missing side)."""
+    b, a = (format_value(v, Col("usd_per_mtok", decimals=2)) for v in (before, after))
+    return f"{b} → {a}"
+
+
 def events_view(events: pd.DataFrame, *, clustered: bool = False) -> Table:
-    """The price events: date, provider/model, prices before and after, change, source.
+    """The price events: date, model, input and output price before → after, change, source.
 
     ``events`` are price-change rows (genai-prices' dated cuts, the curated model events, or
-    both pooled into event dates); ``origin`` and ``event_kind`` are shown when present."""
-    cols = ["date", "provider", "model", "event_kind", "input_before", "input_after",
-            "output_before", "output_after", "blended_change"] + (
+    both pooled into event dates); ``origin`` and ``event_kind`` are shown when present. The
+    model names its provider (``openai/gpt-4o``), so the provider has no column of its own,
+    and each price is one ``before → after`` cell: the table fits a 1280-px page."""
+    frame = events.copy()
+    for side in ("input", "output"):
+        if f"{side}_before" in frame.columns and f"{side}_after" in frame.columns:
+            frame[side] = [_price_change(b, a) for b, a in
+                           zip(frame[f"{side}_before"], frame[f"{side}_after"], strict=True)]
+    cols = ["date", "model", "event_kind", "input", "output", "blended_change"] + (
         ["n_changes"] if clustered else []) + ["origin", "source"]
-    frame = events[[c for c in cols if c in events.columns]]
+    frame = frame[[c for c in cols if c in frame.columns]]
+    unit = "USD per 1M tokens, before → after"
     return people_table(frame, {
-        "date": "date", "provider": "text", "model": "text",
+        "date": "date", "model": "text",
         "event_kind": Col("text", header="kind"),
-        "input_before": Col("usd_per_mtok", header="input before"),
-        "input_after": Col("usd_per_mtok", header="input after"),
-        "output_before": Col("usd_per_mtok", header="output before"),
-        "output_after": Col("usd_per_mtok", header="output after"),
+        "input": Col("text", header="input price", unit=unit, align="right"),
+        "output": Col("text", header="output price", unit=unit, align="right"),
         "blended_change": Col("pct", header="blended price change", signed=True),
         "n_changes": Col("count", header="announcements", unit=""),
         "origin": Col("text", header="dated by"), "source": "source",
@@ -74,7 +96,7 @@ def events_view(events: pd.DataFrame, *, clustered: bool = False) -> Table:
                              "per 1M tokens. Before: the model the new price replaces or is "
                              "compared with (a list cut: the same model's old price). Dated "
                              "by: genai-prices' dated price changes, the curated table of "
-                             "announcements (aipolicy/catalogs/model_events.csv), or both.")
+                             "announcements (each row with its public source), or both.")
 
 
 def price_cut_view(summary: pd.DataFrame) -> Table:
@@ -133,7 +155,7 @@ def per_event_view(car: pd.DataFrame, events: pd.DataFrame,
 
 def demand_view(demand: pd.DataFrame, gpus: Sequence[str]) -> Table:
     """The compute-demand index by year: volume, price, spend and GPUs per generation."""
-    cols = {"tokens_per_day": Col("number", header="tokens a day", scale="bn", decimals=2),
+    cols = {"tokens_per_day": Col("number", header="tokens a day", scale="auto", decimals=1),
             "price_index": Col("number", header="price per token (today = 1)", decimals=3,
                                unit=""),
             "spend_index": Col("number", header="spend on tokens (today = 1)", decimals=2,
@@ -148,7 +170,9 @@ def demand_tornado_view(tornado: pd.DataFrame) -> Table:
     """Each input at its low and high end: the yearly growth of GPU demand."""
     cols = ["low", "base", "high", "growth_at_low", "growth_at_high", "swing"] + (
         ["moves_with"] if "moves_with" in tornado.columns else [])
-    frame = tornado.set_index("input")[cols]
+    frame = tornado.set_index("input")[cols].rename(index=input_name)
+    if "moves_with" in frame.columns:
+        frame = frame.assign(moves_with=frame["moves_with"].map(input_name))
     return people_table(frame, {
         "low": Col("number", decimals=2, unit=""), "base": Col("number", decimals=2, unit=""),
         "high": Col("number", decimals=2, unit=""),
@@ -324,7 +348,7 @@ def demand_points(s: Any, growth_range: tuple[float, float], jevons: float,
 
 def demand_inputs_view(inputs: Sequence[Any]) -> Table:
     """The demand scenario's calibrated inputs: value, range, basis and sources."""
-    frame = pd.DataFrame([{"input": i.name, "value": i.value, "low": i.low, "high": i.high,
+    frame = pd.DataFrame([{"input": input_name(i.name), "value": i.value, "low": i.low, "high": i.high,
                            "basis": i.basis, "as_of": i.as_of, "source": i.source}
                           for i in inputs]).set_index("input")
     return people_table(frame, {

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from aipolicy.nb.format import fmt_usd
+from aipolicy.nb.format import fmt_scaled, fmt_usd
 
 __all__ = ["EXPLORER_HEADLESS_NOTE", "HEADLESS_ENV", "WIDGETS_ENV", "explore_text", "explorer",
            "frontend_attached"]
@@ -23,7 +23,7 @@ __all__ = ["EXPLORER_HEADLESS_NOTE", "HEADLESS_ENV", "WIDGETS_ENV", "explore_tex
 def explore_text(result: Mapping[str, Any]) -> str:
     """Plain-text summary of :func:`aipolicy.costs.explore`'s result (USD per month)."""
     be = result["breakeven_tokens_per_day"]
-    be_txt = "not reached" if be is None else f"{be / 1e6:,.1f}M tokens/day"
+    be_txt = "not reached" if be is None else f"{fmt_scaled(be, 1)} tokens/day"
     return "\n".join([
         f"API                 {fmt_usd(result['api_monthly_usd']):>14} / month",
         f"self-host           {fmt_usd(result['selfhost_monthly_usd']):>14} / month "

@@ -1,7 +1,13 @@
-"""Formatting for readers: one home for USD, percent and table rounding in every notebook.
+"""Formatting for readers: one home for USD, percent, large numbers and table rounding in
+every notebook.
 
 Plain-text outputs must be stable (nbval compares them), so every helper rounds explicitly and
 turns ``-0.0`` into ``0.0``; missing values read ``n/a``, never ``NaN``.
+
+Large numbers have one spelling, ``k``, ``M``, ``bn``, ``tn`` after a space (``190.1 M
+tokens/day``, ``$5.6 bn``): :func:`fmt_scaled` writes them. It is defined in
+:mod:`aipolicy.record`, because the report index (which may not import this layer) writes the
+recorded figures with it too; table columns take the same words (:data:`SCALES`).
 """
 
 from __future__ import annotations
@@ -11,6 +17,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+
+from aipolicy.record import SCALES as _SCALES
+from aipolicy.record import fmt_scaled, scale_of
+
+__all__ = ["SCALES", "fmt_number", "fmt_pct", "fmt_scaled", "fmt_usd", "fmt_usd_scaled",
+           "percent_table", "rounded", "scale_of"]
+
+#: Scale word -> divisor: ``k`` 1e3, ``M`` 1e6, ``bn`` 1e9, ``tn`` 1e12 (table columns'
+#: ``scale``).
+SCALES: dict[str, float] = dict(reversed(_SCALES))
 
 
 def _missing(x: Any) -> bool:
@@ -30,6 +46,11 @@ def fmt_usd(x: float | None, decimals: int = 0) -> str:
     value = float(x)  # type: ignore[arg-type]
     sign = "-" if value < 0 and round(abs(value), places) > 0 else ""
     return f"{sign}${abs(value):,.{places}f}"
+
+
+def fmt_usd_scaled(x: float | None, decimals: int | None = None) -> str:
+    """``5.55e9`` -> ``'$5.55 bn'`` (:func:`fmt_scaled` with a dollar sign); None -> ``'n/a'``."""
+    return fmt_scaled(x, decimals, prefix="$", missing="n/a")
 
 
 def fmt_number(x: float | None, decimals: int = 0, *, signed: bool = False,

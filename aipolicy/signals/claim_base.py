@@ -169,11 +169,13 @@ def is_synthetic(frame: pd.DataFrame | None) -> bool:
     )
 
 
+#: The prefix of a note computed on synthetic data.
+SYNTHETIC_NOTE = "SYNTHETIC sample data: the verdict describes the sample, not the market. "
+
+
 def synthetic_note(frame: pd.DataFrame | None) -> str:
     """The prefix that marks a note computed on synthetic data ("" otherwise)."""
-    if is_synthetic(frame):
-        return "SYNTHETIC sample data: the verdict describes the sample, not the market. "
-    return ""
+    return SYNTHETIC_NOTE if is_synthetic(frame) else ""
 
 
 def day(value: Any) -> str:

@@ -71,8 +71,8 @@ def _payrolls(fred: pd.DataFrame | None, sid: str, month: pd.Period, n: int,
                       f"{p.index[-1]:%Y-%m}, not {month - n:%Y-%m} to {month:%Y-%m}"), np.nan
     computed = float((p[month] - p[month - n]) / n)
     ok = computed >= threshold
-    return ok, (f"payrolls rose {computed:+,.0f}k a month on average over the {n} months "
-                f"to {month:%Y-%m} (test: at least {threshold:,.0f}k): "
+    return ok, (f"payrolls rose {computed:+,.0f} k a month on average over the {n} months "
+                f"to {month:%Y-%m} (test: at least {threshold:,.0f} k): "
                 f"{'pass' if ok else 'fail'}"), computed
 
 

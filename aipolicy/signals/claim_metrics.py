@@ -340,12 +340,13 @@ def _ipo_proceeds(claim, prices, fred, ipos) -> ClaimResult:
     offer, shares, reported = num("offer_price"), num("shares"), num("proceeds_usd")
     if offer is not None and shares is not None:
         computed = offer * shares
-        how = (f"{t} {shares / 1e6:,.1f}M shares x ${offer:,.2f} offer price = "
-               f"${computed / 1e9:.2f}B gross proceeds")
+        # large numbers as the pages spell them: "30.0 M", "$5.55 bn" (aipolicy.record.SCALES)
+        how = (f"{t} {shares / 1e6:,.1f} M shares x ${offer:,.2f} offer price = "
+               f"${computed / 1e9:.2f} bn gross proceeds")
         if reported is not None:
-            how += f" (the table's proceeds: ${reported / 1e9:.2f}B)"
+            how += f" (the table's proceeds: ${reported / 1e9:.2f} bn)"
     elif reported is not None:
-        computed, how = reported, f"{t} proceeds ${reported / 1e9:.2f}B from the IPO table"
+        computed, how = reported, f"{t} proceeds ${reported / 1e9:.2f} bn from the IPO table"
     else:
         raise CannotCheck(f"{t} has neither offer price x shares nor proceeds in the IPO table",
                           needs=needs)
@@ -355,8 +356,8 @@ def _ipo_proceeds(claim, prices, fred, ipos) -> ClaimResult:
         else attr_source(ipos)
     )
     as_of = row.get("as_of") if pd.notna(row.get("as_of", np.nan)) else row.get("first_trade_date")
-    note = (f"{how} vs claimed ${claim['threshold'] / 1e9:.2f}B "
-            f"(tolerance ${claim['tolerance'] / 1e9:.3f}B)")
+    note = (f"{how} vs claimed ${claim['threshold'] / 1e9:.2f} bn "
+            f"(tolerance ${claim['tolerance'] / 1e9:.3f} bn)")
     decided = None
     if not is_primary_source(src):
         outcome = verdict(computed, claim["comparison"], claim["threshold"], claim["tolerance"])

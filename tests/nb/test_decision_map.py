@@ -30,8 +30,8 @@ def test_best_cells_take_the_cheapest_gpu_and_let_unservable_cells_lose():
     assert r.tolist() == [1, 0, 1]
 
 
-@pytest.mark.parametrize(("v", "text"), [(1e5, "100 k"), (3.16e6, "3.2 M"), (1e10, "10 B"),
-                                         (1.9e9, "1.9 B"), (500, "500")])
+@pytest.mark.parametrize(("v", "text"), [(1e5, "100 k"), (3.16e6, "3.2 M"), (1e10, "10 bn"),
+                                         (1.9e9, "1.9 bn"), (500, "500")])
 def test_volume_text(v, text):
     assert dm.volume_text(v) == text
 
@@ -58,7 +58,8 @@ def test_the_answer_on_the_example_grid_names_the_winner_and_the_first_self_host
         path.write_text(yaml.safe_dump(grid))
         frame, manifest = load_or_run(None, path)
     a = dm.decision_answer(frame, "financial", robust=0.9, manifest=manifest)
-    assert "cheapest option in" in a.headline and "of 4 model-and-volume cells" in a.headline
+    assert "cheapest option for" in a.headline and "of the 4 model-and-volume pairs" in a.headline
+    assert "4 priced cells, read as the best GPU for each of 4 model-and-volume pairs" in a.context
     assert any(p.startswith("Against gpt-4o alone, self-hosting breaks even from") for p in a.points)
     assert any("With 32 draws a cell" in p for p in a.points)
 

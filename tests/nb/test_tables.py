@@ -612,7 +612,8 @@ def test_economics_scorecard_and_claims_views(market):
     econ = mt.breakeven_trends_view(market["econ"])
     assert_for_people(econ)
     raw = market["econ"]
-    for case, cell in econ.frame["break-even (M tokens/day)"].items():
+    assert list(econ.frame.index) == ["today", "API price cut", "LLMflation"]
+    for case, cell in zip(raw.index, econ.frame["break-even (M tokens/day)"], strict=True):
         value = raw.loc[case, "breakeven_tokens_per_day"]
         assert cell == ("not reached" if pd.isna(value) else f"{value / 1e6:,.1f}")
     assert_for_people(mt.basket_scorecard_view(market["card"]))

@@ -214,8 +214,11 @@ def test_03_on_real_csv_data_short_window_with_missing_tickers(tmp_path):
 
 @pytest.mark.realdata
 def test_06_on_real_csv_data_completes_with_uncheckable_claims(tmp_path):
-    rec, _ = run(NB06, tmp_path, data_source="csv", data_dir=str(REALDATA), start="2025-05-12")
+    rec, nb = run(NB06, tmp_path, data_source="csv", data_dir=str(REALDATA), start="2025-05-12")
     assert rec["synthetic"] is False
+    # on real data the verdicts are about the market: no "mean nothing" warning, no sample mark
+    text = plain_text(nb) + "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "mean nothing about real markets" not in text and "SAMPLE DATA" not in text
     verdicts = {c["claim_id"]: c["verdict"] for c in rec["claims"]}
     # CPI in the folder ends 2025-08: the April-2026 claim cannot be checked
     assert verdicts["us_inflation_3y_high_apr_2026"] == "cannot be checked with this data"

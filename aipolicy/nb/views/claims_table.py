@@ -9,14 +9,18 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.nb.format import scale_of
+from aipolicy.nb.prose import Entry, Prose
 from aipolicy.nb.tables import (
     Col,
     Table,
     format_value,
     people_table,
 )
+from aipolicy.signals.claim_base import SYNTHETIC_NOTE, VERDICT_MEANINGS, VERDICT_ORDER
 
-__all__ = ["CLAIM_UNITS", "claims_view"]
+__all__ = ["CLAIM_UNITS", "claim_details", "claims_view", "synthetic_warning",
+           "verdict_meanings"]
 
 
 # --------------------------------------------------------------------------- claims
@@ -42,11 +46,9 @@ _COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "approx
 
 
 def _usd_scale(x: float) -> str | None:
-    if abs(x) >= 1e9:
-        return "bn"
-    if abs(x) >= 1e6:
-        return "M"
-    return None
+    """The scale word of a claim's USD threshold (``bn``, ``M``; None below a million)."""
+    word = scale_of(x)[0]
+    return word if word in ("M", "bn", "tn") else None
 
 
 def _claim_value(x: Any, style: str, scale: str | None = None, *, signed: bool = False) -> str:
@@ -159,3 +161,52 @@ def claims_view(checked: pd.DataFrame, claims: Sequence[Mapping[str, Any]] | Non
                  "sector index and with equal weights never rebalanced, where each applies "
                  "(the lines below give the figures); —: no variant applies or no verdict.")
     return people_table(frame, cols, footnote=notes)
+
+
+def synthetic_warning(synthetic: bool) -> Prose:
+    """The warning above the claims table when the data are the synthetic sample (nothing
+    otherwise: on real data the verdicts are about the market)."""
+    if not synthetic:
+        return Prose()
+    return Prose.terms([(
+        "On the synthetic sample these verdicts mean nothing about real markets",
+        "the sample is generated, and a claim it \"supports\" or rejects says only what the "
+        "generator produced. Run the report on real data (aipolicy report --source csv "
+        "--data-dir DIR, or --source live) to check the claims against real markets.")])
+
+
+def verdict_meanings() -> Prose:
+    """The five verdicts with what each means, strongest first."""
+    return Prose.terms([(v, VERDICT_MEANINGS[v] + ".") for v in VERDICT_ORDER],
+                       lead="What each verdict means:")
+
+
+def _as_of_text(value: Any) -> str:
+    """``YYYY-MM-DD`` of a claim's as-of date, ``n/a`` when it has none."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return "n/a"
+    return format_value(value, Col("date"))
+
+
+def claim_details(checked: pd.DataFrame) -> Prose:
+    """Each claim's verdict with how it was reached: window, the computation, the robustness
+    line, the data and the document the claim comes from.
+
+    Parameters
+    ----------
+    checked : DataFrame
+        :func:`aipolicy.signals.check_claims` output with a ``document`` column (where each
+        claim was made); ``note`` loses the synthetic-data prefix (the data line names the
+        synthetic sample already).
+    """
+    entries = []
+    for _, r in checked.iterrows():
+        how = str(r["note"]).removeprefix(SYNTHETIC_NOTE)
+        entries.append(Entry(f"{str(r['verdict']).capitalize()}: {r['claim']}", (
+            ("window", str(r["window"])), ("note", how),
+            ("robustness", str(r["robustness"])),
+            ("data", f"{r['data_source']}, as of {_as_of_text(r['as_of'])}"),
+            ("claim made in", str(r["document"])))))
+    counts = checked["verdict"].value_counts()
+    summary = "In all: " + ", ".join(f"{counts[v]} {v}" for v in VERDICT_ORDER if v in counts)
+    return Prose.entries(entries) + Prose.lines(summary + ".")

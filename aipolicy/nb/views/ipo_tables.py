@@ -16,7 +16,7 @@ from aipolicy.nb.tables import (
     pick_columns,
 )
 
-__all__ = ["bhar_view", "ipo_facts_view", "peer_car_view"]
+__all__ = ["bhar_view", "first_close_basis", "ipo_facts_view", "peer_car_view"]
 
 
 # --------------------------------------------------------------------------- 05
@@ -78,7 +78,40 @@ def _horizons(frame: pd.DataFrame) -> list[int]:
     return sorted(found)
 
 
-def bhar_view(bhar: pd.DataFrame, *, benchmark: bool = False) -> Table:
+def first_close_basis(bhar: pd.DataFrame, ipos: pd.DataFrame, synthetic: bool
+                      ) -> dict[str, str] | None:
+    """Where each IPO's first close in :func:`bhar_view` comes from, when the prices are the
+    synthetic sample (None for real data: every close is then the data's own).
+
+    The sample starts an IPO at its sourced first-day close where the curated table gives one
+    (:data:`aipolicy.marketdata.synthetic_params.FIRST_DAY_CLOSE`): that close, and the
+    first-day return from it, are real; every other price of the sample is synthetic.
+
+    Parameters
+    ----------
+    bhar : DataFrame
+        Indexed by ticker (:func:`aipolicy.signals.ipo_bhar`).
+    ipos : DataFrame
+        The curated IPO rows (``ticker``, ``source``).
+    synthetic : bool
+        Whether the prices are the synthetic sample.
+
+    Returns
+    -------
+    dict or None
+        Ticker -> ``"real: curated table (<source>)"`` or ``"synthetic"``.
+    """
+    if not synthetic:
+        return None
+    from aipolicy.marketdata.synthetic_params import FIRST_DAY_CLOSE
+
+    sources = (ipos.set_index("ticker") if "ticker" in ipos.columns else ipos)["source"]
+    return {str(t): (f"real: curated table ({sources.get(t, 'no source')})"
+                     if t in FIRST_DAY_CLOSE else "synthetic") for t in bhar.index}
+
+
+def bhar_view(bhar: pd.DataFrame, *, benchmark: bool = False,
+              basis: dict[str, str] | None = None) -> Table:
     """Buy-and-hold abnormal returns after listing, from :func:`aipolicy.signals.ipo_bhar`.
 
     Parameters
@@ -89,18 +122,26 @@ def bhar_view(bhar: pd.DataFrame, *, benchmark: bool = False) -> Table:
         ``bhar_h`` (fractions; NaN when the horizon has not elapsed).
     benchmark : bool
         Also show the benchmark's return per horizon.
+    basis : dict, optional
+        Ticker -> where its first close comes from (:func:`first_close_basis`), shown in a
+        column beside it, so a sourced real close and synthetic ones never share the column
+        unlabelled.
 
     Returns
     -------
     Table
-        First close date and price, then returns and BHAR in percent (signed, 1 decimal);
-        ``—`` for horizons not yet elapsed.
+        First close date and price (and its basis), then returns and BHAR in percent (signed,
+        1 decimal); ``—`` for horizons not yet elapsed.
     """
     cols: dict[str, Col] = {
         "first_close_date": Col("date", header="first close date"),
         "first_close": Col("usd", header="first close", unit="USD per share", decimals=2),
+        "first_close_basis": Col("text", header="first close is"),
         "first_day_return": Col("pct", header="first-day return", signed=True),
     }
+    if basis is not None:
+        bhar = bhar.assign(first_close_basis=[basis.get(str(t), "synthetic")
+                                              for t in bhar.index])
     for h in _horizons(bhar):
         cols[f"ret_{h}"] = Col("pct", header=f"return, {h} sessions", signed=True)
         if benchmark:
@@ -109,6 +150,10 @@ def bhar_view(bhar: pd.DataFrame, *, benchmark: bool = False) -> Table:
     frame = pick_columns(bhar, cols)
     notes = ["—: the horizon has not elapsed in the data."] if any_missing(
         frame, [c for c in cols if c.startswith(("ret_", "bench_", "bhar_"))]) else []
+    if basis is not None and any(v != "synthetic" for v in basis.values()):
+        notes.append("First close “real”: the sample starts that IPO at its sourced first-day "
+                     "close, so the close and the first-day return are real; every later "
+                     "price and every other close are synthetic.")
     return people_table(frame, cols, index="ticker", footnote=notes)
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 from aipolicy.nb.tables import Col, Table, any_missing, as_of_caption, people_table, pick_columns
 
 __all__ = [
+    "STRATEGY_NAMES",
     "basket_scorecard_view",
     "breakeven_trends_view",
     "inflation_regression_view",
@@ -37,6 +38,7 @@ __all__ = [
     "performance_view",
     "real_returns_view",
     "regime_view",
+    "strategy_name",
 ]
 
 
@@ -103,6 +105,16 @@ def momentum_view(mom: pd.DataFrame) -> Table:
                         footnote=notes)
 
 
+#: Strategy key of :func:`aipolicy.signals.passive_vs_active` -> its name for readers.
+STRATEGY_NAMES = {"index": "the index", "equal_weight": "equal-weight basket",
+                  "momentum_rotation": "momentum rotation"}
+
+
+def strategy_name(key: str) -> str:
+    """The reader's name of a :func:`aipolicy.signals.passive_vs_active` strategy."""
+    return STRATEGY_NAMES.get(str(key), str(key).replace("_", " "))
+
+
 def passive_active_view(pva: pd.DataFrame) -> Table:
     """Index vs equal weight vs momentum rotation, from :func:`aipolicy.signals.passive_vs_active`.
 
@@ -118,7 +130,7 @@ def passive_active_view(pva: pd.DataFrame) -> Table:
     Table
         Dates as ``YYYY-MM-DD``; returns, volatility, drawdown and turnover in percent
         (1 decimal), trading cost in percent a year (2 decimals), Sharpe with 2 decimals, the
-        rank as a whole number.
+        rank as a whole number; strategies by their names (:data:`STRATEGY_NAMES`).
     """
     cols = {
         "first_date": Col("date", header="from"),
@@ -131,7 +143,8 @@ def passive_active_view(pva: pd.DataFrame) -> Table:
         "annual_cost": Col("pct", header="trading cost", unit="% a year", decimals=2),
         "rank_sharpe": Col("int", header="rank by Sharpe"),
     }
-    return people_table(pick_columns(pva, cols), cols, index="strategy")
+    frame = pick_columns(pva, cols).rename(index=strategy_name)
+    return people_table(frame, cols, index="strategy")
 
 
 # --------------------------------------------------------------------------- 04
@@ -241,7 +254,8 @@ def breakeven_trends_view(econ: pd.DataFrame) -> Table:
                                         missing="not reached"),
         "source": Col("source"),
     }
-    return people_table(pick_columns(econ, cols), cols, index="case")
+    frame = pick_columns(econ, cols).rename(index={"api price cut": "API price cut"})
+    return people_table(frame, cols, index="case")
 
 
 def basket_scorecard_view(card: pd.DataFrame) -> Table:
