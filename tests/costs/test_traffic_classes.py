@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aipolicy.commands import main
@@ -62,6 +62,7 @@ def test_classes_never_need_more_than_one_class_at_the_tighter_plan(b, slo, util
 
 @settings(max_examples=40, deadline=None)
 @given(b=st.floats(0, 1), slo=st.floats(0.2, 1), volume=st.floats(10_000, 5e6))
+@example(b=0.0, slo=1.0, volume=2460452.6993144383)  # 1 - (1 + eps) once read 2.2e-16
 def test_the_all_self_host_fleet_serves_everything_and_none_serves_nothing(b, slo, volume):
     s = simple_scenario(requests_per_day=volume, batch_share=b, slo_capacity_fraction=slo,
                         load_profile="business_hours")

@@ -135,6 +135,7 @@ def hybrid_totals(p: Mapping[str, ArrayLike], acquisition: str, rent_mode: str,
         share = np.where(np.asarray(total_demand)[..., None] > 0,
                          np.clip(1.0 - over_month / (np.asarray(total_demand)[..., None]
                                                      * DAYS_PER_MONTH), 0.0, 1.0), 0.0)
+    share = np.where(ks == 0, 0.0, share)  # no replica serves nothing (not 1 - (1 + eps))
     return {"selfhost_usd": sh_part, "api_usd": api_part, "total_usd": sh_part + api_part,
             "selfhost_share": share}
 
