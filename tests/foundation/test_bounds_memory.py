@@ -32,8 +32,14 @@ def _run_limited(args: list[str], cwd) -> dict:
         t0 = time.perf_counter()
         from aipolicy.commands import main
         status = main({args!r})
+        # VmHWM: this process's own peak; ru_maxrss keeps the forking parent's across exec
+        try:
+            with open("/proc/self/status") as fh:
+                peak_kb = next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:"))
+        except OSError:
+            peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # macOS: bytes
         print(json.dumps({{"status": status, "seconds": time.perf_counter() - t0,
-                          "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                          "peak_mb": peak_kb / 1024}}))
     """)
     done = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
                           timeout=SECONDS * 3, env={"OPENBLAS_NUM_THREADS": "1",
