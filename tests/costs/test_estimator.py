@@ -22,6 +22,12 @@ L40S_8B = ["--open-model", "llama-3.1-8b", "--gpu", "l40s", "--gpus-per-replica"
            "--input-tokens", "800", "--output-tokens", "250"]
 
 
+@pytest.fixture
+def computed(monkeypatch):
+    """Without the installed curves: the library computes what the test checks."""
+    monkeypatch.setattr(curve_snapshot, "lookup", lambda key: None)
+
+
 @pytest.fixture(scope="module")
 def module_cache(tmp_path_factory):
     """A disk cache of the module's own (curves computed once, read back by later tests)."""
@@ -30,16 +36,14 @@ def module_cache(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def own_cache(module_cache, monkeypatch):
-    """Each test starts with an empty memo and the module's disk cache, never the user's, and
-    without the installed curves (the library computes what these tests check)."""
+    """Each test starts with an empty memo and the module's disk cache, never the user's."""
     monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(module_cache))
-    monkeypatch.setattr(curve_snapshot, "lookup", lambda key: None)
     estimator.clear_memo()
     yield
     estimator.clear_memo()
 
 
-def test_curve_reproduces_the_figures_tried_by_hand():
+def test_curve_reproduces_the_figures_tried_by_hand(computed):
     # aiconfigurator cli estimate, Llama-3.1-70B FP8 TP2 on H100 SXM, TRT-LLM, 1500/400:
     # batch 64: TTFT 526 ms, TPOT 40.5 ms, 3.88 requests/s; batch 128: 5.02 requests/s
     c = estimator.curve("llama-3.3-70b", "h100-sxm", 2, "fp8", 1500, 400)
@@ -57,7 +61,8 @@ def test_curve_reproduces_the_figures_tried_by_hand():
     assert tight.output_tok_s <= loose.output_tok_s <= c.saturation.output_tok_s
 
 
-def test_a_curve_is_kept_on_disk_and_read_back_without_the_library(monkeypatch, tmp_path):
+def test_a_curve_is_kept_on_disk_and_read_back_without_the_library(computed, monkeypatch,
+                                                                   tmp_path):
     monkeypatch.setenv("AIPOLICY_CACHE_DIR", str(tmp_path))  # an empty cache: computed here
     first = estimator.curve("llama-3.1-8b", "l40s", 1, "fp8", 800, 250)
     assert estimator.cached_file(first).is_file()
@@ -96,7 +101,7 @@ def test_the_installed_curves_are_the_library_s_own_and_are_read_without_computi
     got = estimator.curve(data["model"], data["gpu"], data["tp"], data["precision"], 1500,
                           data["output_tokens"])
     assert got is not None and got.saturation.output_tok_s > 0
-    assert not (tmp_path / "capacity").exists()  # the installed curve is not copied
+    assert not estimator.cached_file(got).exists()  # the installed curve is not copied
 
 
 def _no_compute(*args):
