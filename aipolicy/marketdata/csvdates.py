@@ -207,6 +207,13 @@ def to_dates(path: Path, values: pd.Series, line0: int,
     text, dates = _parse_form(raw, form)
     _check_range(path, values, text, dates, form, line0)
     index = pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="Date")
+    check_repeats(path, index, line0)
+    return index
+
+
+def check_repeats(path: Path, index: pd.DatetimeIndex, line0: int) -> None:
+    """Refuse a date that appears twice in ``index`` (file lines from ``line0``), naming both
+    lines."""
     dup = index.duplicated(keep="first")
     if dup.any():
         i = int(dup.nonzero()[0][0])
@@ -215,7 +222,6 @@ def to_dates(path: Path, values: pd.Series, line0: int,
             f"{path}: line {line0 + i}: date {index[i]:%Y-%m-%d} appears again (first on line "
             f"{line0 + j}); each date must appear once: remove the duplicate row"
         )
-    return index
 
 
 def date_form(values: pd.Series, line0: int) -> tuple[str, int, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aipolicy.errors import MalformedDataError
-from aipolicy.marketdata.csvdates import date_form
+from aipolicy.marketdata.csvdates import check_repeats, date_form
 from aipolicy.marketdata.csvdates import to_dates as _to_dates
 from aipolicy.marketdata.csvfiles import (
     _columns,
@@ -78,7 +78,7 @@ def read_price_csv(path: Path, symbol: str | None = None) -> Record:
     if not blocks:
         raise MalformedDataError(f"{path}: line {layout[1]}: the file has a header but no rows")
     out = pd.concat(blocks) if len(blocks) > 1 else blocks[0]
-    _check_repeats(path, out.index, layout[1])
+    check_repeats(path, out.index, layout[1])  # a date may appear once in the whole file
     if not np.isfinite(out["Close"].to_numpy()).any():
         of = f" of {symbol}" if layout[3] is not None and symbol else ""
         raise MalformedDataError(
@@ -114,18 +114,6 @@ def _check_closes(path: Path, values: dict[str, pd.Series], line0: int, ticker: 
                     "close must be above 0 (returns of a zero or negative price do not exist): "
                     "correct the row or leave the value blank"
                 )
-
-
-def _check_repeats(path: Path, index: pd.DatetimeIndex, line0: int) -> None:
-    """A date may appear once in the whole file (blocks are checked one by one as read)."""
-    dup = index.duplicated(keep="first")
-    if dup.any():
-        i = int(dup.nonzero()[0][0])
-        j = int((index == index[i]).nonzero()[0][0])
-        raise MalformedDataError(
-            f"{path}: line {line0 + i}: date {index[i]:%Y-%m-%d} appears again (first on line "
-            f"{line0 + j}); each date must appear once: remove the duplicate row"
-        )
 
 
 def _adjusted(index: pd.DatetimeIndex, values: dict[str, pd.Series]) -> pd.DataFrame:
