@@ -2,9 +2,10 @@
 
 aiconfigurator-core's curves (see :mod:`aipolicy.costs.capacity.estimator`) are a pure function
 of their inputs and the library version; each one costs about a second and a half of CPU the
-first time. The curves the presets, the sample notebooks and the tests ask for are shipped in
-``aipolicy/catalogs/capacity_curves.json`` (``{cache key: curve}``, the same keys as the disk
-cache's file names), so ``make report`` and ``make test`` on a fresh clone read them instead of
+first time, and listing the engines that have a database for a GPU takes seconds more. The
+curves the presets, the sample notebooks, the fleet search and the tests ask for, and every
+GPU's engine list, are shipped in ``aipolicy/catalogs/capacity_curves.json`` (``{cache key:
+curve or engine list}``, the same keys as the disk cache's file names), so ``make report`` and ``make test`` on a fresh clone read them instead of
 computing them. A curve of another library version has another key and is computed as before;
 the snapshot is only ever read (the disk cache takes what is computed).
 
@@ -38,16 +39,20 @@ def _entries() -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def lookup(key: str) -> dict | None:
-    """The installed curve of one cache key as its JSON mapping (None: not installed)."""
+def lookup(key: str) -> dict | list | None:
+    """The installed entry of one cache key (None: not installed): a curve as its JSON
+    mapping, or a system's engine list (``backends-<key>``) as a list."""
     found = _entries().get(key)
-    return dict(found) if isinstance(found, dict) else None
+    if isinstance(found, dict):
+        return dict(found)
+    return list(found) if isinstance(found, list) else None
 
 
 def pack(folders: list[Path], target: Path = SNAPSHOT) -> int:
-    """Merge every ``<key>.json`` curve of ``folders`` into ``target``; return the entry count.
+    """Merge every ``<key>.json`` curve and ``backends-<key>.json`` engine list of ``folders``
+    into ``target``; return the entry count.
 
-    A file that is no curve (no ``points``) is skipped; the target is replaced atomically.
+    Any other file is skipped; the target is replaced atomically.
     """
     entries: dict[str, dict] = {}
     if target.exists():
@@ -55,7 +60,8 @@ def pack(folders: list[Path], target: Path = SNAPSHOT) -> int:
     for folder in folders:
         for path in sorted(Path(folder).glob("*.json")):
             data = json.loads(path.read_text())
-            if isinstance(data, dict) and "points" in data:
+            engines = path.stem.startswith("backends-") and isinstance(data, list)
+            if engines or (isinstance(data, dict) and "points" in data):
                 entries[path.stem] = data
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(dict(sorted(entries.items())), separators=(",", ":")) + "\n")

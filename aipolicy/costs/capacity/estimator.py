@@ -183,6 +183,9 @@ def backends_for(gpu: str) -> tuple[str, ...]:
     path = cache_dir() / "capacity" / f"backends-{_key(version, system, BACKENDS)}.json"
     with contextlib.suppress(OSError, ValueError, TypeError):
         return tuple(json.loads(path.read_text()))
+    installed = curve_snapshot.lookup(path.stem)
+    if isinstance(installed, list):
+        return tuple(installed)
     from aiconfigurator_core.sdk.perf_database import get_latest_database_version
 
     with _quiet():
