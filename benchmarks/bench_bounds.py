@@ -1,8 +1,9 @@
 """Bounded by design (issue 27): inputs that used to run away are refused quickly and small.
 
 Each case runs in a fresh interpreter under an address-space limit (``RLIMIT_AS``, so a
-regression fails instead of swapping the machine) and reports its peak resident memory
-(``ru_maxrss``, imports included), its wall time and what happened:
+regression fails instead of swapping the machine) and reports its own peak resident memory
+(``VmHWM``, imports included; ``ru_maxrss`` would carry this process's peak across the fork),
+its wall time and what happened:
 
 1. ``aipolicy sweep`` on a grid of 10^9 cells (``tokens_per_day: {from: 1, to: 1e12, step:
    1000}``): was 24 GB after 90 s;
@@ -41,8 +42,14 @@ except SystemExit as exc:
     outcome = f"exit {{exc.code}}"
 except BaseException as exc:
     outcome = f"{{type(exc).__name__}}: {{str(exc).splitlines()[0][:140] if str(exc) else ''}}"
-print(json.dumps({{"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "seconds": time.perf_counter() - t0, "outcome": outcome}}))
+seconds = time.perf_counter() - t0
+# VmHWM: this process's own peak (ru_maxrss keeps the forking parent's across exec)
+try:
+    with open("/proc/self/status") as fh:
+        peak_kb = next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:"))
+except OSError:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # macOS: bytes
+print(json.dumps({{"peak_mb": peak_kb / 1024, "seconds": seconds, "outcome": outcome}}))
 """
 
 #: The "billion laughs": nine levels of nine aliases (9^9 = 387,420,489 values), under a key

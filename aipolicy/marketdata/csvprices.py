@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["CHUNK_ROWS", "read_price_csv"]
 
 #: Rows of a price file parsed at a time: a bad row near the top is refused after reading its
-#: block alone, and memory holds the numbers kept plus one block of text (a few MB).
-CHUNK_ROWS = 50_000
+#: block alone, and memory holds the numbers kept plus one block of text (about 5 MB).
+CHUNK_ROWS = 10_000
 
 
 def read_price_csv(path: Path, symbol: str | None = None) -> Record:
@@ -78,6 +78,7 @@ def read_price_csv(path: Path, symbol: str | None = None) -> Record:
     if not blocks:
         raise MalformedDataError(f"{path}: line {layout[1]}: the file has a header but no rows")
     out = pd.concat(blocks) if len(blocks) > 1 else blocks[0]
+    blocks.clear()  # the numbers are kept once, in ``out``
     check_repeats(path, out.index, layout[1])  # a date may appear once in the whole file
     if not np.isfinite(out["Close"].to_numpy()).any():
         of = f" of {symbol}" if layout[3] is not None and symbol else ""

@@ -18,7 +18,9 @@ import pytest
 pytest.importorskip("resource")
 
 LIMIT_AS = 1024**3
-SECONDS = 20
+#: Refused in well under a second on an idle machine; generous for a loaded one (the whole
+#: suite runs notebooks' kernels beside this test). A regression fails on the memory limit.
+SECONDS = 60
 
 BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]\n" for p, k in zip("abcdefgh", "bcdefghi",
