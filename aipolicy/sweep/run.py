@@ -122,6 +122,14 @@ def _quiet_cancellations() -> None:
     logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
 
 
+def _silence_logs() -> None:
+    """On a local worker being stopped after Ctrl-C: no log lines at all (the client prints
+    one line saying what was kept)."""
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
 @contextlib.contextmanager
 def _workers_ignore_sigint() -> Any:
     """Worker processes started inside inherit an ignored SIGINT, so Ctrl-C at a terminal
@@ -244,6 +252,9 @@ def _run_dask(grid: Grid, todo: list[int], store: Callable[..., None], workers: 
         raise
     finally:
         with _quiet_teardown(interrupted):
+            if interrupted and cluster is not None:  # our own workers: no heartbeat errors
+                with contextlib.suppress(Exception):  # when the scheduler stops before them
+                    client.run(_silence_logs)
             with contextlib.suppress(Exception):
                 client.cancel(futures)
             with contextlib.suppress(Exception):
