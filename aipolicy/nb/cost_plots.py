@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aipolicy.costs.compare.fields import field_label
+from aipolicy.nb.cells import display_unit
 from aipolicy.nb.theme import strip_local_paths
 
 #: Readable names of the monthly cost components.
@@ -177,8 +179,8 @@ def plot_tornado(table: pd.DataFrame, scenario: Any, ax: Any = None, top: int = 
     ax.barh(y, hi, left=base, color="C1", label="input at its high value")
     ax.axvline(base, color="0.2", lw=1)
     ax.axvline(0, color="0.6", lw=1, ls=":")
-    ax.set_yticks(y, [f"{p} ({u})" for p, u in zip(t["parameter"], t["unit"], strict=True)],
-                  fontsize=9)
+    ax.set_yticks(y, [f"{field_label(p)} ({display_unit(u)})"
+                      for p, u in zip(t["parameter"], t["unit"], strict=True)], fontsize=9)
     _kusd(ax, "x")
     ax.set_xlabel("monthly saving of self-hosting (USD per month; > 0: self-host cheaper)")
     ax.set_title("Which inputs move the answer (one at a time)")

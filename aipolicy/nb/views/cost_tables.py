@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.costs.compare.fields import field_label
 from aipolicy.nb.tables import (
     Col,
     Table,
@@ -172,7 +173,7 @@ def assumptions_view(frame: pd.DataFrame, *, caption: str | None = None) -> Tabl
         "as_of": Col("date", header="as of"),
         "note": Col("text", missing=""),
     }
-    df = df[present_columns(df, list(cols))]
+    df = df[present_columns(df, list(cols))].rename(index=field_label)
     notes = []
     if any_missing(frame, ["as_of"], blank_text=True):
         notes.append(ASOF_NOTE)
@@ -278,8 +279,9 @@ def breakdown_view(table: pd.DataFrame) -> Table:
 # --------------------------------------------------------------------------- 01: tornado
 def _ranges_in_units(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """``unit`` (for display) and the ``columns`` present, each value written in its row's
-    unit (shares in percent); same index as ``df``."""
-    out = pd.DataFrame(index=df.index)
+    unit (shares in percent); the rows of ``df`` in order, indexed by the reader's label of
+    each field (:func:`~aipolicy.costs.compare.fields.field_label`)."""
+    out = pd.DataFrame(index=df.index.map(field_label).rename(df.index.name))
     units = df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
     if "unit" in df.columns:
         out["unit"] = [display_unit(u) for u in units]
@@ -310,7 +312,7 @@ def tornado_view(tor: pd.DataFrame) -> Table:
     out = _ranges_in_units(df, ("low_value", "base_value", "high_value"))
     for c in ("savings_at_low_usd", "savings_at_high_usd", "swing_usd", "source"):
         if c in df.columns:
-            out[c] = df[c]
+            out[c] = df[c].to_numpy()
     cols = {
         "unit": Col("text"),
         "low_value": Col("text", header="low", align="right"),
@@ -434,8 +436,8 @@ def drawn_inputs_view(inputs: pd.DataFrame) -> Table:
     """
     df = inputs.set_index("parameter")
     out = _ranges_in_units(df, ("low", "base", "high"))
-    out.insert(0, "option", df["option"])
-    out["source"] = df["source"]
+    out.insert(0, "option", df["option"].to_numpy())
+    out["source"] = df["source"].to_numpy()
     cols = {"option": Col("text", header="options it drives"), "unit": Col("text"),
             "low": Col("text", align="right"), "base": Col("text", align="right"),
             "high": Col("text", align="right"), "source": Col("source", header="range and its source")}
