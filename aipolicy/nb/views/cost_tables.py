@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from aipolicy.costs.compare.fields import field_label
+from aipolicy.nb.format import share_text
 from aipolicy.nb.tables import (
     Col,
     Table,
@@ -384,7 +385,8 @@ def hybrid_view(table: pd.DataFrame, *, max_rows: int = 30) -> Table:
     Returns
     -------
     Table
-        Whole GPUs, USD per month, the self-hosted share of requests in percent, and
+        Whole GPUs, USD per month, the self-hosted share of requests in percent
+        (:func:`aipolicy.record.share_text`, as the answer writes it), and
         ``yes`` on the cheapest row.
     """
     df = table.set_index("replicas") if "replicas" in table.columns else table.copy()
@@ -402,10 +404,15 @@ def hybrid_view(table: pd.DataFrame, *, max_rows: int = 30) -> Table:
         "selfhost_monthly_usd": Col("usd", header="self-hosted", unit="USD/month"),
         "api_monthly_usd": Col("usd", header="API overflow", unit="USD/month"),
         "total_monthly_usd": Col("usd", header="total", unit="USD/month"),
-        "selfhost_share_of_requests": Col("pct", header="self-hosted share of requests"),
+        "selfhost_share_of_requests": Col("text", header="self-hosted share of requests",
+                                          align="right"),
         "optimum": Col("bool", header="cheapest"),
     }
     df = df[present_columns(df, list(cols))]
+    if "selfhost_share_of_requests" in df.columns:
+        # the answer's and the charts' spelling (share_text), so 99.7 % never reads 100 %
+        df = df.assign(selfhost_share_of_requests=[
+            share_text(float(v)) for v in df["selfhost_share_of_requests"]])
     return people_table(df, cols, index="replicas", footnote=notes)
 
 
