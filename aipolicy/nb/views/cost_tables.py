@@ -416,8 +416,6 @@ def hybrid_view(table: pd.DataFrame, *, max_rows: int = 30) -> Table:
     return people_table(df, cols, index="replicas", footnote=notes)
 
 
-
-
 def choice_view(table: pd.DataFrame) -> Table:
     """The Monte Carlo over every option: P(cheapest) and the monthly cost's percentiles.
 
