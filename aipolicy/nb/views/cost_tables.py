@@ -409,10 +409,8 @@ def hybrid_view(table: pd.DataFrame, *, max_rows: int = 30) -> Table:
         "optimum": Col("bool", header="cheapest"),
     }
     df = df[present_columns(df, list(cols))]
-    if "selfhost_share_of_requests" in df.columns:
-        # the answer's and the charts' spelling (share_text), so 99.7 % never reads 100 %
-        df = df.assign(selfhost_share_of_requests=[
-            share_text(float(v)) for v in df["selfhost_share_of_requests"]])
+    if "selfhost_share_of_requests" in df.columns:  # as the answer writes it: 99.7% never 100%
+        df = df.assign(selfhost_share_of_requests=df["selfhost_share_of_requests"].map(share_text))
     return people_table(df, cols, index="replicas", footnote=notes)
 
 
@@ -423,12 +421,14 @@ def choice_view(table: pd.DataFrame) -> Table:
     ----------
     table : DataFrame
         Indexed by option label; ``P(cheapest)`` (share of draws, 0-1) and ``p5`` ... ``p95``
-        (USD per month; NaN for a hybrid that is never a real split).
+        (USD per month; NaN for a hybrid that is never a real split). P(cheapest) is written
+        as the answer writes shares (:func:`aipolicy.record.share_text`).
     """
-    cols: dict[str, Col] = {"P(cheapest)": Col("pct", header="P(cheapest)")}
+    cols: dict[str, Col] = {"P(cheapest)": Col("text", header="P(cheapest)", align="right")}
     for q in [c for c in table.columns if c.startswith("p") and c[1:].isdigit()]:
         cols[q] = Col("usd", header=q, unit="USD/month", missing="never a split")
-    return people_table(table[list(cols)], cols, index="option",
+    frame = table[list(cols)].assign(**{"P(cheapest)": table["P(cheapest)"].map(share_text)})
+    return people_table(frame, cols, index="option",
                         footnote="P(cheapest) sums to 100% over the options; a hybrid counts "
                                  "only in draws where its best split is a real split.")
 
