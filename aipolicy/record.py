@@ -63,7 +63,23 @@ def _count_word(n: float, one: str, many: str) -> str:
 
 
 def share_text(p: float) -> str:
-    """A share in percent, with one decimal near 0 and 100 % so 0.1 % never reads 0 %."""
+    """A share (0-1) in percent, the one spelling of shares in text, tables and charts.
+
+    Whole percent between 1 % and 99 %; one decimal near 0 and 100 % so 0.1 % never reads
+    0 % and 99.7 % never reads 100 %; exactly 0 and 1 read ``0%`` and ``100%``; a share that
+    would still round to them reads ``< 0.1%`` or ``> 99.9%``.
+
+    Examples
+    --------
+    >>> [share_text(p) for p in (0.0, 0.0003, 0.001, 0.27, 0.997, 0.99996, 1.0)]
+    ['0%', '< 0.1%', '0.1%', '27%', '99.7%', '> 99.9%', '100%']
+    """
+    if p <= 0.0 or p >= 1.0:
+        return "0%" if p <= 0.0 else "100%"
+    if p < 0.0005:
+        return "< 0.1%"
+    if p >= 0.9995:
+        return "> 99.9%"
     return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
 
 

@@ -21,6 +21,7 @@ from aipolicy.commands.reserve import acquisition_label, gpu_hour, rate_line, re
 from aipolicy.costs.capacity.targets import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.compare.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError, in_user_terms
+from aipolicy.record import fmt_scaled
 
 
 def _number(kind: str) -> Callable[[str], float]:
@@ -390,14 +391,14 @@ def render(r: dict[str, Any]) -> str:
         lines.append(f"break-even of self-hosting ({r['acquisition']}) against the cheapest "
                      f"per-token option, {against}: " + (
                          "not reached within 1,000x this volume" if be is None else
-                         f"{be:,.0f} requests/day = {v['breakeven_tokens_per_day'] / 1e6:,.1f}M "
+                         f"{be:,.0f} requests/day = {fmt_scaled(v['breakeven_tokens_per_day'], 1)} "
                          "tokens/day"))
     lines.append(f"break-even of self-hosting ({r['acquisition']}) against each API option:")
     for o in r["options"]:
         if o["key"] in ("api", "api_match", "hosted") and o["monthly_usd"] is not None:
             be = o["breakeven_requests_per_day"]
             txt = ("not reached" if be is None else
-                   f"{be:,.0f} requests/day = {o['breakeven_tokens_per_day'] / 1e6:,.1f}M "
+                   f"{be:,.0f} requests/day = {fmt_scaled(o['breakeven_tokens_per_day'], 1)} "
                    "tokens/day")
             lines.append(f"  {o['label']}: {txt}")
     lines.append(f"valued as of {r['as_of']}: {r['price_snapshot']['label']}")

@@ -13,7 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aipolicy.costs.compare.fields import field_label
+from aipolicy.nb.cells import display_unit
 from aipolicy.nb.theme import strip_local_paths
+from aipolicy.record import fmt_scaled, scale_of, share_text
 
 #: Readable names of the monthly cost components.
 COMPONENT_LABELS: dict[str, str] = {
@@ -53,8 +56,6 @@ def sources_text(scenario: Any) -> str:
         if p is None:
             continue
         src = _short_source(strip_local_paths(p.source))
-        if len(src) > 40:
-            src = src[:38].rstrip() + "..."
         as_of = "" if p.as_of == "undated" else f", {p.as_of}"
         est = f" ({scenario.throughput_basis})" if key == "throughput_tok_s" \
             else ""
@@ -84,15 +85,19 @@ def _source(ax: Any, text: str, *, keep_clear: tuple[Any, ...] = ()) -> None:
     source_line(ax, text, make_room=True, keep_clear=keep_clear)
 
 
+def fmt_axis_tick(value: float, prefix: str = "") -> str:
+    """Axis tick in the report's one spelling of large numbers (:func:`fmt_scaled`), with as
+    many decimals (up to 2) as the tick needs: ``$950``, ``$2.5 k``, ``$1.25 M``, ``-$3 k``,
+    ``150 M``."""
+    word, size = scale_of(value)
+    n = abs(value) / size
+    places = next((d for d in (0, 1, 2) if abs(round(n, d) - n) < 1e-9 * max(n, 1.0)), 2)
+    return fmt_scaled(value, places, prefix=prefix)
+
+
 def fmt_axis_usd(value: float) -> str:
-    """Compact axis label: ``$950``, ``$2.5k``, ``$1.25M``, ``-$3k``."""
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    for div, suffix, digits in ((1e9, "bn", 2), (1e6, "M", 2), (1e3, "k", 1)):
-        if v >= div:
-            txt = f"{v / div:,.{digits}f}".rstrip("0").rstrip(".")
-            return f"{sign}${txt}{suffix}"
-    return f"{sign}${v:,.0f}"
+    """USD axis tick: :func:`fmt_axis_tick` with a dollar sign (``$2.5 k``)."""
+    return fmt_axis_tick(value, prefix="$")
 
 
 def _kusd(ax: Any, axis: str = "y") -> None:
@@ -110,28 +115,32 @@ def plot_cost_curve(curve: Any, scenario: Any, ax: Any = None) -> Any:
 
     ax = _ax(ax)
     f = curve.frame
-    x = f["tokens_per_day"] / 1e6
+    x = f["tokens_per_day"]
     ax.plot(x, f["api_monthly_usd"], label="API (pay per token)", lw=2)
     ax.plot(x, f["selfhost_monthly_usd"], label=f"self-host ({scenario.acquisition})", lw=2,
             drawstyle="steps-post")
     if "hybrid_monthly_usd" in f:
         ax.plot(x, f["hybrid_monthly_usd"], label="best hybrid", lw=1.5, ls="--")
     be = curve.breakeven
-    if be.reached and be.tokens_per_day is not None and be.tokens_per_day <= x.max() * 1e6:
-        ax.axvline(be.tokens_per_day / 1e6, color="0.2", lw=1)
-        ax.annotate(f"break-even\n{be.tokens_per_day / 1e6:,.0f}M tokens/day",
-                    (be.tokens_per_day / 1e6, ax.get_ylim()[1] * 0.95), ha="left", va="top",
+    if be.reached and be.tokens_per_day is not None and be.tokens_per_day <= x.max():
+        ax.axvline(be.tokens_per_day, color="0.2", lw=1)
+        ax.annotate(f"break-even\n{fmt_scaled(be.tokens_per_day, 1)} tokens/day",
+                    (be.tokens_per_day, ax.get_ylim()[1] * 0.95), ha="left", va="top",
                     fontsize=9, xytext=(4, 0), textcoords="offset points")
-    here = scenario.workload.tokens_per_day / 1e6
+    here = scenario.workload.tokens_per_day
     ax.axvline(here, color="0.5", lw=1, ls=":")
     ax.annotate("this scenario", (here, ax.get_ylim()[1] * 0.6), rotation=90, fontsize=8,
                 color="0.4", ha="right", va="top", xytext=(-2, 0), textcoords="offset points")
-    ax.set_xlabel("volume (million input + output tokens per day)")
+    ax.set_xlabel("volume (input + output tokens per day)")
     ax.set_ylabel("cost (USD per month)")
     _kusd(ax)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_axis_tick(v)))
     ax.set_title("Monthly cost over volume")
-    legend = _fitting_legend(ax, loc="upper left", ncol=3)
-    _source(ax, sources_text(scenario), keep_clear=(legend,))
+    # the legend sits right of the plot, so the break-even line and its label never cross it
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+    _source(ax, sources_text(scenario))
     return ax
 
 
@@ -177,8 +186,8 @@ def plot_tornado(table: pd.DataFrame, scenario: Any, ax: Any = None, top: int = 
     ax.barh(y, hi, left=base, color="C1", label="input at its high value")
     ax.axvline(base, color="0.2", lw=1)
     ax.axvline(0, color="0.6", lw=1, ls=":")
-    ax.set_yticks(y, [f"{p} ({u})" for p, u in zip(t["parameter"], t["unit"], strict=True)],
-                  fontsize=9)
+    ax.set_yticks(y, [f"{field_label(p)} ({display_unit(u)})"
+                      for p, u in zip(t["parameter"], t["unit"], strict=True)], fontsize=9)
     _kusd(ax, "x")
     ax.set_xlabel("monthly saving of self-hosting (USD per month; > 0: self-host cheaper)")
     ax.set_title("Which inputs move the answer (one at a time)")
@@ -200,8 +209,8 @@ def plot_savings_distribution(mc: Any, scenario: Any, ax: Any = None) -> Any:
     ax.set_xlabel("monthly saving of self-hosting (USD per month; > 0: self-host cheaper)")
     ax.set_ylabel("share of draws")
     _kusd(ax, "x")
-    ax.set_title(f"Monte Carlo, {mc.draws:,} draws: P(self-host cheaper) = "
-                 f"{mc.p_selfhost_cheaper:.0%}")
+    ax.set_title(f"Monte Carlo, {mc.draws:,} draws: self-hosting cheaper in "
+                 f"{share_text(mc.p_selfhost_cheaper)} of them")
     _source(ax, f"aipolicy cost model, triangular input ranges, seed {mc.seed}. "
                 + sources_text(scenario))
     return ax
@@ -221,14 +230,6 @@ def _fitting_legend(ax: Any, *, loc: str, ncol: int, **kwargs: Any) -> Any:
         if legend.get_window_extent(renderer).width <= ax.get_window_extent(renderer).width:
             break
     return legend
-
-
-def share_text(share: float) -> str:
-    """A share of requests for chart titles, in percent: ``0.3 %``, ``< 0.1 %``, ``12.5 %``."""
-    pct = 100.0 * share
-    if 0 < pct < 0.05:
-        return "< 0.1 %"
-    return f"{pct:.1f} %"
 
 
 def hourly_title(hourly: pd.DataFrame, replicas: int, thin_share: float = 0.01) -> str:

@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 
 from aipolicy.record import SCALES as _SCALES
-from aipolicy.record import fmt_scaled, scale_of
+from aipolicy.record import fmt_scaled, scale_of, share_text
 
 __all__ = ["SCALES", "fmt_number", "fmt_pct", "fmt_scaled", "fmt_usd", "fmt_usd_scaled",
-           "percent_table", "rounded", "scale_of"]
+           "percent_table", "rounded", "scale_of", "share_text"]
 
 #: Scale word -> divisor: ``k`` 1e3, ``M`` 1e6, ``bn`` 1e9, ``tn`` 1e12 (table columns'
 #: ``scale``).

@@ -61,7 +61,7 @@ def test_breakeven_says_when_selfhosting_turns_dearer_again(simple):
     assert be.reached and be.requests_per_day == pytest.approx(0.0)
     assert be.dearer_again_from_requests_per_day == pytest.approx(21_600.0)
     assert be.message == ("self-hosting is no dearer than the API from 0 requests/day "
-                          "(0.0M tokens/day), but dearer again from 21,600 requests/day up "
+                          "(0.0 tokens/day), but dearer again from 21,600 requests/day up "
                           "to the search limit of 1,000,000 requests/day")
 
 

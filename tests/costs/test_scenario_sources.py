@@ -113,3 +113,16 @@ def test_cli_maps_fields_to_flags_not_messages():
     err = cli.flag_error(CatalogError("no rental price", field="gpu_hour_usd"))
     assert str(err) == "--gpu-hourly: no rental price (or --acquisition buy)"
     assert str(cli.flag_error(InvalidInputError("plain"))) == "plain"
+
+
+def test_every_field_has_a_reader_label():
+    """Tables and charts show a field by its label (issue 26): every numeric field and every
+    named choice has one, in words, and no two fields share one."""
+    from aipolicy.costs.compare.fields import FIELD_LABELS, NUMERIC_FIELDS, field_label
+
+    assert set(NUMERIC_FIELDS) <= set(FIELD_LABELS)
+    assert len(set(FIELD_LABELS.values())) == len(FIELD_LABELS)
+    assert not [v for v in FIELD_LABELS.values() if "_" in v]
+    assert field_label("oncall_share") == "on-call share of a rotation"
+    assert field_label("api_price_factor (api)") == FIELD_LABELS["api_price_factor"] + " (api)"
+    assert field_label("the list price of GPT-4o") == "the list price of GPT-4o"

@@ -30,8 +30,8 @@ ALLOWED: dict[str, set[str]] = {
     "sweep": {"errors", "config", "costs", "cluster", "valuation", "safeyaml"},
     "nb": {"errors", "config", "record", "costs", "marketdata", "signals", "sweep", "valuation"},
     "report": {"errors", "config", "record", "marketdata", "cluster", "valuation", "safeyaml"},
-    "commands": {"errors", "config", "costs", "marketdata", "signals", "report", "sweep",
-                 "valuation"},
+    "commands": {"errors", "config", "costs", "marketdata", "signals", "record", "report",
+                 "sweep", "valuation"},
     "__main__": {"commands"},
     "__init__": set(),
 }

@@ -370,9 +370,9 @@ def test_hourly_split_shows_a_thin_overflow(financial):
     ("frame", "replicas", "expected", "absent"),
     [
         (_hourly(100.0, 0.0, 120.0), 3, "no API overflow", "too thin"),
-        (_hourly(1000.0, 10.0, 1000.0), 3, "API overflow: 0.4 % of requests (too thin to see",
+        (_hourly(1000.0, 10.0, 1000.0), 3, "API overflow: 0.4% of requests (too thin to see",
          "API for the peak"),
-        (_hourly(100.0, 50.0, 100.0), 3, "API overflow: 15.8 % of requests", "too thin"),
+        (_hourly(100.0, 50.0, 100.0), 3, "API overflow: 16% of requests", "too thin"),
         (_hourly(0.0, 50.0, 0.0), 0, "every request goes to the API", "overflow"),
     ],
 )
@@ -385,8 +385,8 @@ def test_hourly_title_says_how_much_goes_to_the_api(frame, replicas, expected, a
 
 
 def test_share_text():
-    assert [cost_plots.share_text(v) for v in (0.0, 0.0003, 0.0029, 0.5)] == [
-        "0.0 %", "< 0.1 %", "0.3 %", "50.0 %"]
+    assert [cost_plots.share_text(v) for v in (0.0, 0.0003, 0.0029, 0.5, 0.997, 1.0)] == [
+        "0%", "< 0.1%", "0.3%", "50%", "99.7%", "100%"]
 
 
 # --------------------------------------------------------------------------- line styles
@@ -491,3 +491,25 @@ def test_no_data_charts_say_so(chart):
     assert ax.get_legend() is None
     assert _mark(ax) is not None
     _assert_caption_inside(ax, "s")
+
+
+# --------------------------------------------------------------------------- issue 26
+def test_break_even_chart_keeps_its_legend_clear_and_writes_one_spelling(mid):
+    """The legend sits beside the plot (the break-even line and label never cross it), the
+    label writes the volume as fmt_scaled does, and the source line is whole (no ``...``)."""
+    from aipolicy.nb.format import fmt_scaled
+
+    curve = cost_curve(mid)
+    ax = vc.plot_cost_curve(curve, mid)
+    fig = ax.figure
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1  # outside the plot area
+    be = curve.breakeven
+    if be.reached and be.tokens_per_day is not None:
+        label = f"break-even\n{fmt_scaled(be.tokens_per_day, 1)} tokens/day"
+        assert label in [t.get_text() for t in ax.texts]
+    caption = _caption(ax).get_text()
+    assert "..." not in caption and "…" not in caption
+    assert cost_plots.sources_text(mid).replace(" ", "") in caption.replace("\n", "").replace(
+        " ", "")

@@ -110,7 +110,7 @@ def test_rounded_removes_negative_zero():
 
 
 def test_axis_labels():
-    assert [cost_plots.fmt_axis_usd(v) for v in (0, -2500, 1_250_000)] == ["$0", "-$2.5k", "$1.25M"]
+    assert [cost_plots.fmt_axis_usd(v) for v in (0, -2500, 1_250_000)] == ["$0", "-$2.5 k", "$1.25 M"]
     assert fmt_usd(None) == "n/a" and fmt_usd(-1234.4) == "-$1,234"
 
 

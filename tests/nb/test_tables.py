@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from aipolicy.costs.compare.fields import FIELD_LABELS
 from aipolicy.nb.format import fmt_number, fmt_usd
 from aipolicy.nb.tables import (
     Col,
@@ -338,19 +339,21 @@ def test_price_and_assumption_views(cost_case):
     view = ct.assumptions_view(raw)
     assert_for_people(view)
     assert list(view.frame.columns) == ["value", "unit", "source", "as of", "note"]
-    assert view.frame.loc["requests_per_day", "value"] == fmt_number(
+    # rows by the reader's label, never the field name (issue 26)
+    assert list(view.frame.index) == [FIELD_LABELS[p] for p in raw.index]
+    assert view.frame.loc["requests per day", "value"] == fmt_number(
         raw.loc["requests_per_day", "value"])
-    assert view.frame.loc["cached_input_share", "value"].endswith(" %")
-    assert view.frame.loc["staff_cost_usd_per_fte_month", "value"].startswith("$")
-    assert view.frame.loc["api_model", "value"] == scenario.api_model
-    undated = raw["as_of"].isin(["undated", ""])
-    assert (view.frame.loc[undated[undated].index, "as of"] == "—").all()
+    assert view.frame.loc["cached share of input tokens", "value"].endswith(" %")
+    assert view.frame.loc["staff cost per engineer", "value"].startswith("$")
+    assert view.frame.loc["API model", "value"] == scenario.api_model
+    undated = raw["as_of"].isin(["undated", ""]).to_numpy()
+    assert (view.frame.loc[undated, "as of"] == "—").all()
     if undated.any():
         assert "as of “—”" in view.footnote
     assert view.frame["source"].tolist() == raw["source"].tolist()  # whole, unchanged
     html_text = view._repr_html_()
     assert 'href="https://github.com/redhat-performance/configiq/blob/' in html_text
-    assert view.frame.loc["precision", "source"] in repr(view)  # no truncation
+    assert view.frame.loc["weight precision", "source"] in repr(view)  # no truncation
     subset = ct.assumptions_view(raw.iloc[:3][["value", "unit"]])
     assert list(subset.frame.columns) == ["value", "unit"]
 
@@ -407,6 +410,9 @@ def test_breakdown_tornado_and_percentile_views(cost_case):
     assert tv.align[src] == "left" and tv.kinds[src] == "source"
     assert tv.frame[src].tolist() == tor["source"].tolist()
     assert "Saving at the base values" in tv.footnote
+    assert list(tv.frame.index) == [FIELD_LABELS[p] for p in tor["parameter"]]
+    if "yearly volume growth" in tv.frame.index:
+        assert tv.frame.loc["yearly volume growth", "unit"] == "% per year"
 
     mc = monte_carlo(scenario, draws=200, seed=1)
     pct = pd.DataFrame({"monthly_saving_usd": mc.savings_percentiles,

@@ -35,6 +35,7 @@ from aipolicy.costs.compare.selfhost import (
 )
 from aipolicy.costs.compare.workload import DAYS_PER_MONTH
 from aipolicy.errors import InvalidInputError
+from aipolicy.record import fmt_scaled
 
 __all__ = ["BreakEven", "CostCurve", "breakeven", "breakeven_vectorised", "cost_curve"]
 
@@ -147,7 +148,7 @@ def breakeven(scenario: Scenario, *, max_requests_per_day: float | None = None) 
         reps = int(selfhost_components(q1, scenario.acquisition, scenario.rent_mode,
                                        scenario.load_profile)["replicas"])
         msg = (f"self-hosting is no dearer than the API from {v:,.0f} requests/day "
-               f"({v * tok / 1e6:,.1f}M tokens/day)")
+               f"({fmt_scaled(v * tok, 1)} tokens/day)")
         # Later intervals j > i where self-hosting is dearer just after the step at bps[j]:
         # the dearer band is (bps[j], min(bps[j+1], (s[j+1] - a0) / a1)).
         j = np.flatnonzero(a0 + a1 * left[i + 1:] < cost[i + 1:] * (1 - 1e-12)) + i + 1

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BUY_ONLY", "CATALOG_DEFAULTS", "FIELD_UNITS", "MODE_DEPENDENT", "NUMERIC_FIELDS",
-           "PLAIN_DEFAULT_NOTES", "Provenance", "SHARES", "catalog_key"]
+__all__ = ["BUY_ONLY", "CATALOG_DEFAULTS", "FIELD_LABELS", "FIELD_UNITS", "MODE_DEPENDENT",
+           "NUMERIC_FIELDS", "PLAIN_DEFAULT_NOTES", "Provenance", "SHARES", "catalog_key",
+           "field_label"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,74 @@ FIELD_UNITS: dict[str, str] = {
     "slo_capacity_fraction": "ratio of saturation throughput",
 }
 NUMERIC_FIELDS: tuple[str, ...] = tuple(FIELD_UNITS)
+
+#: What a reader sees for each scenario field (tables, charts): words, never the field name.
+#: Every numeric field has one (a test checks), and so do the named choices of a scenario.
+FIELD_LABELS: dict[str, str] = {
+    "api_model": "API model",
+    "open_model": "open-weight model",
+    "gpu": "GPU",
+    "acquisition": "rent or buy the GPUs",
+    "rent_mode": "hours rented GPUs run",
+    "precision": "weight precision",
+    "peak_factor": "peak hour over the daily mean",
+    "requests_per_day": "requests per day",
+    "input_tokens": "input tokens per request",
+    "output_tokens": "output tokens per request",
+    "reasoning_tokens": "hidden reasoning tokens (open model)",
+    "api_reasoning_tokens": "hidden reasoning tokens (API model)",
+    "cached_input_share": "cached share of input tokens",
+    "batch_share": "share of requests sent as batch",
+    "volume_growth_annual": "yearly volume growth",
+    "api_input_per_mtok_usd": "API input price",
+    "api_output_per_mtok_usd": "API output price",
+    "api_cached_input_per_mtok_usd": "API cached-input price",
+    "api_batch_input_per_mtok_usd": "API batch input price",
+    "api_batch_output_per_mtok_usd": "API batch output price",
+    "api_price_factor": "API price against today's list price",
+    "api_staff_fte": "staff to run the API option",
+    "api_implementation_usd": "setting up the API option",
+    "throughput_tok_s": "throughput of one replica",
+    "planning_utilization": "planned utilisation",
+    "gpus_per_replica": "GPUs per replica",
+    "gpu_hour_usd": "GPU rental price",
+    "gpus_per_server": "GPUs per server",
+    "server_price_usd": "server price",
+    "installation_usd": "installation",
+    "hardware_life_months": "hardware life",
+    "residual_value_share": "resale value at the end",
+    "cost_of_capital_annual": "cost of capital",
+    "maintenance_share_annual": "maintenance",
+    "board_power_w": "GPU board power",
+    "server_base_power_w": "server power besides the GPUs",
+    "pue": "data-centre overhead (PUE)",
+    "power_usd_per_kwh": "electricity price",
+    "server_power_w": "server power rating",
+    "colocation_usd_per_kw_month": "colocation price",
+    "staff_fte": "staff to run self-hosting",
+    "staff_cost_usd_per_fte_month": "staff cost per engineer",
+    "platform_monthly_usd": "platform and tooling",
+    "implementation_usd": "setting up self-hosting",
+    "horizon_months": "horizon",
+    "redundancy_replicas": "spare replicas",
+    "min_replicas": "fewest replicas",
+    "oncall_fte": "on-call staff",
+    "oncall_share": "on-call share of a rotation",
+    "gpus_per_oncall_rotation": "GPUs one on-call rotation covers",
+    "slo_capacity_fraction": "capacity usable within the latency target",
+}
+
+
+def field_label(name: str) -> str:
+    """The reader's label of a scenario field: ``"oncall_share"`` -> ``"on-call share of a
+    rotation"``; a qualifier after the name is kept (``"api_price_factor (api)"`` -> ``"API
+    price against today's list price (api)"``); a name without a label is returned as it is
+    (e.g. ``"the list price of GPT-4o"``, already words)."""
+    head, sep, rest = name.partition(" (")
+    if head in FIELD_LABELS:
+        return FIELD_LABELS[head] + (sep + rest if sep else "")
+    return name
+
 
 #: Fields only a bought fleet uses (NaN allowed when renting).
 BUY_ONLY: tuple[str, ...] = (

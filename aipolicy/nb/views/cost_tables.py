@@ -30,6 +30,8 @@ from typing import Any
 
 import pandas as pd
 
+from aipolicy.costs.compare.fields import field_label
+from aipolicy.nb.format import share_text
 from aipolicy.nb.tables import (
     Col,
     Table,
@@ -172,7 +174,7 @@ def assumptions_view(frame: pd.DataFrame, *, caption: str | None = None) -> Tabl
         "as_of": Col("date", header="as of"),
         "note": Col("text", missing=""),
     }
-    df = df[present_columns(df, list(cols))]
+    df = df[present_columns(df, list(cols))].rename(index=field_label)
     notes = []
     if any_missing(frame, ["as_of"], blank_text=True):
         notes.append(ASOF_NOTE)
@@ -278,8 +280,9 @@ def breakdown_view(table: pd.DataFrame) -> Table:
 # --------------------------------------------------------------------------- 01: tornado
 def _ranges_in_units(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """``unit`` (for display) and the ``columns`` present, each value written in its row's
-    unit (shares in percent); same index as ``df``."""
-    out = pd.DataFrame(index=df.index)
+    unit (shares in percent); the rows of ``df`` in order, indexed by the reader's label of
+    each field (:func:`~aipolicy.costs.compare.fields.field_label`)."""
+    out = pd.DataFrame(index=df.index.map(field_label).rename(df.index.name))
     units = df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
     if "unit" in df.columns:
         out["unit"] = [display_unit(u) for u in units]
@@ -310,7 +313,7 @@ def tornado_view(tor: pd.DataFrame) -> Table:
     out = _ranges_in_units(df, ("low_value", "base_value", "high_value"))
     for c in ("savings_at_low_usd", "savings_at_high_usd", "swing_usd", "source"):
         if c in df.columns:
-            out[c] = df[c]
+            out[c] = df[c].to_numpy()
     cols = {
         "unit": Col("text"),
         "low_value": Col("text", header="low", align="right"),
@@ -382,7 +385,8 @@ def hybrid_view(table: pd.DataFrame, *, max_rows: int = 30) -> Table:
     Returns
     -------
     Table
-        Whole GPUs, USD per month, the self-hosted share of requests in percent, and
+        Whole GPUs, USD per month, the self-hosted share of requests in percent
+        (:func:`aipolicy.record.share_text`, as the answer writes it), and
         ``yes`` on the cheapest row.
     """
     df = table.set_index("replicas") if "replicas" in table.columns else table.copy()
@@ -400,13 +404,14 @@ def hybrid_view(table: pd.DataFrame, *, max_rows: int = 30) -> Table:
         "selfhost_monthly_usd": Col("usd", header="self-hosted", unit="USD/month"),
         "api_monthly_usd": Col("usd", header="API overflow", unit="USD/month"),
         "total_monthly_usd": Col("usd", header="total", unit="USD/month"),
-        "selfhost_share_of_requests": Col("pct", header="self-hosted share of requests"),
+        "selfhost_share_of_requests": Col("text", header="self-hosted share of requests",
+                                          align="right"),
         "optimum": Col("bool", header="cheapest"),
     }
     df = df[present_columns(df, list(cols))]
+    if "selfhost_share_of_requests" in df.columns:  # as the answer writes it: 99.7% never 100%
+        df = df.assign(selfhost_share_of_requests=df["selfhost_share_of_requests"].map(share_text))
     return people_table(df, cols, index="replicas", footnote=notes)
-
-
 
 
 def choice_view(table: pd.DataFrame) -> Table:
@@ -416,12 +421,14 @@ def choice_view(table: pd.DataFrame) -> Table:
     ----------
     table : DataFrame
         Indexed by option label; ``P(cheapest)`` (share of draws, 0-1) and ``p5`` ... ``p95``
-        (USD per month; NaN for a hybrid that is never a real split).
+        (USD per month; NaN for a hybrid that is never a real split). P(cheapest) is written
+        as the answer writes shares (:func:`aipolicy.record.share_text`).
     """
-    cols: dict[str, Col] = {"P(cheapest)": Col("pct", header="P(cheapest)")}
+    cols: dict[str, Col] = {"P(cheapest)": Col("text", header="P(cheapest)", align="right")}
     for q in [c for c in table.columns if c.startswith("p") and c[1:].isdigit()]:
         cols[q] = Col("usd", header=q, unit="USD/month", missing="never a split")
-    return people_table(table[list(cols)], cols, index="option",
+    frame = table[list(cols)].assign(**{"P(cheapest)": table["P(cheapest)"].map(share_text)})
+    return people_table(frame, cols, index="option",
                         footnote="P(cheapest) sums to 100% over the options; a hybrid counts "
                                  "only in draws where its best split is a real split.")
 
@@ -434,8 +441,8 @@ def drawn_inputs_view(inputs: pd.DataFrame) -> Table:
     """
     df = inputs.set_index("parameter")
     out = _ranges_in_units(df, ("low", "base", "high"))
-    out.insert(0, "option", df["option"])
-    out["source"] = df["source"]
+    out.insert(0, "option", df["option"].to_numpy())
+    out["source"] = df["source"].to_numpy()
     cols = {"option": Col("text", header="options it drives"), "unit": Col("text"),
             "low": Col("text", align="right"), "base": Col("text", align="right"),
             "high": Col("text", align="right"), "source": Col("source", header="range and its source")}
