@@ -202,14 +202,14 @@ def lookup_throughput(model: str, gpu: str, input_tokens: float, output_tokens: 
         far = fit.outside(i_in, i_out)
         basis = "extrapolated" if far else "interpolated"
         where = f"; {OUTSIDE}{far}" if far else ""
-        a, b, c = fit.coef
         return ThroughputEstimate(
             model=model, gpu=gpu, gpus_per_replica=tp, precision=precision, output_tok_s=tok_s,
             estimated=False, source=f"{basis} from {fit.n_rows} measured rows: {source}",
             as_of=as_of,
             note=(f"{basis} from {fit.n_rows} measured rows (max fit error "
-                  f"{fit.max_error:.1%}); per-request time t(i,o) = {a:.3g}*i + {b:.3g}*o + "
-                  f"{c:.3g}*(i*o + o^2/2) s fitted to max-throughput rows; table versions "
+                  f"{fit.max_error:.1%}); a per-request service time (a prefill term per "
+                  "input token, a decode term per output token and an attention term growing "
+                  "with the context) fitted to the max-throughput rows; table versions "
                   f"{_versions_note(rows)}, newest version per cell{where}"),
             basis=basis, n_rows=fit.n_rows, fit_max_error=fit.max_error,
             requests_per_s=1.0 / fit.seconds_per_request(i_in, i_out))

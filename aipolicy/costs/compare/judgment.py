@@ -15,7 +15,7 @@ from aipolicy.errors import InvalidInputError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["FACTORS", "JUDGMENT_LABEL", "PRESET_WEIGHTS", "SCORES", "scorecard"]
+__all__ = ["FACTORS", "FACTOR_LABELS", "JUDGMENT_LABEL", "PRESET_WEIGHTS", "SCORES", "scorecard"]
 
 JUDGMENT_LABEL = "judgment, not measurement"
 
@@ -27,6 +27,13 @@ FACTORS: dict[str, str] = {
     "time_to_market": "how fast a first production version ships",
     "operational_burden": "how little operating work it needs (5 = least)",
     "guaranteed_uptime": "availability you can count on or contract for",
+}
+
+#: factor -> its name for a reader (the keys stay what ``scorecard(weights=...)`` takes)
+FACTOR_LABELS: dict[str, str] = {
+    "control_auditability": "control and auditability", "vendor_lock_in": "no vendor lock-in",
+    "data_governance": "data governance", "time_to_market": "time to market",
+    "operational_burden": "low operating burden", "guaranteed_uptime": "guaranteed uptime",
 }
 
 #: factor -> option -> (score 1-5, rationale). Option "selfhost" is split by acquisition.

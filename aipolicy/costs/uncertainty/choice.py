@@ -180,9 +180,12 @@ def _inputs(priced: Sequence[PricedOption]) -> pd.DataFrame:
             key = (name, it.low, it.base, it.high)
             row = rows.setdefault(key, {"parameter": name, "option": [], "low": it.low,
                                         "base": it.base, "high": it.high, "unit": it.unit,
-                                        "source": it.source})
+                                        "source": it.source, "option_labels": []})
             row["option"].append(po.key)
-    return pd.DataFrame([{**r, "option": ", ".join(r["option"])} for r in rows.values()])
+            row["option_labels"].append(po.label)
+    return pd.DataFrame([{**r, "option": ", ".join(r["option"]),
+                          "option_labels": "; ".join(r["option_labels"])}
+                         for r in rows.values()])
 
 
 def _swing_name(key: str, priced: Sequence[PricedOption]) -> str:

@@ -2,9 +2,8 @@
 
 Each view takes the DataFrame (or result) the notebook already computes and returns a
 :class:`~aipolicy.nb.tables.Table`: money as ``$10,290`` (USD), shares in percent, counts as
-whole numbers, a payback month as ``month 7`` or ``never``, sources whole and linked, and a
-footnote saying what ``—`` or ``n/a`` means. Nothing here computes a figure; the numbers come
-from :mod:`aipolicy.costs` through :mod:`aipolicy.nb.costs`.
+whole numbers, a payback month as ``month 7`` or ``never``, sources whole and linked, a
+footnote saying what ``—`` or ``n/a`` means; the figures come from :mod:`aipolicy.costs`.
 
 Views
 -----
@@ -31,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from aipolicy.costs.compare.fields import field_label
+from aipolicy.costs.compare.judgment import FACTOR_LABELS
 from aipolicy.nb.format import share_text
 from aipolicy.nb.tables import (
     Col,
@@ -234,7 +234,8 @@ def scorecard_view(card: pd.DataFrame) -> Table:
         Weights in percent, scores as whole numbers (weighted scores with 2 decimals), the
         rationale whole; captioned with the card's label (``judgment, not measurement``).
     """
-    df = card.set_index("factor") if "factor" in card.columns else card.copy()
+    df = (card.set_index("factor") if "factor" in card.columns else card.copy()).rename(
+        index=FACTOR_LABELS)  # the reader's words, not the keys weights are given by
     label = card.attrs.get("label", "judgment, not measurement")
     score_cols = present_columns(df, ["api", "selfhost", "hybrid"])
     out = df[present_columns(df, ["weight", *score_cols, "rationale"])].copy()
@@ -441,7 +442,7 @@ def drawn_inputs_view(inputs: pd.DataFrame) -> Table:
     """
     df = inputs.set_index("parameter")
     out = _ranges_in_units(df, ("low", "base", "high"))
-    out.insert(0, "option", df["option"].to_numpy())
+    out.insert(0, "option", df.get("option_labels", df["option"]).to_numpy())  # names, not keys
     out["source"] = df["source"].to_numpy()
     cols = {"option": Col("text", header="options it drives"), "unit": Col("text"),
             "low": Col("text", align="right"), "base": Col("text", align="right"),
