@@ -139,6 +139,7 @@ def test_index_and_every_page_read_as_results(sample_report, tmp_path):
         assert "In [" not in text
         assert "in the next cell" not in text and "in the cell above" not in text
         assert "NaN" not in text and "e+0" not in text, name
+        assert not re.search(r"\w_share\b|\bnan\b|(?<![\w/.-])\d+(\.\d+)?e-\d", text), name
         if name in MARKET:
             assert "SAMPLE DATA" in text
         _no_local_paths(text, tmp_path, sample_report.home)
