@@ -287,35 +287,26 @@ def _one_event(
         p = p0 + day
         if 0 <= p < len(idx):
             ar[k] = r_arr[p] - (alpha + beta * m_arr[p])
-    rows = []
-    for w in d.windows:
-        sel = (d.rel_days >= w[0]) & (d.rel_days <= w[1])
-        vals = ar[sel]
-        n_days = int(np.isfinite(vals).sum())
-        full = n_days == sel.sum()
-        car = float(np.nansum(vals)) if full else np.nan
-        se = sigma * np.sqrt(n_days) if full else np.nan
-        t = car / se if full and se > 0 else np.nan
-        rows.append(
-            {
-                **base,
-                "session": session,
-                "window": window_label(w),
-                "start": w[0],
-                "end": w[1],
-                "car": car,
-                "se": se,
-                "t_stat": t,
-                "p_value": _student_p(t, n_est - (1 if d.adjusted else 2)),
-                "n_days": n_days,
-                "alpha": alpha,
-                "beta": beta,
-                "sigma": sigma,
-                "n_estimation": n_est,
-                "note": "" if full else "window not fully covered by returns",
-            }
-        )
+    rows = [{**base, "session": session, **_window_row(ar, w, d, sigma, n_est),
+             "alpha": alpha, "beta": beta, "sigma": sigma, "n_estimation": n_est}
+            for w in d.windows]
     return rows, ar
+
+
+def _window_row(ar: np.ndarray, w: tuple[int, int], d: _Design, sigma: float,
+                n_est: int) -> dict:
+    """One window's CAR, standard error, t and p from an event's abnormal returns ``ar`` (by
+    relative day); NaN when returns do not cover the whole window."""
+    sel = (d.rel_days >= w[0]) & (d.rel_days <= w[1])
+    vals = ar[sel]
+    n_days = int(np.isfinite(vals).sum())
+    full = n_days == sel.sum()
+    car = float(np.nansum(vals)) if full else np.nan
+    se = sigma * np.sqrt(n_days) if full else np.nan
+    t = car / se if full and se > 0 else np.nan
+    return {"window": window_label(w), "start": w[0], "end": w[1], "car": car, "se": se,
+            "t_stat": t, "p_value": _student_p(t, n_est - (1 if d.adjusted else 2)),
+            "n_days": n_days, "note": "" if full else "window not fully covered by returns"}
 
 
 def car_statistics(sub: pd.DataFrame) -> dict[str, float | int]:

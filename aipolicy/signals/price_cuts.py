@@ -262,18 +262,7 @@ def price_cut_car(
     -------
     PriceCutResult
     """
-    if benchmark not in returns.columns:
-        raise InvalidInputError(
-            f"benchmark {benchmark!r} is not a column of returns",
-            field="benchmark",
-            value=benchmark,
-        )
-    need = {"date", "blended_change"} - set(events.columns)
-    if need:
-        raise InvalidInputError(
-            f"events need columns 'date' and 'blended_change' (missing {sorted(need)})",
-            field="events",
-        )
+    _check_inputs(returns, benchmark, events)
     windows = list(dict.fromkeys([HEADLINE_WINDOW, *[tuple(w) for w in windows]]))
     members = {k: [t for t in v if t in returns.columns] for k, v in baskets.items()}
     members = {k: v for k, v in members.items() if v}
@@ -286,24 +275,8 @@ def price_cut_car(
             pd.DataFrame(),
             _event_table(screen, change, returns.index, set(), "no basket member in the returns"),
         )
-    parts = []
-    for label, (frame, ref, kind) in _model_frames(returns, benchmark, sector, members).items():
-        rows = [
-            {"ticker": b, "date": d, "event_id": f"{b}@{d:%Y-%m-%d}"}
-            for b in members
-            for d in change
-        ]
-        study = event_study(
-            frame,
-            ref,
-            pd.DataFrame(rows),
-            windows=windows,
-            estimation_window=estimation_window,
-            gap=gap,
-            model=kind,
-        )
-        parts.append(study.car.assign(model=label))
-    car = pd.concat(parts, ignore_index=True).rename(columns={"ticker": "basket"})
+    car = _cars(returns, benchmark, sector, members, list(change), windows,
+                estimation_window, gap)
     head = car[(car["model"] == "market model") & (car["window"] == window_label(HEADLINE_WINDOW))]
     ok_dates = {pd.Timestamp(d) for d, g in head.groupby("event_date") if g["car"].notna().all()}
     reasons = {
@@ -334,6 +307,37 @@ def price_cut_car(
     car = car[keep].reset_index(drop=True)
     return PriceCutResult(car, _summarise(car), table)
 
+
+
+def _check_inputs(returns: pd.DataFrame, benchmark: str, events: pd.DataFrame) -> None:
+    """Refuse a benchmark that is no column of ``returns`` and events without their columns."""
+    if benchmark not in returns.columns:
+        raise InvalidInputError(
+            f"benchmark {benchmark!r} is not a column of returns",
+            field="benchmark",
+            value=benchmark,
+        )
+    need = {"date", "blended_change"} - set(events.columns)
+    if need:
+        raise InvalidInputError(
+            f"events need columns 'date' and 'blended_change' (missing {sorted(need)})",
+            field="events",
+        )
+
+
+def _cars(returns: pd.DataFrame, benchmark: str, sector: str | None,
+          members: dict[str, list[str]], dates: list[pd.Timestamp], windows: list,
+          estimation_window: int, gap: int) -> pd.DataFrame:
+    """Every basket's CAR around every date under each model (market model, market-adjusted,
+    sector-adjusted): one row per basket, date, window and model."""
+    parts = []
+    for label, (frame, ref, kind) in _model_frames(returns, benchmark, sector, members).items():
+        rows = [{"ticker": b, "date": d, "event_id": f"{b}@{d:%Y-%m-%d}"}
+                for b in members for d in dates]
+        study = event_study(frame, ref, pd.DataFrame(rows), windows=windows,
+                            estimation_window=estimation_window, gap=gap, model=kind)
+        parts.append(study.car.assign(model=label))
+    return pd.concat(parts, ignore_index=True).rename(columns={"ticker": "basket"})
 
 def _event_table(
     screen: pd.DataFrame,
