@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,12 +104,18 @@ def read_ipo_table(path: Path | None = None) -> pd.DataFrame:
     return df[[*IPO_COLUMNS, "origin"]]
 
 
-def _curated_column(column: str) -> dict[str, str]:
-    """Ticker -> the text of ``column`` in the curated table, read without pandas."""
+@lru_cache(maxsize=1)
+def _curated_rows() -> tuple[dict[str, str], ...]:
+    """The curated table's rows as text, read once per process without pandas."""
     import csv
 
     with IPO_TABLE_PATH.open(newline="") as fh:
-        return {row["ticker"]: row[column] for row in csv.DictReader(fh)}
+        return tuple(csv.DictReader(fh))
+
+
+def _curated_column(column: str) -> dict[str, str]:
+    """Ticker -> the text of ``column`` in the curated table."""
+    return {row["ticker"]: row[column] for row in _curated_rows()}
 
 
 def first_trade_dates() -> dict[str, str]:

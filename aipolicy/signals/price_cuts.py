@@ -44,8 +44,6 @@ from .events import car_statistics, event_study, window_label
 
 #: Fewer estimable events than this: no mean CAR is inference; show the events one by one.
 MIN_INFERENCE_EVENTS = 20
-#: Kept for callers of the first release.
-MIN_EVENTS = MIN_INFERENCE_EVENTS
 DEFAULT_WINDOWS: tuple[tuple[int, int], ...] = ((-1, 1), (0, 5))
 #: The window every event must cover to count (sessions around day 0).
 HEADLINE_WINDOW: tuple[int, int] = (-1, 1)

@@ -25,7 +25,7 @@ import pandas as pd
 from aipolicy.costs.catalog.files import load_catalog
 from aipolicy.errors import CatalogError
 
-from .price_events import COLUMNS, blended
+from .price_events import COLUMNS, blended, cluster_starts
 
 #: What kind of repricing a row is.
 KINDS: tuple[str, ...] = (
@@ -152,11 +152,7 @@ def pooled_events(
 def _clusters(events: pd.DataFrame, min_gap_days: int) -> list[list[int]]:
     """Row labels of ``events`` per cluster, in the order :func:`one_per_date` makes them."""
     ev = events.sort_values("date", kind="stable")
-    out: list[list[int]] = []
-    start = None
-    for ix, d in zip(ev.index, ev["date"], strict=True):
-        if start is None or (d - start).days > min_gap_days:
-            start = d
-            out.append([])
-        out[-1].append(ix)
-    return out
+    groups: dict[pd.Timestamp, list[int]] = {}
+    for ix, start in zip(ev.index, cluster_starts(ev["date"], min_gap_days), strict=True):
+        groups.setdefault(start, []).append(ix)
+    return list(groups.values())

@@ -221,6 +221,18 @@ def price_change_events(
     return frame.sort_values(["date", "provider", "model"]).reset_index(drop=True)
 
 
+def cluster_starts(dates: Iterable[pd.Timestamp], min_gap_days: int) -> list[pd.Timestamp]:
+    """For each of ``dates`` (in order), the first date of its cluster: a new cluster starts
+    more than ``min_gap_days`` calendar days after the previous cluster's first date."""
+    out: list[pd.Timestamp] = []
+    start = None
+    for d in dates:
+        if start is None or (d - start).days > min_gap_days:
+            start = d
+        out.append(start)
+    return out
+
+
 def one_per_date(events: pd.DataFrame, *, min_gap_days: int = 0) -> pd.DataFrame:
     """Cluster events on the same date (or within ``min_gap_days`` calendar days of the first
     of a cluster) into one event: the date of the first, the largest absolute blended change,
@@ -231,13 +243,8 @@ def one_per_date(events: pd.DataFrame, *, min_gap_days: int = 0) -> pd.DataFrame
     """
     if events.empty:
         return events.assign(n_changes=pd.Series(dtype=int))
-    ev = events.sort_values("date").reset_index(drop=True)
-    cluster, start = [], None
-    for d in ev["date"]:
-        if start is None or (d - start).days > min_gap_days:
-            start = d
-        cluster.append(start)
-    ev["cluster"] = cluster
+    ev = events.sort_values("date", kind="stable").reset_index(drop=True)
+    ev["cluster"] = cluster_starts(ev["date"], min_gap_days)
     out = []
     for date, g in ev.groupby("cluster", sort=True):
         top = g.loc[g["blended_change"].abs().idxmax()]
