@@ -21,7 +21,7 @@ from aipolicy.commands.reserve import acquisition_label, gpu_hour, rate_line, re
 from aipolicy.costs.capacity.targets import INTERACTIVE_SLO_TOKENS_PER_USER, INTERACTIVE_SLO_TTFT_S
 from aipolicy.costs.compare.presets import list_presets
 from aipolicy.errors import AipolicyError, CatalogError, InvalidInputError, in_user_terms
-from aipolicy.record import fmt_scaled
+from aipolicy.record import fmt_scaled, to_jsonable
 
 
 def _number(kind: str) -> Callable[[str], float]:
@@ -418,7 +418,7 @@ def run(args: argparse.Namespace) -> int:
             f"the inputs give non-finite figures ({', '.join(bad[:3])}); check very large or "
             "very small values such as --requests-per-day", field=None)
     if args.json:
-        print(json.dumps(extra.json_ready(result), indent=2, sort_keys=True, allow_nan=False))
+        print(json.dumps(to_jsonable(result), indent=2, sort_keys=True, allow_nan=False))
     else:
         print(render(result))
     return 0

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = ["EXTRA_FLAGS", "add_reasoning_flags", "batch_line", "cost_legend", "fleet_lines",
-           "fleet_search", "json_ready", "non_finite",
+           "fleet_search", "non_finite",
            "reasoning", "reasoning_line"]
 
 #: Scenario field -> flag, for the flags declared here (merged into breakeven's FIELD_FLAGS).
@@ -111,16 +111,3 @@ def non_finite(value: Any, path: str = "") -> list[str]:
     if isinstance(value, float) and math.isinf(value):
         return [path]
     return []
-
-
-def json_ready(value: Any) -> Any:
-    """Strict JSON: NaN (a figure that does not exist, e.g. no break-even) becomes null."""
-    if isinstance(value, dict):
-        return {k: json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        return json_ready(value.item())
-    return value

@@ -20,10 +20,11 @@ Entries already in the snapshot are kept.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from functools import lru_cache
 from pathlib import Path
+
+from aipolicy.costs.catalog.files import write_atomic
 
 __all__ = ["SNAPSHOT", "lookup", "pack"]
 
@@ -63,9 +64,8 @@ def pack(folders: list[Path], target: Path = SNAPSHOT) -> int:
             engines = path.stem.startswith("backends-") and isinstance(data, list)
             if engines or (isinstance(data, dict) and "points" in data):
                 entries[path.stem] = data
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(dict(sorted(entries.items())), separators=(",", ":")) + "\n")
-    os.replace(tmp, target)
+    write_atomic(target, (json.dumps(dict(sorted(entries.items())), separators=(",", ":"))
+                          + "\n").encode())
     _entries.cache_clear()
     return len(entries)
 

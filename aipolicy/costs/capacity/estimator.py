@@ -31,7 +31,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -40,6 +39,7 @@ from typing import Any
 
 from aipolicy.config import cache_dir
 from aipolicy.costs.capacity import curve_snapshot
+from aipolicy.costs.catalog.files import write_atomic
 
 __all__ = ["LIBRARY", "SYSTEMS", "MODELS", "Curve", "CurvePoint", "backends_for", "curve",
            "library_version", "system_for"]
@@ -192,10 +192,7 @@ def backends_for(gpu: str) -> tuple[str, ...]:
         found = tuple(b for b in BACKENDS
                       if get_latest_database_version(system=system, backend=b) is not None)
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(list(found)))
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(list(found)).encode())
     return found
 
 
@@ -267,10 +264,7 @@ def _cached(version: str, model: str, gpu: str, tp: int, precision: str, isl: in
             return Curve(**data)
     found = _compute(version, model, gpu, tp, precision, isl, osl, backend)
     with contextlib.suppress(OSError):  # a read-only cache only costs the next run time
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(asdict(found)))
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(asdict(found)).encode())
     return found
 
 

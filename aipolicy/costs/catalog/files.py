@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -192,3 +194,17 @@ def load_catalog(name: str, directory: str | Path | None = None) -> pd.DataFrame
         raise CatalogError(f"unknown catalog {name!r}; known: {', '.join(CATALOG_FILES)}",
                            field="name", value=name)
     return _load_cached(name, str(directory or CATALOG_DIR)).copy()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so
+    a reader never sees half a file; the temporary file goes if the write fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

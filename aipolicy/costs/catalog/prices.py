@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from aipolicy import config, valuation
+from aipolicy.costs.catalog.files import write_atomic
 from aipolicy.errors import CatalogError, DataUnavailableError, InvalidInputError
 
 PACKAGE = "genai-prices"
@@ -177,18 +176,6 @@ def forget() -> None:
     _STATE.clear()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def refresh(url: str | None = None) -> PriceSnapshot:
     """Fetch genai-prices' newest data into the project cache and price from it from now on.
 
@@ -224,8 +211,8 @@ def refresh(url: str | None = None) -> PriceSnapshot:
         raise DataUnavailableError(f"cannot refresh prices from {target}: no providers in it")
     refreshed_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace(
         "+00:00", "Z")
-    _write_atomic(prices_dir() / CACHE_NAME, raw)
-    _write_atomic(prices_dir() / META_NAME, json.dumps(
+    write_atomic(prices_dir() / CACHE_NAME, raw)
+    write_atomic(prices_dir() / META_NAME, json.dumps(
         {"refreshed_at": refreshed_at, "url": target, "package_version": package_version()},
         indent=2).encode())
     forget()

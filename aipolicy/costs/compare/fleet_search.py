@@ -95,7 +95,7 @@ def _replica_sizes(open_model: str, gpu: str) -> list[int]:
         least = min_gpus_for(open_model, gpu, default_precision(gpu))
     except AipolicyError:
         return []
-    return [tp for tp in (1, 2, 4, 8, 16) if least <= tp <= MAX_TP]
+    return [tp for tp in (1, 2, 4, 8) if least <= tp <= MAX_TP]
 
 
 def _provider(s: Scenario) -> str | None:
