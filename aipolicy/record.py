@@ -58,8 +58,10 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _count_word(n: float, one: str, many: str) -> str:
-    return f"{n:,.0f} {one if round(n) == 1 else many}"
+def count_word(n: float, one: str, many: str | None = None) -> str:
+    """``1 run``, ``2 runs``, ``1,200 notebooks``: a count with its noun in the right number
+    (``many`` defaults to ``one`` + s)."""
+    return f"{n:,.0f} {one if round(n) == 1 else (many or one + 's')}"
 
 
 def share_text(p: float) -> str:
@@ -118,9 +120,9 @@ def format_figure(value: Any, fmt: str | None = None, unit: str | None = None) -
     if fmt == "requests_per_day":
         return f"{x:,.0f} requests/day"
     if fmt == "months":
-        return _count_word(x, "month", "months")
+        return count_word(x, "month", "months")
     if fmt == "years":
-        return _count_word(x, "year", "years")
+        return count_word(x, "year", "years")
     return fmt_scaled(x, 1) + suffix if abs(x) >= 1e6 else f"{x:,.4g}{suffix}"
 
 

@@ -115,7 +115,7 @@ def _outcome(result: ReportResult, prefix: str = "") -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the report (or the matrix of reports); print where it is and each failure."""
-    from aipolicy.report.index import counted
+    from aipolicy.record import count_word as counted
     from aipolicy.report.runner import ReportOptions, run_report
 
     if args.scheduler and args.jobs is not None and not args.quiet:

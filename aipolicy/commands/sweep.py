@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the sweep; print where the dataset is and what was done."""
     import sys
 
-    from aipolicy.report.index import counted
+    from aipolicy.record import count_word as counted
     from aipolicy.sweep.grid import load_grid
     from aipolicy.sweep.run import SweepInterrupted, run_sweep
 

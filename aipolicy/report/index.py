@@ -16,6 +16,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from aipolicy.record import count_word as counted
 from aipolicy.record import format_figure
 
 TITLE = "aipolicy report"
@@ -55,11 +56,6 @@ th,td{border-bottom:1px solid #ddd;padding:.45rem .5rem;text-align:left;vertical
 th{background:#fafafa}td.num{text-align:right;white-space:nowrap}tr.bad{background:#fff5f5}
 footer{margin-top:2rem;color:#777;font-size:.85rem}
 """
-
-
-def counted(n: int, one: str, many: str | None = None) -> str:
-    """``1 run``, ``2 runs``, ``1,200 notebooks``: a count with its noun in the right number."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def is_synthetic(summary: Mapping[str, Any]) -> bool:

@@ -181,13 +181,6 @@ def verdict_meanings() -> Prose:
                        lead="What each verdict means:")
 
 
-def _as_of_text(value: Any) -> str:
-    """``YYYY-MM-DD`` of a claim's as-of date, ``n/a`` when it has none."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return "n/a"
-    return format_value(value, Col("date"))
-
-
 def claim_details(checked: pd.DataFrame) -> Prose:
     """Each claim's verdict with how it was reached: window, the computation, the robustness
     line, the data and the document the claim comes from.
@@ -205,7 +198,7 @@ def claim_details(checked: pd.DataFrame) -> Prose:
         entries.append(Entry(f"{str(r['verdict']).capitalize()}: {r['claim']}", (
             ("window", str(r["window"])), ("note", how),
             ("robustness", str(r["robustness"])),
-            ("data", f"{r['data_source']}, as of {_as_of_text(r['as_of'])}"),
+            ("data", f"{r['data_source']}, as of {format_value(r['as_of'], Col('date', missing='n/a'))}"),
             ("claim made in", str(r["document"])))))
     counts = checked["verdict"].value_counts()
     summary = "In all: " + ", ".join(f"{counts[v]} {v}" for v in VERDICT_ORDER if v in counts)
