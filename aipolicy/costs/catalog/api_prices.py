@@ -57,13 +57,13 @@ def hosted_table(directory: str | Path | None = None) -> pd.DataFrame:
     Columns as ``hosted_models.csv`` plus ``origin`` (``catalog`` or ``genai-prices``); a
     found row's ``model_ref`` is the genai-prices model id, its prices empty (priced there).
     """
-    table = load_catalog("hosted_models", directory).assign(origin="catalog")
     snap, _ = _load()
     key = (str(directory or CATALOG_DIR), id(snap))
-    if key not in _FOUND:
+    if key not in _FOUND:  # built once per catalog folder and price snapshot
         _FOUND.clear()
-        _FOUND[key] = _found_in_genai(table, snap)
-    return pd.concat([table, _FOUND[key]], ignore_index=True)
+        table = load_catalog("hosted_models", directory).assign(origin="catalog")
+        _FOUND[key] = pd.concat([table, _found_in_genai(table, snap)], ignore_index=True)
+    return _FOUND[key].copy()
 
 
 def _found_in_genai(table: pd.DataFrame, snap) -> pd.DataFrame:  # noqa: ANN001
