@@ -36,7 +36,7 @@ def run() -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         _fresh(tmp)
-        estimator.backends_for("h100-sxm")  # library import and database listing, once
+        estimator.databases_for("h100-sxm")  # library import and database listing, once
         t0 = time.perf_counter()
         c = estimator.curve(*CASE)
         cold = time.perf_counter() - t0

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from aipolicy import __version__, valuation
+from aipolicy import __version__, startup, valuation  # noqa: F401 - startup: see its text
 from aipolicy.errors import AipolicyError
 
 #: name -> (module path, one-line help)

@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from aipolicy import startup  # noqa: F401 - before nbformat (see aipolicy.startup)
 from aipolicy.errors import AipolicyError
 from aipolicy.report import notebooks
 from aipolicy.report.task import default_lock_path

@@ -78,11 +78,14 @@ def test_a_curve_is_kept_on_disk_and_read_back_without_the_library(computed, mon
 def test_the_installed_curves_are_the_library_s_own_and_are_read_without_computing(monkeypatch,
                                                                                    tmp_path):
     entries = json.loads(curve_snapshot.SNAPSHOT.read_text())
-    engines = {k: v for k, v in entries.items() if k.startswith("backends-")}
+    engines = {k: v for k, v in entries.items() if k.startswith("databases-")}
     entries = {k: v for k, v in entries.items() if k not in engines}
     assert len(entries) >= 30 and len(engines) == len(set(estimator.SYSTEMS.values())
                                                       - estimator.SPEC_ONLY)
     assert all(set(v) <= set(estimator.BACKENDS) for v in engines.values())
+    for data in entries.values():  # each curve names the database version its engine lists
+        if data["version"] == estimator.library_version():
+            assert estimator.databases_for(data["gpu"])[data["backend"]] == data["backend_version"]
     for key, data in entries.items():  # each entry sits under the key of its own inputs
         inputs = (data["version"], data["model"], data["gpu"], data["tp"], data["precision"],
                   data["input_tokens"], data["output_tokens"], data["backend"])

@@ -2,10 +2,10 @@
 
 aiconfigurator-core's curves (see :mod:`aipolicy.costs.capacity.estimator`) are a pure function
 of their inputs and the library version; each one costs about a second and a half of CPU the
-first time, and listing the engines that have a database for a GPU takes seconds more. The
-curves the presets, the sample notebooks, the fleet search and the tests ask for, and every
-GPU's engine list, are shipped in ``aipolicy/catalogs/capacity_curves.json`` (``{cache key:
-curve or engine list}``, the same keys as the disk cache's file names), so ``make report`` and ``make test`` on a fresh clone read them instead of
+first time, and finding the engines that have a database for a GPU (and that database's
+version) takes seconds more. The curves the presets, the sample notebooks, the fleet search and
+the tests ask for, and every GPU's engines with their database versions, are shipped in ``aipolicy/catalogs/capacity_curves.json`` (``{cache key:
+curve or engine mapping}``, the same keys as the disk cache's file names), so ``make report`` and ``make test`` on a fresh clone read them instead of
 computing them. A curve of another library version has another key and is computed as before;
 the snapshot is only ever read (the disk cache takes what is computed).
 
@@ -40,17 +40,16 @@ def _entries() -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def lookup(key: str) -> dict | list | None:
+def lookup(key: str) -> dict | None:
     """The installed entry of one cache key (None: not installed): a curve as its JSON
-    mapping, or a system's engine list (``backends-<key>``) as a list."""
+    mapping, or a system's engines and their database versions (``databases-<key>``) as a
+    mapping."""
     found = _entries().get(key)
-    if isinstance(found, dict):
-        return dict(found)
-    return list(found) if isinstance(found, list) else None
+    return dict(found) if isinstance(found, dict) else None
 
 
 def pack(folders: list[Path], target: Path = SNAPSHOT) -> int:
-    """Merge every ``<key>.json`` curve and ``backends-<key>.json`` engine list of ``folders``
+    """Merge every ``<key>.json`` curve and ``databases-<key>.json`` engine list of ``folders``
     into ``target``; return the entry count.
 
     Any other file is skipped; the target is replaced atomically.
@@ -61,7 +60,7 @@ def pack(folders: list[Path], target: Path = SNAPSHOT) -> int:
     for folder in folders:
         for path in sorted(Path(folder).glob("*.json")):
             data = json.loads(path.read_text())
-            engines = path.stem.startswith("backends-") and isinstance(data, list)
+            engines = path.stem.startswith("databases-") and isinstance(data, dict)
             if engines or (isinstance(data, dict) and "points" in data):
                 entries[path.stem] = data
     write_atomic(target, (json.dumps(dict(sorted(entries.items())), separators=(",", ":"))

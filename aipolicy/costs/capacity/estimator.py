@@ -42,6 +42,7 @@ from aipolicy.costs.capacity import curve_snapshot
 from aipolicy.costs.catalog.files import write_atomic
 
 __all__ = ["LIBRARY", "SYSTEMS", "MODELS", "Curve", "CurvePoint", "backends_for", "curve",
+           "databases_for",
            "library_version", "system_for"]
 
 LIBRARY = "aiconfigurator-core"
@@ -170,30 +171,45 @@ def system_for(gpu: str) -> str | None:
     return SYSTEMS.get(gpu)
 
 
-@lru_cache(maxsize=64)
 def backends_for(gpu: str) -> tuple[str, ...]:
-    """Engines with a database (or a specification-only estimate) for the GPU, in
-    :data:`BACKENDS` order; empty when the GPU or the library is missing."""
+    """Engines with a database for the GPU, in :data:`BACKENDS` order; empty when the GPU or
+    the library is missing."""
+    return tuple(databases_for(gpu))
+
+
+@lru_cache(maxsize=64)
+def databases_for(gpu: str) -> dict[str, str]:
+    """Engine -> the version of its latest performance database for the GPU's system, in
+    :data:`BACKENDS` order (engines with none left out); empty when the GPU or the library is
+    missing or the system has only a specification-only estimate."""
     system = system_for(gpu)
     version = library_version()
     if system is None or system in SPEC_ONLY or version is None:
-        return ()
-    # the library parses thousands of YAML files to answer (seconds per GPU): the answer is
-    # kept on disk beside the curves, named by the library version and the system
-    path = cache_dir() / "capacity" / f"backends-{_key(version, system, BACKENDS)}.json"
+        return {}
+    # the library parses thousands of YAML files to answer (about a second per engine, and
+    # again for every curve it computes): the answer is kept on disk beside the curves, named
+    # by the library version and the system, and installed with the package
+    path = cache_dir() / "capacity" / f"databases-{_key(version, system, BACKENDS)}.json"
     with contextlib.suppress(OSError, ValueError, TypeError):
-        return tuple(json.loads(path.read_text()))
+        return _engine_map(json.loads(path.read_text()))
     installed = curve_snapshot.lookup(path.stem)
-    if isinstance(installed, list):
-        return tuple(installed)
+    if isinstance(installed, dict):
+        return _engine_map(installed)
     from aiconfigurator_core.sdk.perf_database import get_latest_database_version
 
     with _quiet():
-        found = tuple(b for b in BACKENDS
-                      if get_latest_database_version(system=system, backend=b) is not None)
+        found = {b: get_latest_database_version(system=system, backend=b) for b in BACKENDS}
+    found = {b: str(v) for b, v in found.items() if v is not None}
     with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps(list(found)).encode())
+        write_atomic(path, json.dumps(found).encode())
     return found
+
+
+def _engine_map(data: Any) -> dict[str, str]:
+    """A stored engine -> database version mapping, in :data:`BACKENDS` order."""
+    if not isinstance(data, dict):
+        raise TypeError("not an engine mapping")
+    return {b: str(data[b]) for b in BACKENDS if b in data}
 
 
 @contextlib.contextmanager
@@ -274,15 +290,12 @@ def _compute(version: str, model: str, gpu: str, tp: int, precision: str, isl: i
     from aiconfigurator_core.sdk.config import RuntimeConfig
     from aiconfigurator_core.sdk.config_builders import build_model_config
     from aiconfigurator_core.sdk.models import get_model
-    from aiconfigurator_core.sdk.perf_database import (
-        get_database_view,
-        get_latest_database_version,
-    )
+    from aiconfigurator_core.sdk.perf_database import get_database_view
 
     system = SYSTEMS[gpu]
     gemm, kv = _QUANT[precision]
     with _quiet():
-        db_version = get_latest_database_version(system=system, backend=backend)
+        db_version = databases_for(gpu)[backend]
         db = get_database_view(system, backend, db_version, database_mode="SILICON")
         config = build_model_config(tp_size=tp, pp_size=1, attention_dp_size=1, moe_tp_size=tp,
                                     moe_ep_size=1, gemm_quant_mode=gemm, kvcache_quant_mode=kv)
