@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import threading
 from typing import Any
 
@@ -33,10 +34,35 @@ def one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def _refused(address: str, timeout: float) -> str | None:
+    """Why a ``tcp://`` address cannot be a scheduler, when a plain connection says so at once
+    (the host answered and nothing listens on the port, or the name resolves to no host), else
+    None; Dask would retry either until ``timeout``."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme != "tcp":
+        return None
+    host, port = parse_host_port(location)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except ConnectionRefusedError:
+        return f"{host}:{port} refused the connection: nothing listens there"
+    except socket.gaierror as exc:
+        return f"the host name {host!r} does not resolve ({one_line(exc)})"
+    except OSError:  # unresolvable, unreachable, slow: Dask's own attempt says what it was
+        return None
+
+
 def _probe(address: str, timeout: float) -> None:
     """Open and close one connection to ``address`` (raises OSError, ValueError, ...)."""
     from distributed.comm import connect as comm_connect
     from distributed.security import Security
+
+    refused = _refused(address, timeout)
+    if refused is not None:
+        raise ConnectionRefusedError(refused)
 
     async def probe() -> None:
         args = Security().get_connection_args("client")
@@ -92,6 +118,9 @@ def connect(address: str, error: type[AipolicyError], *, timeout: float = CONNEC
     except (ValueError, TypeError) as exc:
         raise error(f"{flag}: not a Dask scheduler address ({one_line(exc)}); expected e.g. "
                     "tcp://HOST:8786", field="scheduler") from None
+    except ConnectionRefusedError as exc:
+        raise error(f"{flag}: {one_line(exc)}, so aipolicy cannot reach the Dask scheduler; "
+                    "is the address right and the scheduler running?", field="scheduler") from None
     except Exception as exc:
         raise error(f"{flag}: no Dask scheduler answered within {timeout:g} s "
                     f"({one_line(exc)}), so aipolicy cannot reach the Dask scheduler; is it "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from aipolicy.config import CATALOG_DIR
 from aipolicy.costs import catalog
 from aipolicy.costs.capacity.throughput import estimate_throughput, replica_throughput
-from aipolicy.costs.catalog.files import parse_as_of
+from aipolicy.costs.catalog.files import parse_as_of, write_atomic
 from aipolicy.errors import CatalogError
 
 CSV_FILES = sorted(Path(CATALOG_DIR).glob("*.csv"))
@@ -155,3 +156,17 @@ def test_breakeven_cli_runs_end_to_end_on_l40s(capsys):
     out = capsys.readouterr().out
     assert rc == 0
     assert "l40s" in out and "output tok/s" in out  # measured v0.17 rows now, not estimated
+
+
+def test_an_atomic_write_leaves_the_permissions_of_an_ordinary_file(tmp_path):
+    new = tmp_path / "new.json"
+    write_atomic(new, b"{}")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask  # not the 0600 of a temporary file
+    kept = tmp_path / "kept.json"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_atomic(kept, b"new")
+    assert kept.read_bytes() == b"new" and kept.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "new.json"]

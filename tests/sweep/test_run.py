@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 import pandas as pd
 import pytest
@@ -171,8 +172,29 @@ def test_a_sweep_resumed_on_a_later_day_keeps_its_valuation_date(tmp_path, capsy
 def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys, small_grid_module):
     grid = tmp_path / "g.yaml"
     grid.write_text("axes:\n  tokens_per_day: [1.0e+6]\n")
+    t0 = time.monotonic()
     assert main(["sweep", str(grid), "--out", str(tmp_path / "o"), "--scheduler",
                  "tcp://127.0.0.1:9", "-q"]) == 2
+    assert time.monotonic() - t0 < 5  # a refused port is known at once, not after 10 s
     err = capsys.readouterr().err.strip()
-    assert "--scheduler tcp://127.0.0.1:9: no Dask scheduler answered" in err
+    assert "--scheduler tcp://127.0.0.1:9: 127.0.0.1:9 refused the connection" in err
     assert "\n" not in err
+
+
+def test_a_scheduler_that_never_answers_is_one_line_after_the_timeout(monkeypatch):
+    from aipolicy import cluster
+
+    monkeypatch.setattr(cluster, "_refused", lambda address, timeout: None)  # a silent host
+    with pytest.raises(InvalidInputError) as err:
+        cluster.connect("tcp://127.0.0.1:9", InvalidInputError, timeout=0.5)
+    assert str(err.value).startswith("--scheduler tcp://127.0.0.1:9: no Dask scheduler answered "
+                                     "within 0.5 s")
+    assert "\n" not in str(err.value)
+
+
+def test_a_host_name_that_does_not_resolve_is_one_line_at_once():
+    from aipolicy import cluster
+
+    with pytest.raises(InvalidInputError) as err:
+        cluster.connect("tcp://nowhere.invalid:8786", InvalidInputError)
+    assert "the host name 'nowhere.invalid' does not resolve" in str(err.value)

@@ -198,13 +198,28 @@ def load_catalog(name: str, directory: str | Path | None = None) -> pd.DataFrame
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so
-    a reader never sees half a file; the temporary file goes if the write fails."""
+    a reader never sees half a file; the temporary file goes if the write fails.
+
+    The file keeps the permissions it had, and a new one gets those of any new file (0666
+    less the umask), not the owner-only mode of a temporary file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _mode_of(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(path: Path) -> int:
+    """The permission bits ``path`` has, or those a new file gets (0666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
