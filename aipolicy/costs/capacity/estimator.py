@@ -151,6 +151,11 @@ class Curve:
         return max(ok, key=lambda p: p.output_tok_s) if ok else None
 
     @property
+    def named(self) -> str:
+        """The source in a few words, for a sentence that compares it with another."""
+        return f"{LIBRARY} {self.version} ({self.system} {self.backend} database)"
+
+    @property
     def basis(self) -> str:
         """``estimated by aiconfigurator-core X.Y (op-level, <system> <backend> <version>
         database)``."""
@@ -347,12 +352,12 @@ def saturation_note(c: Curve) -> str:
 
 
 def disagreement(ours: float, theirs: float, what: str, c: Curve, used: str) -> str:
-    """A note when the estimator's figure differs from ours by more than :data:`DISAGREE`
+    """A note when the figure of curve ``c`` (estimated or measured) differs from ours by more than :data:`DISAGREE`
     (empty otherwise): both figures and which one the answer uses (``used``: its basis)."""
     if not (ours > 0 and theirs > 0) or abs(theirs / ours - 1) <= DISAGREE:
         return ""
-    return (f"; {LIBRARY} {c.version} ({c.system} {c.backend} database) gives {theirs:,.0f} "
-            f"{what} ({theirs / ours - 1:+.0%}): the answer uses the {used} figure")
+    return (f"; {c.named} gives {theirs:,.0f} {what} ({theirs / ours - 1:+.0%}): the answer "
+            f"uses the {used} figure")
 
 
 def clear_memo() -> None:

@@ -19,6 +19,7 @@ the estimate; ``benchmarks/bench_capacity.py`` prints it per GPU too.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,8 +27,8 @@ import pandas as pd
 
 from aipolicy.costs.capacity import estimator
 
-__all__ = ["ACCURACY_COLUMNS", "CHECKS", "ROW_COLUMNS", "accuracy", "checked_note", "checks",
-           "silicon_rows"]
+__all__ = ["ACCURACY_COLUMNS", "CHECKS", "ROW_COLUMNS", "MeasuredCurve", "accuracy",
+           "checked_note", "checks", "measured_curve", "replica_curve", "silicon_rows"]
 
 #: The comparison per model and engine, installed with the package (``checks`` writes it).
 CHECKS = Path(__file__).resolve().parents[2] / "catalogs" / "estimator_checks.csv"
@@ -48,7 +49,7 @@ _PRECISION = {"fp8": "fp8", "nvfp4": "fp4", "bfloat16": "bf16"}
 
 ROW_COLUMNS = ["model", "gpu", "backend", "precision", "tp", "input_tokens", "output_tokens",
                "concurrency", "ttft_ms", "tpot_ms", "req_s", "output_tok_s", "measured_by",
-               "as_of"]
+               "as_of", "backend_version"]
 ACCURACY_COLUMNS = [*ROW_COLUMNS, "estimated_tok_s", "difference", "differs"]
 
 
@@ -98,8 +99,99 @@ def silicon_rows() -> pd.DataFrame:
         "tp": d["tp_size"].astype(int), "input_tokens": d["isl"].astype(int),
         "output_tokens": d["osl"].astype(int), "concurrency": d["batch_size"].astype(int),
         "ttft_ms": d["silicon_ttft_ms"], "tpot_ms": d["silicon_tpot_ms"], "req_s": req_s,
-        "output_tok_s": req_s * d["osl"], "measured_by": who.str[0], "as_of": who.str[1]})
+        "output_tok_s": req_s * d["osl"], "measured_by": who.str[0], "as_of": who.str[1],
+        "backend_version": d["backend_version"].fillna("").astype(str)})
     return out.sort_values(ROW_COLUMNS[:8]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MeasuredCurve(estimator.Curve):
+    """A replica's curve made of measured serving runs (one per concurrency), in the
+    estimator's shape: the capacity and the latency target read it the same way.
+
+    ``measured_by`` names who measured the runs and ``measured_as_of`` when (a date, a span of
+    dates, or ``undated``); ``version`` is the aiconfigurator-core release that ships them.
+    """
+
+    measured_by: str = ""
+    measured_as_of: str = "undated"
+
+    @property
+    def named(self) -> str:
+        return f"the measured runs ({self.measured_by}, {self.measured_as_of})"
+
+    @property
+    def saturated(self) -> bool:
+        """True when the runs reach saturation: at least :data:`MIN_POINTS` concurrencies,
+        and the highest adds less than :data:`FLAT` to the output rate of the one before it
+        (runs that stop while throughput still climbs understate a replica's capacity)."""
+        if len(self.points) < MIN_POINTS:
+            return False
+        last, before = self.points[-1].output_tok_s, self.points[-2].output_tok_s
+        return last <= before * (1 + FLAT)
+
+    @property
+    def basis(self) -> str:
+        """``measured (<who>, <when>; <engine> <version>, N concurrencies)``."""
+        engine = f"{self.backend} {self.backend_version}".strip()
+        return (f"measured ({self.measured_by}, {self.measured_as_of}; {engine}, "
+                f"{len(self.points)} concurrencies)")
+
+
+#: Fewest measured concurrencies that make a curve (one or two runs say nothing of saturation).
+MIN_POINTS = 3
+#: Runs are saturated when their highest concurrency adds less than this share of throughput.
+FLAT = 0.10
+
+
+def replica_curve(model: str, gpu: str, tp: int, precision: str, input_tokens: float,
+                  output_tokens: float) -> estimator.Curve | None:
+    """The best curve of one replica: the measured runs of exactly this case when they reach
+    saturation (:attr:`MeasuredCurve.saturated`), else aiconfigurator-core's estimate (None:
+    neither covers the case)."""
+    found = measured_curve(model, gpu, tp, precision, input_tokens, output_tokens)
+    if found is not None and found.saturated:
+        return found
+    return estimator.curve(model, gpu, tp, precision, input_tokens, output_tokens)
+
+
+def measured_curve(model: str, gpu: str, tp: int, precision: str, input_tokens: float,
+                   output_tokens: float) -> MeasuredCurve | None:
+    """The measured runs of exactly this case as a curve (None: none was measured).
+
+    The case is the model, GPU, tensor-parallel size, precision and request shape (whole
+    tokens); the engine is the first of :data:`~aipolicy.costs.capacity.estimator.BACKENDS`
+    with runs (the estimator's order). Where a concurrency was measured more than once, the
+    newest dated run is used.
+    """
+    precision = "fp4" if precision == "nvfp4" else precision
+    rows = silicon_rows()
+    hit = rows[(rows["model"] == model) & (rows["gpu"] == gpu) & (rows["tp"] == int(tp))
+               & (rows["precision"] == precision)
+               & (rows["input_tokens"] == int(round(input_tokens)))
+               & (rows["output_tokens"] == int(round(output_tokens)))]
+    for backend in estimator.BACKENDS:
+        runs = hit[hit["backend"] == backend]
+        if runs.empty:
+            continue
+        # newest first (undated last), one run per concurrency
+        runs = (runs.assign(_dated=runs["as_of"] != "undated")
+                .sort_values(["concurrency", "_dated", "as_of"], ascending=[True, False, False])
+                .drop_duplicates("concurrency"))
+        points = tuple(estimator.CurvePoint(int(r.concurrency), float(r.ttft_ms),
+                                            float(r.tpot_ms), float(r.req_s),
+                                            float(r.output_tok_s))
+                       for r in runs.itertuples(index=False))
+        dated = sorted(set(runs.loc[runs["as_of"] != "undated", "as_of"]))
+        when = ("undated" if not dated else dated[0] if len(dated) == 1
+                else f"{dated[0]} to {dated[-1]}")
+        return MeasuredCurve(
+            model, gpu, estimator.system_for(gpu) or gpu, backend,
+            "; ".join(sorted(set(runs["backend_version"]) - {""})), precision, int(tp),
+            int(round(input_tokens)), int(round(output_tokens)), points,
+            estimator.library_version() or "", "; ".join(sorted(set(runs["measured_by"]))),
+            when)
+    return None
 
 
 def accuracy(limit: int | None = None, models: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -135,13 +135,14 @@ def slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,
     what = " and ".join(x for x in (
         f">= {slo.tokens_per_user_s:g} output tokens/s per user" if slo.tokens_per_user_s
         else "", f"time to first token <= {slo.ttft_s:g} s" if slo.ttft_s else "") if x)
-    from_curve = _estimator_fraction(open_model, gpu, tp, precision, in_tok, out_tok, slo, what)
+    ours = float(values.get("throughput_tok_s", math.nan))
+    from_curve = _estimator_fraction(open_model, gpu, tp, precision, in_tok, out_tok, slo, what,
+                                     ours)
     if from_curve is not None:
         return from_curve
     cap = slo_capacity(open_model, gpu, tp, in_tok, out_tok, slo, precision=precision)
     fraction, note = cap.fraction, (f"{cap.basis}: {what} ({slo.percentile}) keeps "
                                     f"{cap.fraction:.0%} of saturation throughput")
-    ours = float(values.get("throughput_tok_s", math.nan))
     if cap.basis == "measured sweep" and cap.output_tok_s and math.isfinite(ours) and ours > 0 \
             and cap.output_tok_s / ours < fraction:
         # the sweep's own figure at that point is below its share of our saturation (the
@@ -156,15 +157,20 @@ def slo_entries(open_model: str, gpu: str, in_tok: float, out_tok: float,
 
 
 def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_tok: float,
-                        out_tok: float, slo: Any, what: str) -> Entries | None:
-    """The share of saturation that aiconfigurator-core's curve keeps under ``slo``, where no
-    latency sweep of this model, GPU, TP and precision is measured (None: a measured sweep
-    exists, or the library does not cover the case). Refuses a target no point meets."""
+                        out_tok: float, slo: Any, what: str, ours: float) -> Entries | None:
+    """The share of saturation that the replica's curve (aiconfigurator-core's measured runs
+    of this case, else its estimate) keeps under ``slo``, where no latency sweep of this model,
+    GPU, TP and precision is measured (None: a measured sweep exists, or the library does not
+    cover the case). Refuses a target no point meets. Measured runs never plan above their
+    own figure at the chosen point: when that is below the share of ``ours`` (the saturation
+    throughput the answer uses), the share is lowered to it."""
     from aipolicy.costs.capacity import estimator, silicon
     from aipolicy.costs.capacity.latency import measured_sweeps
 
-    measured = bool(measured_sweeps(open_model, gpu, tp, precision))
-    c = None if measured else estimator.curve(open_model, gpu, tp, precision, in_tok, out_tok)
+    if measured_sweeps(open_model, gpu, tp, precision):
+        return None
+    c = _target_curve(open_model, gpu, tp, precision, in_tok, out_tok, slo,
+                      math.isfinite(ours) and ours > 0)
     if c is None or not c.fits:
         return None
     sat, point = c.saturation, c.under(slo.tokens_per_user_s, slo.ttft_s)
@@ -179,11 +185,43 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
             f"{best.ttft_ms / 1000:.2f} s; relax the target or use more GPUs per replica",
             field=field, value=value)
     fraction = min(1.0, point.output_tok_s / sat.output_tok_s)
+    if isinstance(c, silicon.MeasuredCurve):
+        source, as_of = c.measured_by, c.measured_as_of
+        tail = "; the runs' latencies are typical (not p95) figures"
+        own = fraction if c.saturated else 1.0
+        if not c.saturated:
+            tail += (f"; the runs stop at {c.points[-1].concurrency} concurrent requests, "
+                     "before saturation, but bracket the target")
+        if point.output_tok_s / ours < own:
+            tail += (f"; planned at the measured {point.output_tok_s:,.0f} output tokens/s at "
+                     f"that point ({point.output_tok_s / ours:.0%} of the {ours:,.0f} used as "
+                     "saturation)")
+        fraction = min(own, point.output_tok_s / ours)
+    else:
+        source, as_of = estimator.SOURCE, estimator.released(c.version)
+        tail = ("; the library's latencies are estimates of typical (not p95) figures"
+                + silicon.checked_note(c.model, c.backend))
     return {"slo_capacity_fraction": (fraction, Provenance(
-        estimator.SOURCE, estimator.released(c.version),
+        source, as_of,
         f"{c.basis}: {what} ({slo.percentile}) keeps {fraction:.0%} of saturation throughput: "
         f"at {point.concurrency} concurrent requests {point.tokens_per_user_s:.1f} tokens/s per "
         f"user and the first token in {point.ttft_ms / 1000:.2f} s, against "
-        f"{sat.output_tok_s:,.0f} output tokens/s at {sat.concurrency} (its saturation); the "
-        "library's latencies are estimates of typical (not p95) figures"
-        f"{silicon.checked_note(c.model, c.backend)}"))}
+        f"{sat.output_tok_s:,.0f} output tokens/s at {sat.concurrency} (its highest)"
+        f"{tail}"))}
+
+
+def _target_curve(open_model: str, gpu: str, tp: int, precision: str, in_tok: float,
+                  out_tok: float, slo: Any, ours_known: bool) -> Any:
+    """The curve the latency target is read from: the measured runs of exactly this case when
+    they reach saturation, or (with the answer's saturation throughput known) when a measured
+    concurrency beyond the target's point fails it, so the point is bracketed by measurement;
+    else aiconfigurator-core's estimate (None: neither covers the case)."""
+    from aipolicy.costs.capacity import estimator, silicon
+
+    m = silicon.measured_curve(open_model, gpu, tp, precision, in_tok, out_tok)
+    if m is not None and len(m.points) >= silicon.MIN_POINTS:
+        point = m.under(slo.tokens_per_user_s, slo.ttft_s)
+        bracketed = point is not None and point.concurrency < m.points[-1].concurrency
+        if m.saturated or (bracketed and ours_known):
+            return m
+    return estimator.curve(open_model, gpu, tp, precision, in_tok, out_tok)

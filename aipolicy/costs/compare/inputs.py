@@ -142,18 +142,32 @@ def throughput_entries(open_model: str, gpu: str, input_tokens: float, output_to
 
 def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
                      output_tokens: float) -> Entries:
-    """Throughput entries from the package's estimate ``est``, or from aiconfigurator-core's
-    curve where ``est`` is only a roofline estimate and the library covers the case; a
-    measured figure keeps its place and notes the library's when they disagree by > 15%."""
+    """Throughput entries from the package's estimate ``est`` or a curve of one replica.
+
+    The order of evidence: a measured row of the package's own tables (``est`` measured);
+    the measured serving runs aiconfigurator-core ships for exactly this case; the package's
+    fit of measured rows (interpolated or extrapolated); aiconfigurator-core's estimate; the
+    package's roofline estimate. The figure used notes the other source when they disagree by
+    more than 15%.
+    """
     from aipolicy.costs.capacity import estimator, silicon
 
-    c = estimator.curve(open_model, gpu, est.gpus_per_replica, est.precision, input_tokens,
-                        output_tokens)
-    if c is not None and c.fits and est.basis == "estimated":
-        tp = Provenance(estimator.SOURCE, estimator.released(c.version),
-                        estimator.saturation_note(c) + silicon.checked_note(c.model, c.backend))
+    c = silicon.replica_curve(open_model, gpu, est.gpus_per_replica, est.precision,
+                              input_tokens, output_tokens)
+    measured = isinstance(c, silicon.MeasuredCurve)
+    if c is not None and c.fits and (est.basis == "estimated"
+                                     or (measured and est.basis != "measured")):
+        source = (c.measured_by if measured else estimator.SOURCE)
+        as_of = c.measured_as_of if measured else estimator.released(c.version)
+        note = estimator.saturation_note(c)
+        if measured:
+            note += estimator.disagreement(c.saturation.output_tok_s, est.output_tok_s,
+                                           "output tokens/s", _Named(est), c.basis)
+        else:
+            note += silicon.checked_note(c.model, c.backend)
+        tp = Provenance(source, as_of, note)
         return {"throughput_tok_s": (c.saturation.output_tok_s, tp),
-                "throughput_estimated": (True, tp), "precision": (est.precision, tp),
+                "throughput_estimated": (not measured, tp), "precision": (est.precision, tp),
                 "throughput_basis": (c.basis, tp), "throughput_fit_max_error": (math.nan, tp)}
     note = est.note
     if c is not None and c.fits:
@@ -164,6 +178,13 @@ def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
     return {"throughput_tok_s": (est.output_tok_s, tp), "throughput_estimated": (est.estimated, tp),
             "precision": (est.precision, tp), "throughput_basis": (est.basis, tp),
             "throughput_fit_max_error": (fit_err, tp)}
+
+
+class _Named:
+    """The package's own figure ``est`` in a disagreement note ("the package's ... figure")."""
+
+    def __init__(self, est: Any) -> None:
+        self.named = f"the package's {est.basis} figure ({est.source})"
 
 
 def hardware_entries(gpu: str, acquisition: str, rental_provider: str | None,
