@@ -31,7 +31,7 @@ def _fresh(folder: str) -> None:
 def run() -> list[dict]:
     """Rows: figure, target, measured, ok."""
     from aipolicy.costs.capacity import estimator
-    from aipolicy.costs.capacity.agreement import saturation_cases
+    from aipolicy.costs.capacity.agreement import measured_cases, saturation_cases
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,6 +70,13 @@ def run() -> list[dict]:
                  "target": "-", "measured": f"{took:.0f} s cold", "ok": "-"})
     print(table.drop(columns=["estimator", "measured_source"]).to_string(
         index=False, float_format=lambda v: f"{v:,.2f}"))
+    both = measured_cases()
+    rows.append({"figure": f"two measurements of one case: {len(both)} measured rows beside "
+                           "aiconfigurator-core's saturated measured runs, "
+                           f"{int(both['differs'].sum())} differ by > 15%",
+                 "target": "-", "measured": "; ".join(
+                     f"{r.model} {r.tp}x {r.gpu} {r.input_tokens}/{r.output_tokens}: "
+                     f"{r.difference:+.0%}" for r in both.itertuples()) or "-", "ok": "-"})
     return rows
 
 

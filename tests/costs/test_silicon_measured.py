@@ -109,3 +109,22 @@ def test_the_estimator_stays_the_source_where_nothing_was_measured():
                       {"slo_tokens_per_user": 25.0, "gpus_per_replica": 1, "precision": "fp8",
                        "throughput_tok_s": 2000.0})
     assert got["slo_capacity_fraction"][1].source == estimator.SOURCE
+
+
+def test_two_measurements_of_one_case_are_set_side_by_side():
+    from aipolicy.costs.capacity.agreement import measured_cases
+    from aipolicy.costs.capacity.rows import measured_rows
+
+    table = measured_cases()
+    assert len(table) >= 1
+    ours = measured_rows()
+    for r in table.itertuples():
+        m = silicon.measured_curve(r.model, r.gpu, r.tp, r.precision, r.input_tokens,
+                                   r.output_tokens)
+        assert m.saturated and r.estimated_tok_s == pytest.approx(m.saturation.output_tok_s)
+        mine = ours[(ours["model"] == r.model) & (ours["gpu"] == r.gpu) & (ours["tp"] == r.tp)
+                    & (ours["input_tokens"] == r.input_tokens)
+                    & (ours["output_tokens"] == r.output_tokens)]
+        assert r.measured_tok_s in set(mine["output_tok_s"])
+        assert r.difference == pytest.approx(r.estimated_tok_s / r.measured_tok_s - 1)
+        assert r.differs == (abs(r.difference) > 0.15)

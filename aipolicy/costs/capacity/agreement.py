@@ -18,7 +18,7 @@ from aipolicy.costs import catalog
 from aipolicy.costs.capacity import estimator
 from aipolicy.costs.capacity.rows import measured_rows
 
-__all__ = ["COLUMNS", "capacity_basis", "saturation_cases"]
+__all__ = ["COLUMNS", "capacity_basis", "measured_cases", "saturation_cases"]
 
 COLUMNS = ["model", "gpu", "precision", "tp", "input_tokens", "output_tokens", "measured_tok_s",
            "measured_source", "estimated_tok_s", "estimator", "difference", "differs"]
@@ -47,6 +47,30 @@ def saturation_cases(limit: int | None = None) -> pd.DataFrame:
         out.append((r.model, r.gpu, r.precision, int(r.tp), int(r.input_tokens),
                     int(r.output_tokens), ours, f"TensorRT-LLM perf overview {r.version}",
                     theirs, c.basis, diff, abs(diff) > estimator.DISAGREE))
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def measured_cases() -> pd.DataFrame:
+    """The package's measured maximum-throughput rows against aiconfigurator-core's measured
+    serving runs of the same case where those reach saturation (two measurements of one
+    figure: different engines' builds, dates and concurrency limits).
+
+    Frame columns: :data:`COLUMNS` (``estimated_tok_s`` and ``estimator`` hold the other
+    measurement and its basis); ``difference`` = theirs / ours - 1.
+    """
+    from aipolicy.costs.capacity import silicon
+
+    out = []
+    for r in measured_rows().itertuples(index=False):
+        m = silicon.measured_curve(r.model, r.gpu, int(r.tp), str(r.precision),
+                                   float(r.input_tokens), float(r.output_tokens))
+        if m is None or not m.saturated:
+            continue
+        ours, theirs = float(r.output_tok_s), m.saturation.output_tok_s
+        diff = theirs / ours - 1 if ours > 0 else math.nan
+        out.append((r.model, r.gpu, r.precision, int(r.tp), int(r.input_tokens),
+                    int(r.output_tokens), ours, f"TensorRT-LLM perf overview {r.version}",
+                    theirs, m.basis, diff, abs(diff) > estimator.DISAGREE))
     return pd.DataFrame(out, columns=COLUMNS)
 
 
