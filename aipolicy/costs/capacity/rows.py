@@ -15,7 +15,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 from aipolicy.costs import catalog
 from aipolicy.costs.catalog.files import parse_as_of
@@ -165,6 +164,8 @@ def fit_service_time(input_tokens: np.ndarray, output_tokens: np.ndarray,
     design = _features(i, o) / t[:, None]
     scale = design.max(axis=0)
     scale[scale <= 0] = 1.0
+    from scipy.optimize import nnls  # on first use: scipy.optimize costs 0.3 s to import
+
     coef, _ = nnls(design / scale, np.ones(len(t)))
     coef = coef / scale
     t_fit = _features(i, o) @ coef

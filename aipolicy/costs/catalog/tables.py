@@ -304,6 +304,13 @@ def open_models(directory: str | Path | None = None) -> list[str]:
 
 def open_model(model: str, directory: str | Path | None = None) -> OpenModelSpec:
     """Characteristics of an open-weight model."""
+    return _open_model(model, str(directory or CATALOG_DIR))
+
+
+@lru_cache(maxsize=256)
+def _open_model(model: str, directory: str) -> OpenModelSpec:
+    """:func:`open_model`, kept per process like the catalog it reads (a fleet search asks for
+    the same model a few hundred times)."""
     table = load_catalog("open_models", directory)
     if model not in set(table["model"]):
         raise _unknown("open model", model, list(table["model"]), "open_model")
