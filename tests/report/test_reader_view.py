@@ -49,13 +49,6 @@ def _report(tmp: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     return proc, summary
 
 
-def _dom(url: str, profile: Path) -> str:
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", url]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
-
-
 def _text(dom: str) -> str:
     dom = re.sub(r"<(script|style)\b.*?</\1>", " ", dom, flags=re.S | re.I)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", dom)))
@@ -81,37 +74,49 @@ _PROBE = """<script>window.addEventListener('load', () => {
 });</script>"""
 
 
-def _layout(page: Path, tmp: Path) -> tuple[int, int, int, str]:
-    """Height, scroll width and window width (px) of ``page`` at 1280 px with its folds closed,
-    and the tables cut by their box."""
+def _render(page: Path, tmp: Path) -> tuple[str, tuple[int, int, int, str]]:
+    """The DOM of ``page`` as headless Chromium renders it at 1280 px with its folds closed
+    (the probe's script and attributes aside), and its layout: height, scroll width and window
+    width (px), and the tables cut by their box. One browser start serves both tests."""
     copy = tmp / page.name
     copy.write_text(page.read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"),
                     encoding="utf-8")
     cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
            "--window-size=1280,1000", "--no-first-run", "--disable-background-networking",
+           "--disable-quic", "--disable-component-update", "--disable-sync",
            f"--user-data-dir={tmp / 'layout-profile'}", "--virtual-time-budget=5000",
            "--dump-dom", copy.as_uri()]
     dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
     height, width, window = map(int, re.search(r'data-layout="(\d+) (\d+) (\d+)"', dom).groups())
-    return height, width, window, re.search(r'data-cut="([^"]*)"', dom).group(1)
+    cut = re.search(r'data-cut="([^"]*)"', dom).group(1)
+    return dom, (height, width, window, cut)
+
+
+@pytest.fixture(scope="module")
+def rendered(sample_report, tmp_path_factory) -> dict[str, tuple[str, tuple[int, int, int, str]]]:
+    """{page: (DOM, layout)} of the index and every page of the shared sample report."""
+    if _chromium() is None:
+        pytest.skip("no headless Chromium installed")
+    tmp = tmp_path_factory.mktemp("rendered")
+    return {name: _render(sample_report.folder / f"{name}.html", tmp)
+            for name in ("index", *NOTEBOOKS)}
 
 
 @pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
-def test_every_page_fits_1280_px_wide_and_reads_short_with_its_folds_closed(sample_report,
-                                                                            tmp_path):
+def test_every_page_fits_1280_px_wide_and_reads_short_with_its_folds_closed(rendered):
     for name in (*NOTEBOOKS, "index"):
-        height, width, window, cut = _layout(sample_report.folder / f"{name}.html", tmp_path)
+        height, width, window, cut = rendered[name][1]
         assert window == 1280 and width <= window, f"{name}: {width} px wide"
         assert not cut, f"{name}: a table is wider than its box ({cut})"
         assert height <= 4000, f"{name}: {height} px tall with its folds closed"
 
 
 @pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
-def test_index_and_every_page_read_as_results(sample_report, tmp_path):
-    folder, summary = sample_report.folder, sample_report.summary
+def test_index_and_every_page_read_as_results(sample_report, rendered, tmp_path):
+    summary = sample_report.summary
     assert {n: e["status"] for n, e in summary["notebooks"].items()} == dict.fromkeys(
         NOTEBOOKS, "ok")
-    index = _text(_dom((folder / "index.html").as_uri(), tmp_path / "p0"))
+    index = _text(rendered["index"][0])
     assert "SAMPLE DATA — synthetic" in index
     for name in NOTEBOOKS:  # each notebook: its question, its one-sentence answer
         answer = summary["notebooks"][name]["records"]["answer"]
@@ -125,8 +130,8 @@ def test_index_and_every_page_read_as_results(sample_report, tmp_path):
     assert "e+0" not in index and "NaN" not in index and "recorded:" not in index
     assert "prices: sample (synthetic), 2019-01-02 to" in index
     _no_local_paths(index, tmp_path, sample_report.home)
-    for i, name in enumerate(NOTEBOOKS, start=1):
-        dom = _dom((folder / f"{name}.html").as_uri(), tmp_path / f"p{i}")
+    for name in NOTEBOOKS:
+        dom = rendered[name][0]
         text = _text(dom)
         assert "aipolicy-answer" in dom
         # the answer box is the first thing after the title: before any section heading
