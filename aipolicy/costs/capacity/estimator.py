@@ -351,12 +351,13 @@ def saturation_note(c: Curve) -> str:
             f"({s.tokens_per_user_s:.1f} tokens/s per user, first token {s.ttft_ms / 1000:.2f} s)")
 
 
-def disagreement(ours: float, theirs: float, what: str, c: Curve, used: str) -> str:
-    """A note when the figure of curve ``c`` (estimated or measured) differs from ours by more than :data:`DISAGREE`
-    (empty otherwise): both figures and which one the answer uses (``used``: its basis)."""
+def disagreement(ours: float, theirs: float, what: str, named: str, used: str) -> str:
+    """A note when another source's figure (``theirs``, from the source ``named``: e.g. a
+    curve's :attr:`Curve.named`) differs from ours by more than :data:`DISAGREE` (empty
+    otherwise): both figures and which one the answer uses (``used``: its basis)."""
     if not (ours > 0 and theirs > 0) or abs(theirs / ours - 1) <= DISAGREE:
         return ""
-    return (f"; {c.named} gives {theirs:,.0f} {what} ({theirs / ours - 1:+.0%}): the answer "
+    return (f"; {named} gives {theirs:,.0f} {what} ({theirs / ours - 1:+.0%}): the answer "
             f"uses the {used} figure")
 
 

@@ -161,8 +161,9 @@ def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
         as_of = c.measured_as_of if measured else estimator.released(c.version)
         note = estimator.saturation_note(c)
         if measured:
-            note += estimator.disagreement(c.saturation.output_tok_s, est.output_tok_s,
-                                           "output tokens/s", _Named(est), c.basis)
+            note += estimator.disagreement(
+                c.saturation.output_tok_s, est.output_tok_s, "output tokens/s",
+                f"the package's {est.basis} figure ({est.source})", c.basis)
         else:
             note += silicon.checked_note(c.model, c.backend)
         tp = Provenance(source, as_of, note)
@@ -172,19 +173,12 @@ def _replica_entries(est: Any, open_model: str, gpu: str, input_tokens: float,
     note = est.note
     if c is not None and c.fits:
         note += estimator.disagreement(est.output_tok_s, c.saturation.output_tok_s,
-                                       "output tokens/s at saturation", c, est.basis)
+                                       "output tokens/s at saturation", c.named, est.basis)
     tp = Provenance(est.source, est.as_of, note)
     fit_err = est.fit_max_error if est.fit_max_error is not None else math.nan
     return {"throughput_tok_s": (est.output_tok_s, tp), "throughput_estimated": (est.estimated, tp),
             "precision": (est.precision, tp), "throughput_basis": (est.basis, tp),
             "throughput_fit_max_error": (fit_err, tp)}
-
-
-class _Named:
-    """The package's own figure ``est`` in a disagreement note ("the package's ... figure")."""
-
-    def __init__(self, est: Any) -> None:
-        self.named = f"the package's {est.basis} figure ({est.source})"
 
 
 def hardware_entries(gpu: str, acquisition: str, rental_provider: str | None,
