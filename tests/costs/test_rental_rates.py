@@ -98,3 +98,12 @@ def test_cli_names_the_rate_its_basis_and_source(capsys):
     assert out["gpu_hour"]["usd"] == 3.99 and out["gpu_hour"]["basis"] == "on-demand"
     assert main(["breakeven", "--preset", "midmarket", "--gpu-hourly", "2"]) == 0
     assert "GPU rate: 2.00 USD/GPU-hour, given" in capsys.readouterr().out
+
+
+def test_the_provider_is_read_back_from_the_one_place_that_writes_it():
+    from aipolicy.costs.catalog import gpu_rental, rental_provider
+
+    fig = gpu_rental("h100-sxm", "lambda")
+    assert rental_provider(fig.source) == "lambda"
+    assert rental_provider("AIMultiple index [secondary: posted prices] [market]") == "market"
+    assert rental_provider("caller override") is None

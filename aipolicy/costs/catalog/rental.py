@@ -21,7 +21,7 @@ import statistics
 from pathlib import Path
 
 from aipolicy.costs.catalog.files import parse_as_of
-from aipolicy.costs.catalog.tables import Figure, gpu_rental, gpu_rental_table
+from aipolicy.costs.catalog.tables import Figure, gpu_rental, gpu_rental_table, rental_provider
 
 __all__ = ["BASES", "MULTI_YEAR_MONTHS", "market_rate", "planning_rate", "rate_basis"]
 
@@ -111,13 +111,13 @@ def planning_rate(gpu: str, *, horizon_months: float, rent_mode: str = "always_o
                   f"{market.note}; the default for an always-on fleet over {horizon_months:g} "
                   f"months ({MULTI_YEAR_MONTHS:g} or more): a careful buyer pays the market, "
                   f"not the on-demand list price of one cloud ({listed.value:g}, "
-                  f"{listed.source.rsplit('[', 1)[-1].rstrip(']')})")
+                  f"{rental_provider(listed.source)})")
 
 
 def _tier_of(gpu: str, fig: Figure, directory: str | Path | None) -> str:
     """The basis of a catalog row's figure: ``reserved``, ``on-demand`` or its own tier."""
     table = gpu_rental_table(gpu, directory)
-    provider = fig.source.rsplit("[", 1)[-1].rstrip("]")
+    provider = rental_provider(fig.source)
     tiers = table.loc[table["provider"] == provider, "tier"]
     tier = str(tiers.iloc[0]) if len(tiers) else "on-demand"
     return ("reserved" if tier.startswith("reserved") else

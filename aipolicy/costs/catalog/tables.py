@@ -212,6 +212,14 @@ def gpu_rental(gpu: str, provider: str | None = None,
                   r["as_of"], r["note"])
 
 
+def rental_provider(source: str) -> str | None:
+    """The provider a rental figure's source names (:func:`gpu_rental` appends it as
+    ``<source> [<provider>]``); None for a source that names none (a caller's value)."""
+    if not source.endswith("]") or "[" not in source:
+        return None
+    return source.rsplit("[", 1)[-1][:-1]
+
+
 @dataclass(frozen=True)
 class ServerSpec:
     """A purchasable server: GPUs per server, price and installation in USD."""

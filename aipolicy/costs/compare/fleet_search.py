@@ -101,9 +101,9 @@ def _replica_sizes(open_model: str, gpu: str) -> list[int]:
 def _provider(s: Scenario) -> str | None:
     """The rental row the scenario is priced at when a committed (reserved) rate was chosen."""
     p = s.provenance.get("gpu_hour_usd")
-    if p is None or not p.note.startswith("reserved") or "[" not in p.source:
+    if p is None or not p.note.startswith("reserved"):
         return None
-    return p.source.rsplit("[", 1)[-1].rstrip("]")
+    return catalog.rental_provider(p.source)
 
 
 def _kept(s: Scenario, gpu: str) -> dict[str, Any]:
