@@ -35,9 +35,11 @@ def one_line(exc: BaseException) -> str:
 
 
 def _refused(address: str, timeout: float) -> str | None:
-    """Why a ``tcp://`` address cannot be a scheduler, when a plain connection says so at once
-    (the host answered and nothing listens on the port, or the name resolves to no host), else
-    None; Dask would retry either until ``timeout``."""
+    """Why a ``tcp://`` address cannot be a scheduler, when a plain connection already fails
+    (nothing listens on the port, the name resolves to no host, no route, no answer within
+    ``timeout``), else None (the connection opens, or the address is not ``tcp://``). Dask
+    would retry a failed connection until ``timeout``; this answers at once, and a silent
+    host costs ``timeout`` once, not twice."""
     from distributed.comm.addressing import parse_address, parse_host_port
 
     scheme, location = parse_address(address)
@@ -51,8 +53,10 @@ def _refused(address: str, timeout: float) -> str | None:
         return f"{host}:{port} refused the connection: nothing listens there"
     except socket.gaierror as exc:
         return f"the host name {host!r} does not resolve ({one_line(exc)})"
-    except OSError:  # unresolvable, unreachable, slow: Dask's own attempt says what it was
-        return None
+    except TimeoutError:
+        return f"no answer from {host}:{port} within {timeout:g} s"
+    except OSError as exc:
+        return f"{host}:{port} cannot be reached ({one_line(exc)})"
 
 
 def _probe(address: str, timeout: float) -> None:

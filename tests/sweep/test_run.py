@@ -198,3 +198,17 @@ def test_a_host_name_that_does_not_resolve_is_one_line_at_once():
     with pytest.raises(InvalidInputError) as err:
         cluster.connect("tcp://nowhere.invalid:8786", InvalidInputError)
     assert "the host name 'nowhere.invalid' does not resolve" in str(err.value)
+
+
+def test_a_silent_host_costs_the_timeout_once(monkeypatch):
+    import socket
+
+    from aipolicy import cluster
+
+    def silent(address, timeout):
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(socket, "create_connection", silent)
+    with pytest.raises(InvalidInputError) as err:
+        cluster.connect("tcp://192.0.2.1:8786", InvalidInputError, timeout=3)
+    assert "no answer from 192.0.2.1:8786 within 3 s" in str(err.value)  # not Dask's retry
