@@ -22,9 +22,9 @@ BRACKETED = ("llama-3.3-70b", "h200", 2, "fp8", 1024, 1024)  # runs stop before 
 SATURATED = ("llama-3.3-70b", "h200", 1, "fp8", 8192, 1024)
 
 
-def _csv_rows(isl: int, osl: int, tp: int) -> dict[int, tuple[float, float]]:
-    """(TTFT, TPOT) ms per concurrency of Llama 3.1 70B FP8 on H200 under TRT-LLM, from the
-    library's CSV as shipped (newest measurement per concurrency)."""
+def _csv_rows(isl: int, osl: int, tp: int, day: str) -> dict[int, tuple[float, float]]:
+    """(TTFT, TPOT) ms per concurrency of Llama 3.1 70B FP8 on H200 under TRT-LLM measured on
+    ``day``, from the library's CSV as shipped."""
     import aiconfigurator_core
 
     path = Path(aiconfigurator_core.__file__).parent / "systems" / "silicon_sample.csv"
@@ -37,16 +37,16 @@ def _csv_rows(isl: int, osl: int, tp: int) -> dict[int, tuple[float, float]]:
                     and int(r["isl"]) == isl and int(r["osl"]) == osl
                     and int(float(r["pp_size"] or 1)) == 1
                     and int(float(r["attention_dp_size"] or 1)) == 1):
-                day = r["silicon_data_source"].split("measured=")[-1][:10]
-                b = int(r["batch_size"])
-                if b not in found or day > found[b][0]:
-                    found[b] = (day, float(r["silicon_ttft_ms"]), float(r["silicon_tpot_ms"]))
+                if r["silicon_data_source"].split("measured=")[-1][:10] != day:
+                    continue
+                found.setdefault(int(r["batch_size"]), (day, float(r["silicon_ttft_ms"]),
+                                                        float(r["silicon_tpot_ms"])))
     return {b: v[1:] for b, v in sorted(found.items())}
 
 
 def test_a_measured_curve_is_the_library_s_runs_of_exactly_that_case():
     c = silicon.measured_curve(*BRACKETED)
-    rows = _csv_rows(1024, 1024, 2)
+    rows = _csv_rows(1024, 1024, 2, c.measured_as_of)
     assert c is not None and c.backend == "trtllm" and rows
     assert [p.concurrency for p in c.points] == list(rows)
     for p in c.points:
@@ -63,6 +63,23 @@ def test_saturation_is_when_the_last_doubling_adds_under_ten_percent():
     last, before = c.points[-1].output_tok_s, c.points[-2].output_tok_s
     assert c.saturated and last <= 1.10 * before
     assert silicon.replica_curve(*SATURATED) == c
+
+
+def test_runs_of_different_builds_or_dates_are_never_mixed_in_one_curve():
+    # DeepSeek-R1 on 8x B200: the newest build's runs stop at 64 concurrent requests while
+    # still climbing (+55% on 32); an older build's run at 128 is lower. Mixed, the curve
+    # would look saturated at the newest build's 64.
+    c = silicon.measured_curve("deepseek-r1", "b200", 8, "fp8", 1024, 8192)
+    rows = silicon.silicon_rows()
+    same = rows[(rows["model"] == "deepseek-r1") & (rows["gpu"] == "b200") & (rows["tp"] == 8)
+                & (rows["precision"] == "fp8") & (rows["input_tokens"] == 1024)
+                & (rows["output_tokens"] == 8192) & (rows["backend"] == c.backend)]
+    assert same["as_of"].nunique() > 1  # the library holds more than one measurement
+    mine = same[(same["as_of"] == c.measured_as_of)
+                & (same["backend_version"] == c.backend_version)]
+    assert sorted(p.concurrency for p in c.points) == sorted(set(mine["concurrency"]))
+    assert c.measured_as_of == max(same["as_of"]) and not c.saturated
+    assert silicon.replica_curve("deepseek-r1", "b200", 8, "fp8", 1024, 8192) is not c
 
 
 def test_unmeasured_or_unsaturated_cases_fall_back_to_the_estimate():
@@ -128,3 +145,15 @@ def test_two_measurements_of_one_case_are_set_side_by_side():
         assert r.measured_tok_s in set(mine["output_tok_s"])
         assert r.difference == pytest.approx(r.estimated_tok_s / r.measured_tok_s - 1)
         assert r.differs == (abs(r.difference) > 0.15)
+
+
+def test_a_saturated_measured_curve_needs_no_known_saturation_from_the_answer():
+    for ours in (0.0, math.nan):  # a zero throughput is refused by the Scenario, naming it
+        got = slo_entries("llama-3.3-70b", "h200", 8192, 1024,
+                          {"slo_tokens_per_user": 25.0, "slo_ttft_s": 2.0, "gpus_per_replica": 1,
+                           "precision": "fp8", "throughput_tok_s": ours})
+        fraction, prov = got["slo_capacity_fraction"]
+        c = silicon.measured_curve(*SATURATED)
+        point = c.under(25.0, 2.0)
+        assert fraction == pytest.approx(point.output_tok_s / c.saturation.output_tok_s)
+        assert prov.note.startswith("measured (")

@@ -109,8 +109,9 @@ class MeasuredCurve(estimator.Curve):
     """A replica's curve made of measured serving runs (one per concurrency), in the
     estimator's shape: the capacity and the latency target read it the same way.
 
-    ``measured_by`` names who measured the runs and ``measured_as_of`` when (a date, a span of
-    dates, or ``undated``); ``version`` is the aiconfigurator-core release that ships them.
+    ``measured_by`` names who measured the runs and ``measured_as_of`` when (a date or
+    ``undated``); the runs are one measurement's (one date, engine build and measurer);
+    ``version`` is the aiconfigurator-core release that ships them.
     """
 
     measured_by: str = ""
@@ -161,8 +162,8 @@ def measured_curve(model: str, gpu: str, tp: int, precision: str, input_tokens: 
 
     The case is the model, GPU, tensor-parallel size, precision and request shape (whole
     tokens); the engine is the first of :data:`~aipolicy.costs.capacity.estimator.BACKENDS`
-    with runs (the estimator's order). Where a concurrency was measured more than once, the
-    newest dated run is used.
+    with runs (the estimator's order), and the runs are those of one measurement
+    (:func:`_one_run_set`).
     """
     precision = "fp4" if precision == "nvfp4" else precision
     rows = silicon_rows()
@@ -171,27 +172,34 @@ def measured_curve(model: str, gpu: str, tp: int, precision: str, input_tokens: 
                & (rows["input_tokens"] == int(round(input_tokens)))
                & (rows["output_tokens"] == int(round(output_tokens)))]
     for backend in estimator.BACKENDS:
-        runs = hit[hit["backend"] == backend]
+        runs = _one_run_set(hit[hit["backend"] == backend])
         if runs.empty:
             continue
-        # newest first (undated last), one run per concurrency
-        runs = (runs.assign(_dated=runs["as_of"] != "undated")
-                .sort_values(["concurrency", "_dated", "as_of"], ascending=[True, False, False])
-                .drop_duplicates("concurrency"))
         points = tuple(estimator.CurvePoint(int(r.concurrency), float(r.ttft_ms),
                                             float(r.tpot_ms), float(r.req_s),
                                             float(r.output_tok_s))
                        for r in runs.itertuples(index=False))
-        dated = sorted(set(runs.loc[runs["as_of"] != "undated", "as_of"]))
-        when = ("undated" if not dated else dated[0] if len(dated) == 1
-                else f"{dated[0]} to {dated[-1]}")
+        first = runs.iloc[0]
         return MeasuredCurve(
-            model, gpu, estimator.system_for(gpu) or gpu, backend,
-            "; ".join(sorted(set(runs["backend_version"]) - {""})), precision, int(tp),
-            int(round(input_tokens)), int(round(output_tokens)), points,
-            estimator.library_version() or "", "; ".join(sorted(set(runs["measured_by"]))),
-            when)
+            model, gpu, estimator.system_for(gpu) or gpu, backend, str(first["backend_version"]),
+            precision, int(tp), int(round(input_tokens)), int(round(output_tokens)), points,
+            estimator.library_version() or "", str(first["measured_by"]), str(first["as_of"]))
     return None
+
+
+def _one_run_set(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs of one measurement (same date, engine build and measurer), one per
+    concurrency in order: the newest set with at least :data:`MIN_POINTS` concurrencies, else
+    the newest (undated sets last). Runs of different builds or dates are never mixed in one
+    curve: their throughputs differ, and a mixed curve can look saturated when it is not."""
+    if runs.empty:
+        return runs
+    sets = [g.drop_duplicates("concurrency").sort_values("concurrency")
+            for _, g in runs.groupby(["as_of", "backend_version", "measured_by"], sort=False)]
+    sets.sort(key=lambda g: (g["as_of"].iloc[0] != "undated", g["as_of"].iloc[0]),
+              reverse=True)
+    full = [g for g in sets if len(g) >= MIN_POINTS]
+    return (full or sets)[0]
 
 
 def accuracy(limit: int | None = None, models: tuple[str, ...] | None = None) -> pd.DataFrame:

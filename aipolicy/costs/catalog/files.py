@@ -9,6 +9,7 @@ Every row carries ``source`` and ``as_of``; ``as_of`` is an ISO date (``YYYY-MM-
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -208,11 +209,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, _mode_of(path))
+        with contextlib.suppress(OSError):  # a file system without modes keeps its own
+            os.chmod(tmp, _mode_of(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _read_umask() -> int:
+    """The process's umask, read once at import (setting it to read it back is not safe once
+    other threads create files)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
 
 
 def _mode_of(path: Path) -> int:
@@ -220,6 +233,4 @@ def _mode_of(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_UMASK

@@ -192,11 +192,12 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
         if not c.saturated:
             tail += (f"; the runs stop at {c.points[-1].concurrency} concurrent requests, "
                      "before saturation, but bracket the target")
-        if point.output_tok_s / ours < own:
+        if math.isfinite(ours) and ours > 0 and point.output_tok_s / ours < own:
             tail += (f"; planned at the measured {point.output_tok_s:,.0f} output tokens/s at "
                      f"that point ({point.output_tok_s / ours:.0%} of the {ours:,.0f} used as "
                      "saturation)")
-        fraction = min(own, point.output_tok_s / ours)
+            own = point.output_tok_s / ours
+        fraction = own
     else:
         source, as_of = estimator.SOURCE, estimator.released(c.version)
         tail = ("; the library's latencies are estimates of typical (not p95) figures"
