@@ -89,13 +89,19 @@ def test_unmeasured_or_unsaturated_cases_fall_back_to_the_estimate():
     assert c.basis.startswith("estimated by aiconfigurator-core")
 
 
+def _target(case: tuple, ttft_s: float, ours: float):
+    """(fraction, provenance) of a 25 tokens/s-per-user target with ``ttft_s`` for ``case``
+    when the answer's saturation throughput is ``ours``; and the case's measured curve."""
+    model, gpu, tp, precision, isl, osl = case
+    got = slo_entries(model, gpu, isl, osl, {"slo_tokens_per_user": 25.0, "slo_ttft_s": ttft_s,
+                                            "gpus_per_replica": tp, "precision": precision,
+                                            "throughput_tok_s": ours})
+    return (*got["slo_capacity_fraction"], silicon.measured_curve(*case))
+
+
 def test_the_latency_target_reads_measured_runs_that_bracket_it():
     ours = 5274.0  # the saturation the answer uses (the package's measured TRT-LLM row)
-    got = slo_entries("llama-3.3-70b", "h200", 1024, 1024,
-                      {"slo_tokens_per_user": 25.0, "slo_ttft_s": 1.0, "gpus_per_replica": 2,
-                       "precision": "fp8", "throughput_tok_s": ours})
-    fraction, prov = got["slo_capacity_fraction"]
-    c = silicon.measured_curve(*BRACKETED)
+    fraction, prov, c = _target(BRACKETED, 1.0, ours)
     point = c.under(25.0, 1.0)
     assert point.concurrency < c.points[-1].concurrency  # a higher concurrency fails it
     assert fraction == pytest.approx(point.output_tok_s / ours)  # the measured figure itself
@@ -149,11 +155,7 @@ def test_two_measurements_of_one_case_are_set_side_by_side():
 
 def test_a_saturated_measured_curve_needs_no_known_saturation_from_the_answer():
     for ours in (0.0, math.nan):  # a zero throughput is refused by the Scenario, naming it
-        got = slo_entries("llama-3.3-70b", "h200", 8192, 1024,
-                          {"slo_tokens_per_user": 25.0, "slo_ttft_s": 2.0, "gpus_per_replica": 1,
-                           "precision": "fp8", "throughput_tok_s": ours})
-        fraction, prov = got["slo_capacity_fraction"]
-        c = silicon.measured_curve(*SATURATED)
+        fraction, prov, c = _target(SATURATED, 2.0, ours)
         point = c.under(25.0, 2.0)
         assert fraction == pytest.approx(point.output_tok_s / c.saturation.output_tok_s)
         assert prov.note.startswith("measured (")
