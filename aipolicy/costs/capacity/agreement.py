@@ -11,6 +11,8 @@ The answer always uses the measured figure where one exists (the estimator fills
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -30,24 +32,14 @@ def saturation_cases(limit: int | None = None) -> pd.DataFrame:
 
     Frame columns: :data:`COLUMNS`; ``difference`` = estimated / measured - 1.
     """
-    rows = measured_rows()
-    out = []
-    for r in rows.itertuples(index=False):
-        if limit is not None and len(out) >= limit:
-            break
+
+    def estimate(r: Any) -> estimator.Curve | None:
         if r.model not in estimator.MODELS or not estimator.backends_for(r.gpu):
-            continue
-        c = estimator.curve(r.model, r.gpu, int(r.tp), str(r.precision),
-                            float(r.input_tokens), float(r.output_tokens))
-        if c is None or not c.fits:
-            continue
-        ours = float(r.output_tok_s)
-        theirs = c.saturation.output_tok_s
-        diff = theirs / ours - 1 if ours > 0 else math.nan
-        out.append((r.model, r.gpu, r.precision, int(r.tp), int(r.input_tokens),
-                    int(r.output_tokens), ours, f"TensorRT-LLM perf overview {r.version}",
-                    theirs, c.basis, diff, abs(diff) > estimator.DISAGREE))
-    return pd.DataFrame(out, columns=COLUMNS)
+            return None
+        return estimator.curve(r.model, r.gpu, int(r.tp), str(r.precision),
+                               float(r.input_tokens), float(r.output_tokens))
+
+    return _beside_measured_rows(estimate, limit)
 
 
 def measured_cases() -> pd.DataFrame:
@@ -60,17 +52,30 @@ def measured_cases() -> pd.DataFrame:
     """
     from aipolicy.costs.capacity import silicon
 
-    out = []
-    for r in measured_rows().itertuples(index=False):
+    def measured(r: Any) -> estimator.Curve | None:
         m = silicon.measured_curve(r.model, r.gpu, int(r.tp), str(r.precision),
                                    float(r.input_tokens), float(r.output_tokens))
-        if m is None or not m.saturated:
+        return m if m is not None and m.saturated else None
+
+    return _beside_measured_rows(measured, None)
+
+
+def _beside_measured_rows(other: Callable[[Any], estimator.Curve | None],
+                          limit: int | None) -> pd.DataFrame:
+    """Each measured row beside the saturation of ``other(row)``'s curve (rows it gives no
+    fitting curve for are left out); at most ``limit`` rows."""
+    out = []
+    for r in measured_rows().itertuples(index=False):
+        if limit is not None and len(out) >= limit:
+            break
+        c = other(r)
+        if c is None or not c.fits:
             continue
-        ours, theirs = float(r.output_tok_s), m.saturation.output_tok_s
+        ours, theirs = float(r.output_tok_s), c.saturation.output_tok_s
         diff = theirs / ours - 1 if ours > 0 else math.nan
         out.append((r.model, r.gpu, r.precision, int(r.tp), int(r.input_tokens),
                     int(r.output_tokens), ours, f"TensorRT-LLM perf overview {r.version}",
-                    theirs, m.basis, diff, abs(diff) > estimator.DISAGREE))
+                    theirs, c.basis, diff, abs(diff) > estimator.DISAGREE))
     return pd.DataFrame(out, columns=COLUMNS)
 
 

@@ -156,6 +156,7 @@ def replica_curve(model: str, gpu: str, tp: int, precision: str, input_tokens: f
     return estimator.curve(model, gpu, tp, precision, input_tokens, output_tokens)
 
 
+@lru_cache(maxsize=1024)
 def measured_curve(model: str, gpu: str, tp: int, precision: str, input_tokens: float,
                    output_tokens: float) -> MeasuredCurve | None:
     """The measured runs of exactly this case as a curve (None: none was measured).
@@ -163,7 +164,8 @@ def measured_curve(model: str, gpu: str, tp: int, precision: str, input_tokens: 
     The case is the model, GPU, tensor-parallel size, precision and request shape (whole
     tokens); the engine is the first of :data:`~aipolicy.costs.capacity.estimator.BACKENDS`
     with runs (the estimator's order), and the runs are those of one measurement
-    (:func:`_one_run_set`).
+    (:func:`_one_run_set`). Remembered per process (a fleet search and the latency target ask
+    for the same case more than once).
     """
     precision = "fp4" if precision == "nvfp4" else precision
     rows = silicon_rows()

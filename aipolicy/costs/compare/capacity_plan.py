@@ -169,8 +169,8 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
 
     if measured_sweeps(open_model, gpu, tp, precision):
         return None
-    c = _target_curve(open_model, gpu, tp, precision, in_tok, out_tok, slo,
-                      math.isfinite(ours) and ours > 0)
+    known = math.isfinite(ours) and ours > 0
+    c = _target_curve(open_model, gpu, tp, precision, in_tok, out_tok, slo, known)
     if c is None or not c.fits:
         return None
     sat, point = c.saturation, c.under(slo.tokens_per_user_s, slo.ttft_s)
@@ -192,7 +192,7 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
         if not c.saturated:
             tail += (f"; the runs stop at {c.points[-1].concurrency} concurrent requests, "
                      "before saturation, but bracket the target")
-        if math.isfinite(ours) and ours > 0 and point.output_tok_s / ours < own:
+        if known and point.output_tok_s / ours < own:
             tail += (f"; planned at the measured {point.output_tok_s:,.0f} output tokens/s at "
                      f"that point ({point.output_tok_s / ours:.0%} of the {ours:,.0f} used as "
                      "saturation)")
@@ -213,16 +213,16 @@ def _estimator_fraction(open_model: str, gpu: str, tp: int, precision: str, in_t
 
 def _target_curve(open_model: str, gpu: str, tp: int, precision: str, in_tok: float,
                   out_tok: float, slo: Any, ours_known: bool) -> Any:
-    """The curve the latency target is read from: the measured runs of exactly this case when
-    they reach saturation, or (with the answer's saturation throughput known) when a measured
-    concurrency beyond the target's point fails it, so the point is bracketed by measurement;
-    else aiconfigurator-core's estimate (None: neither covers the case)."""
-    from aipolicy.costs.capacity import estimator, silicon
+    """The curve the latency target is read from: the replica's curve
+    (:func:`~aipolicy.costs.capacity.silicon.replica_curve`: saturated measured runs, else the
+    estimate), or, with the answer's saturation throughput known, measured runs that stop
+    before saturation but where a concurrency beyond the target's point fails it, so the point
+    is bracketed by measurement (None: nothing covers the case)."""
+    from aipolicy.costs.capacity import silicon
 
     m = silicon.measured_curve(open_model, gpu, tp, precision, in_tok, out_tok)
-    if m is not None and len(m.points) >= silicon.MIN_POINTS:
+    if ours_known and m is not None and len(m.points) >= silicon.MIN_POINTS:
         point = m.under(slo.tokens_per_user_s, slo.ttft_s)
-        bracketed = point is not None and point.concurrency < m.points[-1].concurrency
-        if m.saturated or (bracketed and ours_known):
+        if point is not None and point.concurrency < m.points[-1].concurrency:
             return m
-    return estimator.curve(open_model, gpu, tp, precision, in_tok, out_tok)
+    return silicon.replica_curve(open_model, gpu, tp, precision, in_tok, out_tok)
