@@ -46,6 +46,8 @@ def _refused(address: str, timeout: float) -> str | None:
     if scheme != "tcp":
         return None
     host, port = parse_host_port(location)
+    if not 0 < int(port) < 65536:
+        raise ValueError(f"port {port} is outside 1-65535")
     try:
         with socket.create_connection((host, port), timeout=timeout):
             return None

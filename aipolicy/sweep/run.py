@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from aipolicy.cluster import connect
-from aipolicy.errors import InvalidInputError
+from aipolicy.errors import AipolicyError, InvalidInputError
 from aipolicy.sweep.evaluate import evaluate_chunk
 from aipolicy.sweep.grid import Grid
 from aipolicy.sweep.store import (
@@ -196,6 +197,7 @@ def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
     out = Path(out)
     snap = catalog_snapshot(grid.as_of)
     fingerprint = grid.fingerprint(catalog_id(snap))
+    created = not out.exists()
     write_manifest(out, grid, fingerprint, snap)
     done = done_chunks(out, grid, fingerprint)
     todo = [c.index for c in grid.chunks if c.index not in done]
@@ -226,6 +228,10 @@ def run_sweep(grid: Grid, out: str | Path, *, workers: int | None = None,
         kept = done | set(written)
         raise SweepInterrupted(out, len(kept), len(grid.chunks),
                                sum(grid.chunks[i].n_cells for i in kept), grid.n_cells) from None
+    except AipolicyError:
+        if created and not written:  # e.g. an unreachable --scheduler: leave no empty sweep
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     finally:
         bar.close()
     return SweepResult(out=out, fingerprint=fingerprint, chunks=len(grid.chunks),

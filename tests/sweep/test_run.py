@@ -212,3 +212,20 @@ def test_a_silent_host_costs_the_timeout_once(monkeypatch):
     with pytest.raises(InvalidInputError) as err:
         cluster.connect("tcp://192.0.2.1:8786", InvalidInputError, timeout=3)
     assert "no answer from 192.0.2.1:8786 within 3 s" in str(err.value)  # not Dask's retry
+
+
+def test_an_unreachable_scheduler_leaves_no_sweep_folder_behind(tmp_path, small_grid_module):
+    grid = tmp_path / "g.yaml"
+    grid.write_text("axes:\n  tokens_per_day: [1.0e+6]\n")
+    out = tmp_path / "o"
+    assert main(["sweep", str(grid), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9",
+                 "-q"]) == 2
+    assert not out.exists()
+
+
+def test_a_port_out_of_range_is_a_bad_address():
+    from aipolicy import cluster
+
+    with pytest.raises(InvalidInputError) as err:
+        cluster.connect("tcp://127.0.0.1:99999", InvalidInputError)
+    assert "not a Dask scheduler address (port 99999 is outside 1-65535)" in str(err.value)
